@@ -1,0 +1,90 @@
+//! The HTTP application: one router built from each feature's routes, the
+//! layers every response passes through, and the state handlers share.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+use crate::live::Counts;
+use crate::storage::Store;
+use crate::{assets, live, petitions, site};
+
+/// The largest request body any endpoint accepts. Signing forms are a few
+/// hundred bytes; anything near this is a mistake or an attack.
+pub const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub counts: Counts,
+    pub assets: Arc<PathBuf>,
+}
+
+/// The whole application, without a socket: tests and `serve` share it.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(petitions::router())
+        .merge(live::router())
+        .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
+        .method_not_allowed_fallback(|| async {
+            ApiError::bad_request("method_not_allowed", "this endpoint does not take that method")
+        });
+    Router::new()
+        .nest(chorus_wire::API_PREFIX, api)
+        .merge(site::router())
+        .fallback_service(assets::service(&state.assets))
+        .layer(read_anywhere_cors())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        // Supporters' browsers tell no one which page they came from.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(middleware::from_fn(refuse_large_bodies))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Reads (the assets, counts, petitions, the live stream) are public and may
+/// be fetched from any partner page. Writes get their own, narrower policy.
+fn read_anywhere_cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .max_age(Duration::from_secs(24 * 60 * 60))
+        // The answer is the same for every origin, so caches need not split by it.
+        .vary([])
+}
+
+/// Refuses a declared oversize body before reading a byte of it.
+async fn refuse_large_bodies(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+        let mut response = ApiError::bad_request(
+            "body_too_large",
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+        )
+        .into_response();
+        *response.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        return response;
+    }
+    next.run(request).await
+}

@@ -1,0 +1,114 @@
+//! Typed configuration, read from flags and the environment (clap does both).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// A database URL. It may hold a password, so `Debug` and `Display` show the
+/// scheme and location only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The default: a SQLite file in the data directory.
+    pub fn sqlite_in(data_dir: &std::path::Path) -> Self {
+        Self(format!("sqlite://{}", data_dir.join("chorus.db").display()))
+    }
+
+    pub fn scheme(&self) -> &str {
+        self.0.split_once(':').map_or("", |(scheme, _)| scheme)
+    }
+
+    /// The full URL, password included: for the database driver only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    // Kept as written: drivers read paths (`sqlite://data/x.db`) that a
+    // generic URL parser would rewrite.
+    fn from_str(raw: &str) -> Result<Self, String> {
+        match raw.split_once("://") {
+            Some((scheme, rest)) if !scheme.is_empty() && !rest.is_empty() => Ok(Self(raw.into())),
+            _ => Err(format!("{raw:?} is not a database URL; try sqlite://data/chorus.db")),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials sit between `://` and `@`; query strings may carry more.
+        let Some((scheme, rest)) = self.0.split_once("://") else {
+            return f.write_str("REDACTED");
+        };
+        let rest = rest.split_once('?').map_or(rest, |(before, _)| before);
+        match rest.rsplit_once('@') {
+            Some((_, location)) => write!(f, "{scheme}://REDACTED@{location}"),
+            None => write!(f, "{scheme}://{rest}"),
+        }
+    }
+}
+
+/// Where the database lives, shared by every subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StorageConfig {
+    /// The database: `sqlite://PATH`. Defaults to a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<DatabaseUrl>,
+    /// Where Chorus keeps its SQLite database when no URL is given.
+    #[arg(long, env = "CHORUS_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+impl StorageConfig {
+    pub fn url(&self) -> DatabaseUrl {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| DatabaseUrl::sqlite_in(&self.data_dir))
+    }
+}
+
+/// How `chorus serve` runs.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    /// The address to listen on.
+    #[arg(long, env = "CHORUS_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The folder with `embed.js` and the built widgets (`cargo xtask demo` builds it).
+    #[arg(long, env = "CHORUS_ASSETS", default_value = "dist")]
+    pub assets: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageConfig,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_password_never_reaches_debug_output() {
+        let url = DatabaseUrl::from_str("postgres://chorus:hunter2@db.internal/chorus?sslmode=require")
+            .expect("valid URL");
+        let shown = format!("{url:?} {url}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("db.internal"), "{shown}");
+        assert_eq!(url.expose(), "postgres://chorus:hunter2@db.internal/chorus?sslmode=require");
+    }
+
+    #[test]
+    fn the_default_database_is_a_sqlite_file_in_the_data_directory() {
+        let url = DatabaseUrl::sqlite_in(std::path::Path::new("data"));
+        assert_eq!(url.scheme(), "sqlite");
+        assert!(url.expose().ends_with("data/chorus.db"), "{}", url.expose());
+    }
+}

@@ -1,0 +1,97 @@
+//! `chorus demo`: a seeded coalition and a partner's website on a second
+//! origin that embeds the widgets exactly as a real partner would.
+
+mod content;
+mod partner_site;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::ident::{Lang, Origin, Slug};
+use crate::live::Counts;
+use crate::storage::{NewPetition, NewSignature, PetitionText, Store, StoreError, now_millis};
+
+pub use partner_site::router as partner_site;
+
+/// Creates the demo petitions, their past signatures and the demo partner.
+/// Running it again changes nothing.
+pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<()> {
+    let partner_id = match store.add_partner(content::PARTNER_NAME, partner_origin).await {
+        Ok(partner) => Some(partner.id),
+        Err(StoreError::AlreadyExists(_)) => None,
+        Err(error) => return Err(error.into()),
+    };
+    for demo in content::PETITIONS {
+        let slug = Slug::parse(demo.slug).map_err(anyhow::Error::msg)?;
+        if store.petition_by_slug(&slug).await?.is_some() {
+            continue;
+        }
+        let mut texts = demo.texts.iter().map(|(lang, title, summary, body)| {
+            Ok::<_, anyhow::Error>(PetitionText {
+                lang: Lang::parse(lang).map_err(anyhow::Error::msg)?,
+                title: (*title).into(),
+                summary: (*summary).into(),
+                body: (*body).into(),
+            })
+        });
+        let first = texts.next().ok_or_else(|| anyhow::anyhow!("demo petition without text"))??;
+        let petition = store
+            .create_petition(&NewPetition {
+                slug,
+                goal: demo.goal,
+                text: first,
+            })
+            .await?;
+        for text in texts {
+            store.put_petition_text(petition.id, &text?).await?;
+        }
+        store
+            .record_signatures(&past_signatures(petition.id, partner_id, demo.signatures))
+            .await?;
+    }
+    Ok(())
+}
+
+/// `count` signatures spread over the last three days, denser lately, as a
+/// campaign that is picking up looks.
+fn past_signatures(petition_id: i64, partner_id: Option<i64>, count: u32) -> Vec<NewSignature> {
+    const SPAN_MS: f64 = 3.0 * 24.0 * 3600.0 * 1000.0;
+    let now = now_millis();
+    (0..count)
+        .map(|i| {
+            let age = (1.0 - f64::from(i) / f64::from(count)).powi(2) * SPAN_MS;
+            NewSignature {
+                petition_id,
+                partner_id: (i % 3 == 0).then_some(partner_id).flatten(),
+                signed_at: now - age as i64 - 90_000,
+            }
+        })
+        .collect()
+}
+
+/// Adds a signature to the first demo petition every few seconds, so a
+/// visitor sees the count move on both origins. Demo only.
+pub fn simulate_signers(store: Arc<dyn Store>, counts: Counts) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let Ok(slug) = Slug::parse(content::PETITIONS[0].slug) else {
+            return;
+        };
+        let mut pause_ms = 2_000_u64;
+        loop {
+            // A cheap, repeatable jitter between 2 and 7 seconds.
+            pause_ms = 2_000 + (pause_ms * 7_919 + 104_729) % 5_000;
+            tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            let Ok(Some(petition)) = store.petition_by_slug(&slug).await else {
+                continue;
+            };
+            let signature = NewSignature {
+                petition_id: petition.id,
+                partner_id: None,
+                signed_at: now_millis(),
+            };
+            if store.record_signatures(&[signature]).await.is_ok() {
+                counts.wake();
+            }
+        }
+    })
+}

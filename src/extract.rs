@@ -1,0 +1,15 @@
+//! Extractors whose rejections answer in the API's own error shape.
+
+use axum::extract::FromRequestParts;
+
+use crate::error::ApiError;
+
+/// `axum::extract::Path`, rejecting with an [`ApiError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Path<T>(pub T);
+
+/// `axum::extract::Query`, rejecting with an [`ApiError`].
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);

@@ -1,0 +1,123 @@
+//! Chorus: embeddable campaign widgets for human-rights coalitions. This crate
+//! is the server: the API, live counts, the embed assets, the command line.
+//! `ARCHITECTURE.md` maps the modules.
+
+pub mod app;
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod ident;
+pub mod live;
+pub mod petitions;
+pub mod site;
+pub mod storage;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::app::AppState;
+use crate::config::ServeConfig;
+use crate::ident::Origin;
+use crate::live::Counts;
+
+/// Opens storage, loads the counts and starts keeping them fresh: everything
+/// the HTTP application needs.
+pub async fn start(config: &ServeConfig) -> anyhow::Result<AppState> {
+    let url = config.storage.url();
+    let store = storage::open(&url)
+        .await
+        .with_context(|| format!("opening the database {url}"))?;
+    state_for(store, config.assets.clone()).await
+}
+
+/// The application state over an already open store.
+pub async fn state_for(
+    store: Arc<dyn storage::Store>,
+    assets: std::path::PathBuf,
+) -> anyhow::Result<AppState> {
+    let counts = Counts::load(store.clone()).await?;
+    counts.spawn_refresher();
+    Ok(AppState {
+        store,
+        counts,
+        assets: Arc::new(assets),
+    })
+}
+
+/// `chorus serve`.
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let state = start(&config).await?;
+    let listener = bind(config.addr).await?;
+    tracing::info!(addr = %config.addr, database = %config.storage.url(), "serving");
+    run_until_stopped(listener, app::router(state)).await
+}
+
+/// `chorus demo`: seeds, then serves Chorus and the partner site side by side.
+pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow::Result<()> {
+    let chorus_listener = bind(config.addr).await?;
+    let partner_listener = bind(partner_addr).await?;
+    let chorus_origin = format!("http://{}", chorus_listener.local_addr()?);
+    let partner_origin = Origin::parse(&format!("http://{}", partner_listener.local_addr()?))
+        .map_err(anyhow::Error::msg)?;
+
+    let state = start(&config).await?;
+    demo::seed(&*state.store, &partner_origin).await?;
+    state.counts.wake();
+    demo::simulate_signers(state.store.clone(), state.counts.clone());
+
+    println!("Chorus (snippet page):   {chorus_origin}/");
+    println!("Demo partner site:       {partner_origin}/");
+    println!("A simulated supporter signs every few seconds. Ctrl-C stops the demo.");
+    let partner = axum::serve(partner_listener, demo::partner_site(chorus_origin));
+    tokio::select! {
+        result = run_until_stopped(chorus_listener, app::router(state)) => result,
+        result = partner => result.context("the partner site stopped"),
+    }
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}; is another Chorus running?"))
+}
+
+/// Serves until Ctrl-C or SIGTERM. Live connections never end by themselves,
+/// so open requests get a short grace period, not an unbounded wait.
+async fn run_until_stopped(listener: TcpListener, app: axum::Router) -> anyhow::Result<()> {
+    let server = axum::serve(listener, app).with_graceful_shutdown(stop_signal());
+    tokio::select! {
+        result = server => result.context("the server stopped"),
+        () = async {
+            stop_signal().await;
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        } => Ok(()),
+    }
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,289 @@
+//! The in-memory count table and the task that keeps it true.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chorus_wire::PetitionCount;
+use tokio::sync::{Notify, broadcast};
+
+use crate::ident::Slug;
+use crate::storage::{Millis, PetitionRecord, Store, StoreResult, TallySince};
+
+/// How often the engine looks for signatures it was not told about.
+const POLL_INTERVAL: Duration = Duration::from_millis(250);
+/// The least time between two publications: updates within it coalesce, so a
+/// petition's widgets get at most a few events a second however fast it is signed.
+const MIN_PUBLISH_GAP: Duration = Duration::from_millis(200);
+/// How often every count is recomputed from scratch.
+const FULL_TALLY_INTERVAL: Duration = Duration::from_secs(300);
+/// Updates a slow live connection may fall behind before it is resynchronised.
+const CHANNEL_CAPACITY: usize = 1024;
+
+/// One petition's new count, serialised once for every listener.
+#[derive(Debug)]
+pub struct CountUpdate {
+    pub slug: Slug,
+    pub json: String,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    slug: Slug,
+    goal: Option<u64>,
+    count: u64,
+    last_signed_at: Option<Millis>,
+}
+
+impl Entry {
+    fn new(petition: &PetitionRecord) -> Self {
+        Self {
+            slug: petition.slug.clone(),
+            goal: petition.goal,
+            count: 0,
+            last_signed_at: None,
+        }
+    }
+
+    fn to_wire(&self) -> PetitionCount {
+        PetitionCount {
+            petition: self.slug.to_string(),
+            count: self.count,
+            goal: self.goal,
+            last_signed_at: self.last_signed_at.and_then(rfc3339),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    by_id: HashMap<i64, Entry>,
+    id_by_slug: HashMap<Slug, i64>,
+    watermark: i64,
+}
+
+impl Table {
+    fn insert(&mut self, petition: &PetitionRecord) {
+        self.id_by_slug.insert(petition.slug.clone(), petition.id);
+        self.by_id
+            .entry(petition.id)
+            .or_insert_with(|| Entry::new(petition));
+    }
+}
+
+/// The live count of every petition. Cheap to clone; all clones share state.
+#[derive(Debug, Clone)]
+pub struct Counts {
+    store: Arc<dyn Store>,
+    table: Arc<RwLock<Table>>,
+    updates: broadcast::Sender<Arc<CountUpdate>>,
+    wake: Arc<Notify>,
+}
+
+impl Counts {
+    /// Loads every petition and tallies every signature, so the first answer
+    /// after start-up is already exact.
+    pub async fn load(store: Arc<dyn Store>) -> StoreResult<Self> {
+        let (updates, _) = broadcast::channel(CHANNEL_CAPACITY);
+        let counts = Self {
+            store,
+            table: Arc::default(),
+            updates,
+            wake: Arc::default(),
+        };
+        counts.full_tally().await?;
+        Ok(counts)
+    }
+
+    /// Keeps the counts true until the process ends: wakes on [`Self::wake`]
+    /// or every poll interval, tails new signatures and publishes the changes.
+    pub fn spawn_refresher(&self) -> tokio::task::JoinHandle<()> {
+        let counts = self.clone();
+        tokio::spawn(async move {
+            let mut last_full = tokio::time::Instant::now();
+            loop {
+                tokio::select! {
+                    () = counts.wake.notified() => {}
+                    () = tokio::time::sleep(POLL_INTERVAL) => {}
+                }
+                let result = if last_full.elapsed() >= FULL_TALLY_INTERVAL {
+                    last_full = tokio::time::Instant::now();
+                    counts.full_tally().await
+                } else {
+                    counts.catch_up().await
+                };
+                if let Err(error) = result {
+                    tracing::warn!(%error, "could not refresh live counts; serving the last known");
+                }
+                tokio::time::sleep(MIN_PUBLISH_GAP).await;
+            }
+        })
+    }
+
+    /// Asks the refresher to look now, after this process recorded signatures.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Every count update, for live connections to filter.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<CountUpdate>> {
+        self.updates.subscribe()
+    }
+
+    /// The count of a petition this process already knows, without I/O.
+    pub fn cached(&self, slug: &Slug) -> Option<PetitionCount> {
+        let table = self.table.read().unwrap_or_else(|e| e.into_inner());
+        let id = table.id_by_slug.get(slug)?;
+        table.by_id.get(id).map(Entry::to_wire)
+    }
+
+    /// The count of a petition, learning about petitions created since start-up.
+    /// `None` when no such petition exists.
+    pub async fn get(&self, slug: &Slug) -> StoreResult<Option<PetitionCount>> {
+        if let Some(count) = self.cached(slug) {
+            return Ok(Some(count));
+        }
+        let Some(petition) = self.store.petition_by_slug(slug).await? else {
+            return Ok(None);
+        };
+        self.learn(&petition).await?;
+        Ok(self.cached(slug))
+    }
+
+    /// Adds a petition the table did not know. Its signatures so far may lie
+    /// below the watermark, so it gets a full tally.
+    async fn learn(&self, petition: &PetitionRecord) -> StoreResult<()> {
+        self.table
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(petition);
+        self.full_tally().await
+    }
+
+    async fn catch_up(&self) -> StoreResult<()> {
+        let watermark = self.table.read().unwrap_or_else(|e| e.into_inner()).watermark;
+        let since = self.store.tally_since(watermark).await?;
+        if since.tallies.is_empty() {
+            return Ok(());
+        }
+        self.learn_missing(&since).await?;
+        let changed = {
+            let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
+            // A full tally may have run meanwhile; never count a range twice.
+            if table.watermark != watermark {
+                return Ok(());
+            }
+            table.watermark = since.watermark;
+            let mut changed = Vec::new();
+            for tally in &since.tallies {
+                if let Some(entry) = table.by_id.get_mut(&tally.petition_id) {
+                    entry.count += tally.count;
+                    entry.last_signed_at = entry.last_signed_at.max(tally.last_signed_at);
+                    changed.push(entry.clone());
+                }
+            }
+            changed
+        };
+        self.publish(changed);
+        Ok(())
+    }
+
+    /// Recounts everything and publishes what differs from memory.
+    async fn full_tally(&self) -> StoreResult<()> {
+        // Tally first: every petition a signature refers to existed before it,
+        // so the list read afterwards covers all of them. Signatures added
+        // between the two reads lie above the watermark and are caught up later.
+        let since = self.store.tally_since(0).await?;
+        let petitions = self.store.petitions().await?;
+        let changed = {
+            let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
+            let mut fresh = Table {
+                watermark: since.watermark,
+                ..Table::default()
+            };
+            for petition in &petitions {
+                fresh.insert(petition);
+            }
+            for tally in &since.tallies {
+                if let Some(entry) = fresh.by_id.get_mut(&tally.petition_id) {
+                    entry.count = tally.count;
+                    entry.last_signed_at = tally.last_signed_at;
+                }
+            }
+            let changed = fresh
+                .by_id
+                .iter()
+                .filter(|(id, entry)| {
+                    table.by_id.get(id).is_none_or(|old| {
+                        (old.count, old.goal, old.last_signed_at)
+                            != (entry.count, entry.goal, entry.last_signed_at)
+                    })
+                })
+                .map(|(_, entry)| entry.clone())
+                .collect();
+            *table = fresh;
+            changed
+        };
+        self.publish(changed);
+        Ok(())
+    }
+
+    async fn learn_missing(&self, since: &TallySince) -> StoreResult<()> {
+        let unknown: HashSet<i64> = {
+            let table = self.table.read().unwrap_or_else(|e| e.into_inner());
+            since
+                .tallies
+                .iter()
+                .map(|t| t.petition_id)
+                .filter(|id| !table.by_id.contains_key(id))
+                .collect()
+        };
+        for id in unknown {
+            if let Some(petition) = self.store.petition_by_id(id).await? {
+                // Inserted with a zero count: the tail being applied counts it.
+                self.table
+                    .write()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(&petition);
+            }
+        }
+        Ok(())
+    }
+
+    fn publish(&self, changed: Vec<Entry>) {
+        for entry in changed {
+            let json = match serde_json::to_string(&entry.to_wire()) {
+                Ok(json) => json,
+                Err(error) => {
+                    tracing::error!(%error, "could not serialise a count");
+                    continue;
+                }
+            };
+            // An error only means nobody is listening right now.
+            let _ = self.updates.send(Arc::new(CountUpdate {
+                slug: entry.slug,
+                json,
+            }));
+        }
+    }
+}
+
+/// Formats storage milliseconds as RFC 3339 UTC, as the wire carries times.
+fn rfc3339(millis: Millis) -> Option<String> {
+    let nanos = i128::from(millis) * 1_000_000;
+    let time = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
+    time.format(&time::format_description::well_known::Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339;
+
+    #[test]
+    fn storage_times_become_rfc3339_utc() {
+        assert_eq!(
+            rfc3339(1_766_016_000_000).as_deref(),
+            Some("2025-12-18T00:00:00Z")
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! Reading petitions: their text in the supporter's language, and their count.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use chorus_wire::{Petition, PetitionCount};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::ident::{Lang, Slug};
+use crate::storage::PetitionText;
+
+/// A crowd refreshing a count is absorbed by any cache in front of Chorus:
+/// a count two seconds old is still news, and a stale one beats an error.
+const COUNT_CACHE: &str = "public, max-age=2, stale-while-revalidate=30, stale-if-error=600";
+/// Texts change rarely; an edit shows within a minute.
+const TEXT_CACHE: &str = "public, max-age=60, stale-while-revalidate=600";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/petitions/{slug}", get(show_petition))
+        .route("/petitions/{slug}/count", get(show_count))
+}
+
+fn parse_slug(raw: &str) -> Result<Slug, ApiError> {
+    Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))
+}
+
+async fn show_count(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let slug = parse_slug(&slug)?;
+    let count: PetitionCount = state
+        .counts
+        .get(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    Ok(([(header::CACHE_CONTROL, COUNT_CACHE)], Json(count)))
+}
+
+#[derive(Debug, Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+async fn show_petition(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<LangQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let slug = parse_slug(&slug)?;
+    let wanted = query
+        .lang
+        .as_deref()
+        .map(Lang::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_lang", e))?;
+    let record = state
+        .store
+        .petition_by_slug(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let texts = state.store.petition_texts(record.id).await?;
+    let text = pick_text(&texts, wanted.as_ref(), &record.default_lang)
+        .ok_or_else(|| ApiError::NotFound(format!("petition {slug} has no text yet")))?;
+    let count = state
+        .counts
+        .get(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let petition = Petition {
+        slug: slug.to_string(),
+        lang: text.lang.to_string(),
+        languages: texts.iter().map(|t| t.lang.to_string()).collect(),
+        title: text.title.clone(),
+        summary: text.summary.clone(),
+        body: text.body.clone(),
+        count,
+    };
+    Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
+}
+
+/// The text in the wanted language, else the default language, else any.
+fn pick_text<'a>(
+    texts: &'a [PetitionText],
+    wanted: Option<&Lang>,
+    default: &Lang,
+) -> Option<&'a PetitionText> {
+    let find = |lang: &Lang| texts.iter().find(|t| &t.lang == lang);
+    wanted
+        .and_then(find)
+        .or_else(|| find(default))
+        .or_else(|| texts.first())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lang: &str) -> PetitionText {
+        PetitionText {
+            lang: Lang::parse(lang).expect("valid"),
+            title: lang.into(),
+            summary: String::new(),
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_missing_language_falls_back_to_the_default() {
+        let texts = [text("en"), text("fr")];
+        let en = Lang::parse("en").expect("valid");
+        let pick = |l: &str| pick_text(&texts, Lang::parse(l).ok().as_ref(), &en).map(|t| t.title.clone());
+        assert_eq!(pick("fr-CA").as_deref(), Some("fr"));
+        assert_eq!(pick("de").as_deref(), Some("en"));
+        assert_eq!(pick_text(&[], None, &en), None);
+    }
+}
+
+/// Limits that keep a petition readable in a widget and its storage bounded.
+const TITLE_MAX: usize = 200;
+const SUMMARY_MAX: usize = 1_000;
+const BODY_MAX: usize = 20_000;
+
+/// Checks an organiser's petition text.
+pub fn validate_text(
+    lang: &str,
+    title: String,
+    summary: String,
+    body: String,
+) -> Result<PetitionText, String> {
+    let lang = Lang::parse(lang)?;
+    let check = |field: &str, value: &str, min: usize, max: usize| {
+        let len = value.trim().chars().count();
+        if len < min || len > max {
+            Err(format!("the {field} has {min} to {max} characters; this one has {len}"))
+        } else {
+            Ok(())
+        }
+    };
+    check("title", &title, 1, TITLE_MAX)?;
+    check("summary", &summary, 1, SUMMARY_MAX)?;
+    check("body", &body, 0, BODY_MAX)?;
+    Ok(PetitionText {
+        lang,
+        title: title.trim().to_owned(),
+        summary: summary.trim().to_owned(),
+        body: body.trim().to_owned(),
+    })
+}
