@@ -37,9 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(petitions::router())
         .merge(live::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
-        .method_not_allowed_fallback(|| async {
-            ApiError::bad_request("method_not_allowed", "this endpoint does not take that method")
-        });
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     Router::new()
         .nest(chorus_wire::API_PREFIX, api)
         .merge(site::router())

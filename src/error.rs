@@ -16,6 +16,8 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("the database is unavailable; try again shortly")]
     Unavailable(#[source] StoreError),
+    #[error("this endpoint does not take that method")]
+    MethodNotAllowed,
     #[error("something went wrong on our side")]
     Internal(String),
 }
@@ -33,6 +35,7 @@ impl ApiError {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -130,6 +130,11 @@ impl Counts {
         self.updates.subscribe()
     }
 
+    /// Live connections open on this instance right now.
+    pub fn listeners(&self) -> usize {
+        self.updates.receiver_count()
+    }
+
     /// The count of a petition this process already knows, without I/O.
     pub fn cached(&self, slug: &Slug) -> Option<PetitionCount> {
         let table = self.table.read().unwrap_or_else(|e| e.into_inner());

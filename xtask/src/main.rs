@@ -1,1 +1,133 @@
-fn main() {}
+//! `cargo xtask`: the project's commands, so a fresh machine needs only cargo.
+//!
+//! - `demo`:  build the widgets for release and run the demo coalition.
+//! - `test`:  every check CI runs (fmt, clippy host + wasm32, deny, tests,
+//!   browser tests against the release bundle).
+//! - `bench`: bundle sizes and the live fan-out benchmark.
+//!
+//! Each installs what the machine lacks first, from package registries only.
+
+mod install;
+mod sizes;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("build") => install::build_tools().and_then(|()| build_widgets()),
+        _ => Err("usage: cargo xtask <demo|test|bench|build>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (xtask lives one level below it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn dist() -> PathBuf {
+    root().join("dist")
+}
+
+/// Runs a command from the repository root, failing on a non-zero exit.
+fn run(command: &mut Command) -> Result {
+    eprintln!("$ {}", describe(command));
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(command)))
+    }
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|s| s.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.env("PATH", install::tool_path());
+    command
+}
+
+/// Builds the release widget bundle into `dist/` and writes `.br` and `.gz`
+/// copies beside each file for the server to send.
+fn build_widgets() -> Result {
+    let mut trunk = Command::new("trunk");
+    trunk.args(["build", "--release"]).env("PATH", install::tool_path());
+    run(&mut trunk)?;
+    sizes::precompress(&dist())
+}
+
+fn demo() -> Result {
+    install::build_tools()?;
+    build_widgets()?;
+    let mut chorus = cargo();
+    chorus.args(["run", "--release", "--bin", "chorus", "--", "demo"]);
+    chorus.env("CHORUS_ASSETS", dist());
+    run(&mut chorus)
+}
+
+fn test() -> Result {
+    install::build_tools()?;
+    install::test_tools()?;
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args([
+        "clippy",
+        "--package",
+        "chorus-widgets",
+        "--package",
+        "chorus-wire",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    // Advisories need the RustSec database from the network; CI with internet
+    // access should add `cargo deny check advisories`.
+    run(cargo().args(["deny", "--log-level", "error", "check", "licenses", "bans", "sources"]))?;
+    build_widgets()?;
+    let mut tests = cargo();
+    tests
+        .args(["test", "--workspace"])
+        .env("CHORUS_TEST_ASSETS", dist())
+        .env("CHROMEDRIVER", install::CHROMEDRIVER)
+        .env("CHROMIUM", install::CHROMIUM);
+    run(&mut tests)
+}
+
+fn bench() -> Result {
+    install::build_tools()?;
+    build_widgets()?;
+    sizes::report(&dist())?;
+    run(cargo().args(["build", "--release", "--bin", "chorus"]))?;
+    let mut fanout = cargo();
+    fanout
+        .args(["bench", "--bench", "fanout"])
+        .env("CHORUS_BIN", root().join("target/release/chorus"));
+    run(&mut fanout)
+}

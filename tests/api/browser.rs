@@ -1,0 +1,169 @@
+//! The widgets in headless Chromium, on a partner page served from another
+//! origin, embedded with the snippet exactly as partners paste it.
+
+mod driver;
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+use driver::{Browser, PartnerSite};
+
+/// Styles a careless or hostile host page might carry.
+const HOSTILE_CSS: &str = "* { color: rgb(255, 0, 0) !important; font-size: 40px !important; \
+     line-height: 5 !important; font-family: serif !important; letter-spacing: 9px !important } \
+     button, div { background: lime !important; border: 5px solid blue !important }";
+
+fn partner_page(chorus: &str, body: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
+<style>{HOSTILE_CSS}</style>
+<script>window.errors = [];
+addEventListener("error", (e) => errors.push(String(e.message)));
+addEventListener("unhandledrejection", (e) => errors.push(String(e.reason)));
+const logError = console.error;
+console.error = (...args) => {{ errors.push(args.map(String).join(" ")); logError(...args); }};</script>
+<script type="module" src="{chorus}/embed.js" async></script></head>
+<body>{body}</body></html>"#
+    )
+}
+
+/// The text of the element matching `selector` in each placeholder's shadow root.
+const SHADOW_TEXTS: &str = "return [...document.querySelectorAll('[data-chorus]')].map(el => { \
+     const found = el.shadowRoot && el.shadowRoot.querySelector(arguments[0]); \
+     return found ? found.textContent : null; });";
+
+async fn shadow_texts(browser: &Browser, selector: &str) -> Vec<Option<String>> {
+    let value = browser.eval(SHADOW_TEXTS, vec![Value::from(selector)]).await;
+    serde_json::from_value(value).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn counters_on_a_partner_page_show_the_count_resist_host_css_and_move_live() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("protect-defenders", None).await;
+    app.sign_elsewhere(&petition, 1233).await;
+    let site = PartnerSite::serve(partner_page(
+        &app.origin,
+        r#"<div data-chorus="counter" data-campaign="protect-defenders"></div>
+           <div data-chorus="counter" data-campaign="protect-defenders" data-lang="fr"></div>"#,
+    ))
+    .await;
+    assert_ne!(site.origin, app.origin, "the partner page needs its own origin");
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+
+    let shown = browser
+        .wait_for(|| async { shadow_texts(&browser, ".number").await }, |texts| {
+            texts.iter().all(|t| t.as_deref().is_some_and(|t| t.contains("233")))
+        })
+        .await;
+    // English groups with a comma, French with a narrow no-break space.
+    assert_eq!(shown[0].as_deref(), Some("1,233"));
+    assert_eq!(shown[1].as_deref(), Some("1\u{202f}233"));
+    let words = shadow_texts(&browser, ".goal").await;
+    assert_eq!(words[0].as_deref(), Some("Goal: 2,000"));
+    assert_eq!(words[1].as_deref(), Some("Objectif\u{202f}: 2\u{202f}000"));
+
+    let style: Vec<Value> = serde_json::from_value(
+        browser
+            .eval(
+                "return [...document.querySelectorAll('[data-chorus]')].map(el => { \
+                 const s = getComputedStyle(el.shadowRoot.querySelector('.word')); \
+                 return [s.color, s.fontSize, s.letterSpacing]; });",
+                vec![],
+            )
+            .await,
+    )
+    .expect("styles");
+    for computed in style {
+        assert_ne!(computed[0], "rgb(255, 0, 0)", "host colour leaked in: {computed}");
+        assert_eq!(computed[1], "16px", "host font size leaked in: {computed}");
+        assert_ne!(computed[2], "9px", "host letter spacing leaked in: {computed}");
+    }
+
+    app.sign_elsewhere(&petition, 2).await;
+    let moved = browser
+        .wait_for(|| async { shadow_texts(&browser, ".number").await }, |texts| {
+            texts.iter().all(|t| t.as_deref().is_some_and(|t| t.contains("235")))
+        })
+        .await;
+    assert_eq!(moved[0].as_deref(), Some("1,235"));
+    assert_eq!(moved[1].as_deref(), Some("1\u{202f}235"));
+    assert_no_page_errors(&browser).await;
+}
+
+#[tokio::test]
+async fn a_page_downloads_the_widgets_once_and_holds_one_live_connection() {
+    let app = TestApp::spawn().await;
+    app.create_petition("first", None).await;
+    app.create_petition("second", Some(10)).await;
+    let site = PartnerSite::serve(partner_page(
+        &app.origin,
+        r#"<div data-chorus="counter" data-campaign="first"></div>
+           <div data-chorus="counter" data-campaign="second"></div>
+           <div data-chorus="counter" data-campaign="first" data-theme="dark"></div>"#,
+    ))
+    .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    browser
+        .wait_for(|| async { shadow_texts(&browser, ".number").await }, |texts| {
+            texts.iter().all(Option::is_some)
+        })
+        .await;
+
+    let requests = |fragment: &'static str| {
+        let browser = &browser;
+        async move {
+            browser
+                .eval(
+                    "return performance.getEntriesByType('resource') \
+                     .filter(e => e.name.includes(arguments[0])).length;",
+                    vec![Value::from(fragment)],
+                )
+                .await
+        }
+    };
+    assert_eq!(requests("chorus-widgets_bg.wasm").await, 1);
+    assert_eq!(requests("/petitions/first/count").await, 1);
+    // A stream never completes, so the page's timeline cannot count it: the
+    // server can.
+    assert_eq!(app.live_connections(), 1);
+    assert_no_page_errors(&browser).await;
+}
+
+async fn assert_no_page_errors(browser: &Browser) {
+    let errors = browser.eval("return window.errors;", vec![]).await;
+    assert_eq!(errors, Value::Array(vec![]), "the page reported errors");
+}
+
+#[tokio::test]
+async fn placeholders_added_after_load_are_mounted_and_unknown_petitions_say_so() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("late", None).await;
+    app.sign_elsewhere(&petition, 5).await;
+    let site = PartnerSite::serve(partner_page(&app.origin, "<main id=app></main>")).await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    // Give embed.js time to load, as a single-page app renders after it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    browser
+        .eval(
+            "document.getElementById('app').innerHTML = \
+             '<div data-chorus=\"counter\" data-campaign=\"late\"></div>' + \
+             '<div data-chorus=\"counter\" data-campaign=\"no-such-petition\"></div>';",
+            vec![],
+        )
+        .await;
+
+    let not_found = Some("This petition could not be found.");
+    let shown = browser
+        .wait_for(|| async { shadow_texts(&browser, "p").await }, |texts| {
+            texts.len() == 2 && texts[1].as_deref() == not_found
+        })
+        .await;
+    assert!(shown[0].as_deref().is_some_and(|t| t.starts_with('5')), "{shown:?}");
+    assert_no_page_errors(&browser).await;
+}

@@ -1,0 +1,178 @@
+//! `TestApp`: a Chorus on port 0 over a temporary database, with one method
+//! per thing tests do to it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chorus::config::DatabaseUrl;
+use chorus::ident::{Lang, Slug};
+use chorus::storage::{self, NewPetition, NewSignature, PetitionRecord, PetitionText, Store};
+use futures_util::StreamExt;
+use tokio::net::TcpListener;
+
+pub struct TestApp {
+    pub origin: String,
+    pub client: reqwest::Client,
+    /// The database path, for a second process-like connection.
+    pub database: DatabaseUrl,
+    store: Arc<dyn Store>,
+    counts: chorus::live::Counts,
+    _dir: tempfile::TempDir,
+}
+
+/// The built widget bundle: `cargo xtask test` builds it and says where.
+pub fn assets_dir() -> PathBuf {
+    std::env::var_os("CHORUS_TEST_ASSETS")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"), PathBuf::from)
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = DatabaseUrl::from_str(&format!("sqlite://{}", dir.path().join("t.db").display()))
+            .expect("valid URL");
+        let store = storage::open(&database).await.expect("database opens");
+        let state = chorus::state_for(store.clone(), assets_dir())
+            .await
+            .expect("state loads");
+        let counts = state.counts.clone();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
+        let addr: SocketAddr = listener.local_addr().expect("bound");
+        tokio::spawn(async move {
+            axum::serve(listener, chorus::app::router(state))
+                .await
+                .expect("server runs");
+        });
+        Self {
+            origin: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            database,
+            store,
+            counts,
+            _dir: dir,
+        }
+    }
+
+    pub async fn create_petition(&self, slug: &str, goal: Option<u64>) -> PetitionRecord {
+        let petition = self
+            .store
+            .create_petition(&NewPetition {
+                slug: Slug::parse(slug).expect("valid slug"),
+                goal,
+                text: text("en", &format!("{slug} title"), "Summary in English."),
+            })
+            .await
+            .expect("petition created");
+        self.store
+            .put_petition_text(petition.id, &text("fr", &format!("{slug} titre"), "Résumé en français."))
+            .await
+            .expect("translation stored");
+        petition
+    }
+
+    /// Records `n` signatures through a separate connection pool on the same
+    /// file, as the CLI or another process would: the running server is not
+    /// told, and must notice by itself.
+    pub async fn sign_elsewhere(&self, petition: &PetitionRecord, n: usize) {
+        let other = storage::open(&self.database).await.expect("second pool opens");
+        let batch: Vec<NewSignature> = (0..n)
+            .map(|_| NewSignature {
+                petition_id: petition.id,
+                partner_id: None,
+                signed_at: storage::now_millis(),
+            })
+            .collect();
+        other.record_signatures(&batch).await.expect("signatures stored");
+    }
+
+    /// Live connections the server holds open.
+    pub fn live_connections(&self) -> usize {
+        self.counts.listeners()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.origin))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Opens `GET /api/v1/live` for these petitions.
+    pub async fn live(&self, petitions: &str) -> EventReader {
+        let response = self.get(&format!("/api/v1/live?petitions={petitions}")).await;
+        assert_eq!(response.status(), 200, "live connection refused");
+        EventReader::new(response)
+    }
+}
+
+fn text(lang: &str, title: &str, summary: &str) -> PetitionText {
+    PetitionText {
+        lang: Lang::parse(lang).expect("valid lang"),
+        title: title.into(),
+        summary: summary.into(),
+        body: String::new(),
+    }
+}
+
+/// Reads Server-Sent Events off a streaming response.
+pub struct EventReader {
+    body: futures_util::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+/// One event: its name and data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SseEvent {
+    pub event: String,
+    pub data: String,
+}
+
+impl EventReader {
+    fn new(response: reqwest::Response) -> Self {
+        Self {
+            body: response.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event, or `None` if none arrives within `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<SseEvent> {
+        tokio::time::timeout(wait, self.next()).await.ok().flatten()
+    }
+
+    async fn next(&mut self) -> Option<SseEvent> {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let mut event = SseEvent {
+                    event: "message".into(),
+                    data: String::new(),
+                };
+                for line in block.lines() {
+                    if let Some(name) = line.strip_prefix("event:") {
+                        event.event = name.trim().into();
+                    } else if let Some(data) = line.strip_prefix("data:") {
+                        event.data.push_str(data.trim_start());
+                    }
+                }
+                if !event.data.is_empty() {
+                    return Some(event);
+                }
+                continue;
+            }
+            let chunk = self.body.next().await?.ok()?;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The count carried by the next `count` event within `wait`.
+    pub async fn next_count(&mut self, wait: Duration) -> Option<chorus_wire::PetitionCount> {
+        let event = self.next_within(wait).await?;
+        assert_eq!(event.event, "count");
+        Some(serde_json::from_str(&event.data).expect("count JSON"))
+    }
+}

@@ -1,0 +1,259 @@
+//! The page's one link to Chorus: HTTP reads and the live connection.
+//!
+//! Invariant: however many widgets a page has, it holds one Server-Sent
+//! Events connection, naming every petition on the page. When it cannot stay
+//! open, counts are polled from the cacheable count URL until it can.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{EventSource, MessageEvent};
+
+/// How often counts are polled while the live connection is down.
+const POLL_EVERY: Duration = Duration::from_secs(10);
+/// The longest wait between two attempts to reopen a closed live connection.
+const MAX_BACKOFF_SECS: u32 = 60;
+
+/// What a widget knows of a petition's count.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    Loading,
+    Ready(PetitionCount),
+    /// Chorus has no such petition: the partner's `data-campaign` is wrong.
+    Missing,
+}
+
+struct Connection {
+    source: EventSource,
+    // Dropping the closures would leave the browser calling freed functions.
+    _listeners: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.source.close();
+    }
+}
+
+struct Live {
+    /// Owns the shared count signals for the page's lifetime, apart from any
+    /// widget, so no widget's cleanup can dispose them.
+    owner: Owner,
+    origin: String,
+    counts: BTreeMap<String, RwSignal<Load>>,
+    connection: Option<Connection>,
+    connect_scheduled: bool,
+    failures: u32,
+    polling: Option<IntervalHandle>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self {
+            owner: Owner::new_root(None),
+            origin: String::new(),
+            counts: BTreeMap::new(),
+            connection: None,
+            connect_scheduled: false,
+            failures: 0,
+            polling: None,
+        }
+    }
+}
+
+thread_local! {
+    static LIVE: RefCell<Live> = RefCell::default();
+}
+
+/// The live count of `slug` on the Chorus at `origin`. Widgets of the same
+/// petition share one signal. `initial` is the count `embed.js` already fetched.
+pub fn follow(origin: &str, slug: &str, initial: Option<PetitionCount>) -> RwSignal<Load> {
+    let (signal, is_new) = LIVE.with_borrow_mut(|live| {
+        if live.origin.is_empty() {
+            origin.clone_into(&mut live.origin);
+        }
+        match live.counts.get(slug) {
+            Some(signal) => (*signal, false),
+            None => {
+                let signal = live.owner.with(|| RwSignal::new(Load::Loading));
+                live.counts.insert(slug.to_owned(), signal);
+                (signal, true)
+            }
+        }
+    });
+    match initial {
+        Some(count) => {
+            if !matches!(signal.get_untracked(), Load::Ready(_)) {
+                signal.set(Load::Ready(count));
+            }
+            if is_new {
+                schedule_connect(Duration::ZERO);
+            }
+        }
+        None if is_new => spawn_local(first_read(slug.to_owned(), signal)),
+        None => {}
+    }
+    signal
+}
+
+/// Reads a count `embed.js` could not, to tell a wrong slug from a network
+/// failure: only petitions that exist join the live connection.
+async fn first_read(slug: String, signal: RwSignal<Load>) {
+    match fetch_count(&slug).await {
+        Ok(Some(count)) => signal.set(Load::Ready(count)),
+        Ok(None) => {
+            signal.set(Load::Missing);
+            return;
+        }
+        // Offline for now: the live connection or polling will fill it in.
+        Err(_) => {}
+    }
+    schedule_connect(Duration::ZERO);
+}
+
+fn api_url(path: &str) -> String {
+    LIVE.with_borrow(|live| format!("{}{API_PREFIX}{path}", live.origin))
+}
+
+/// `Ok(None)` when Chorus answers that the petition does not exist.
+async fn fetch_count(slug: &str) -> Result<Option<PetitionCount>, JsValue> {
+    let url = api_url(&format!("/petitions/{slug}/count"));
+    let response = gloo_net::http::Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    if response.status() == 404 {
+        return Ok(None);
+    }
+    if !response.ok() {
+        return Err(JsValue::from_str(&format!("HTTP {}", response.status())));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    parse(&text).map(Some)
+}
+
+/// JSON through the browser's own parser: cheaper in the bundle than serde_json.
+fn parse<T: DeserializeOwned>(json: &str) -> Result<T, JsValue> {
+    let value = js_sys::JSON::parse(json)?;
+    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
+}
+
+/// Opens the live connection after `delay`, once for all widgets mounted in
+/// the meantime.
+fn schedule_connect(delay: Duration) {
+    let already = LIVE.with_borrow_mut(|live| std::mem::replace(&mut live.connect_scheduled, true));
+    if !already {
+        set_timeout(connect, delay);
+    }
+}
+
+fn connect() {
+    let slugs: Vec<String> = LIVE.with_borrow_mut(|live| {
+        live.connect_scheduled = false;
+        live.connection = None;
+        live.counts
+            .iter()
+            .filter(|(_, signal)| signal.get_untracked() != Load::Missing)
+            .map(|(slug, _)| slug.clone())
+            .collect()
+    });
+    if slugs.is_empty() {
+        return;
+    }
+    let url = api_url(&format!("/live?petitions={}", slugs.join(",")));
+    let Ok(source) = EventSource::new(&url) else {
+        start_polling();
+        return;
+    };
+    let on_count = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
+        let data = event
+            .dyn_ref::<MessageEvent>()
+            .and_then(|e| e.data().as_string());
+        if let Some(count) = data.and_then(|d| parse::<PetitionCount>(&d).ok()) {
+            apply(count);
+        }
+    });
+    let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
+        LIVE.with_borrow_mut(|live| live.failures = 0);
+        stop_polling();
+    });
+    let watched = source.clone();
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        // While CONNECTING the browser retries by itself; CLOSED means it gave
+        // up (an error status, a proxy that refuses streams), so we retry later.
+        start_polling();
+        if watched.ready_state() == EventSource::CLOSED {
+            let failures = LIVE.with_borrow_mut(|live| {
+                live.failures = live.failures.saturating_add(1);
+                live.failures
+            });
+            let backoff = 2_u32.saturating_pow(failures).min(MAX_BACKOFF_SECS);
+            schedule_connect(Duration::from_secs(backoff.into()));
+        }
+    });
+    let listen = |name: &str, listener: &Closure<dyn FnMut(JsValue)>| {
+        let _ = source.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+    };
+    listen(COUNT_EVENT, &on_count);
+    listen("open", &on_open);
+    listen("error", &on_error);
+    LIVE.with_borrow_mut(|live| {
+        live.connection = Some(Connection {
+            source,
+            _listeners: vec![on_count, on_open, on_error],
+        });
+    });
+}
+
+fn apply(count: PetitionCount) {
+    let signal = LIVE.with_borrow(|live| live.counts.get(&count.petition).copied());
+    if let Some(signal) = signal {
+        if signal.get_untracked() != Load::Ready(count.clone()) {
+            signal.set(Load::Ready(count));
+        }
+    }
+}
+
+fn start_polling() {
+    let started = LIVE.with_borrow(|live| live.polling.is_some());
+    if started {
+        return;
+    }
+    poll_once();
+    if let Ok(handle) = set_interval_with_handle(poll_once, POLL_EVERY) {
+        LIVE.with_borrow_mut(|live| live.polling = Some(handle));
+    }
+}
+
+fn stop_polling() {
+    if let Some(handle) = LIVE.with_borrow_mut(|live| live.polling.take()) {
+        handle.clear();
+    }
+}
+
+fn poll_once() {
+    let slugs: Vec<String> = LIVE.with_borrow(|live| {
+        live.counts
+            .iter()
+            .filter(|(_, signal)| signal.get_untracked() != Load::Missing)
+            .map(|(slug, _)| slug.clone())
+            .collect()
+    });
+    for slug in slugs {
+        spawn_local(async move {
+            if let Ok(Some(count)) = fetch_count(&slug).await {
+                apply(count);
+            }
+        });
+    }
+}

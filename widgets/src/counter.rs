@@ -1,0 +1,112 @@
+//! The `counter` widget: the live count, a goal bar and the latest signature.
+
+use chorus_wire::PetitionCount;
+use leptos::prelude::*;
+
+use crate::client::Load;
+use crate::clock;
+use crate::goal::{bar_width, goal_for};
+use crate::host::Theme;
+use crate::i18n::{Locale, fill};
+
+/// A petition's live count with its goal bar.
+#[component]
+pub fn Counter(
+    /// The petition's count as the live connection keeps it.
+    count: RwSignal<Load>,
+    /// The supporter's language, for words and number formats.
+    locale: Locale,
+    /// The placeholder's `data-theme`.
+    theme: Theme,
+) -> impl IntoView {
+    let ready = move || match count.get() {
+        Load::Ready(count) => Some(count),
+        Load::Loading | Load::Missing => None,
+    };
+    // Only a change of phase redraws; within `Ready`, each part updates in place.
+    let phase = Memo::new(move |_| Phase::of(&count.get()));
+    let catalog = locale.catalog;
+    let tag = locale.tag.clone();
+    let body = move || match phase.get() {
+        Phase::Missing => view! { <p class="notice">{catalog.unknown_petition}</p> }.into_any(),
+        Phase::Loading => view! { <p class="notice">{catalog.loading}</p> }.into_any(),
+        Phase::Ready => tally(ready, locale.clone()).into_any(),
+    };
+    view! {
+        <div
+            class="chorus counter"
+            data-theme=theme.as_str()
+            lang=tag
+            aria-busy=move || (phase.get() == Phase::Loading).to_string()
+        >
+            {body}
+        </div>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Loading,
+    Ready,
+    Missing,
+}
+
+impl Phase {
+    fn of(load: &Load) -> Self {
+        match load {
+            Load::Loading => Self::Loading,
+            Load::Ready(_) => Self::Ready,
+            Load::Missing => Self::Missing,
+        }
+    }
+}
+
+/// The count, bar and details once the count is known. Each part updates in
+/// place, so the bar animates instead of being redrawn.
+fn tally(
+    ready: impl Fn() -> Option<PetitionCount> + Copy + Send + Sync + 'static,
+    locale: Locale,
+) -> impl IntoView {
+    let value = move || ready().map_or(0, |c| c.count);
+    let goal = move || ready().map_or(0, |c| goal_for(c.count, c.goal));
+    let catalog = locale.catalog;
+    let (l1, l2, l3, l4) = (locale.clone(), locale.clone(), locale.clone(), locale.clone());
+    let progress_text = move || {
+        fill(
+            catalog.progress,
+            &[("count", &l3.number(value())), ("goal", &l3.number(goal()))],
+        )
+    };
+    let recent = move || {
+        let signed_at = ready()?.last_signed_at?;
+        let millis = js_sys::Date::parse(&signed_at);
+        if millis.is_nan() {
+            return None;
+        }
+        let seconds = (clock::now().get() - millis) / 1_000.0;
+        Some(fill(catalog.last_signature, &[("ago", &l4.ago(seconds))]))
+    };
+    view! {
+        <p class="tally">
+            <span class="number">{move || l1.number(value())}</span>
+            " "
+            <span class="word">{move || l2.signatures_word(value())}</span>
+        </p>
+        <div
+            class="bar"
+            role="progressbar"
+            aria-valuemin="0"
+            aria-valuemax=move || goal().to_string()
+            aria-valuenow=move || value().to_string()
+            aria-valuetext=progress_text
+        >
+            <div class="fill" style:width=move || bar_width(value(), goal())></div>
+        </div>
+        <p class="details">
+            <span class="goal">
+                {move || fill(catalog.goal, &[("goal", &locale.number(goal()))])}
+            </span>
+            <span class="recent">{recent}</span>
+        </p>
+    }
+}

@@ -1,0 +1,113 @@
+//! The one module that touches the partner's page: reading a placeholder's
+//! attributes, and giving each widget a shadow root styled by Chorus alone.
+
+use std::cell::OnceCell;
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+use crate::i18n::Locale;
+
+const STYLE: &str = include_str!("style.css");
+
+/// What a partner wrote on a placeholder.
+#[derive(Debug, Clone)]
+pub struct Placeholder {
+    pub element: HtmlElement,
+    /// `data-chorus`: which widget.
+    pub kind: String,
+    /// `data-campaign`: the petition (or campaign) slug.
+    pub campaign: Option<String>,
+    pub theme: Theme,
+    pub locale: Locale,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+    /// Follows the supporter's system setting.
+    Auto,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Dark => "dark",
+            Self::Auto => "auto",
+        }
+    }
+}
+
+impl Placeholder {
+    pub fn read(element: HtmlElement) -> Self {
+        let data = element.dataset();
+        let theme = match data.get("theme").as_deref() {
+            Some("dark") => Theme::Dark,
+            Some("auto") => Theme::Auto,
+            _ => Theme::Light,
+        };
+        let locale = negotiate_locale(data.get("lang"));
+        Self {
+            kind: data.get("chorus").unwrap_or_default(),
+            campaign: data.get("campaign").filter(|c| !c.is_empty()),
+            theme,
+            locale,
+            element,
+        }
+    }
+
+    /// A fresh, empty container inside the placeholder's shadow root, with
+    /// Chorus's stylesheet adopted. Reuses the root `embed.js` attached.
+    pub fn container(&self) -> Result<HtmlElement, JsValue> {
+        let root = match self.element.shadow_root() {
+            Some(root) => root,
+            None => self
+                .element
+                .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
+        };
+        adopt_style(&root)?;
+        root.set_inner_html("");
+        let document = self.element.owner_document().ok_or("placeholder has no document")?;
+        let container: HtmlElement = document.create_element("div")?.unchecked_into();
+        root.append_child(&container)?;
+        Ok(container)
+    }
+}
+
+/// `data-lang`, else the page's `<html lang>`, else the browser's languages.
+fn negotiate_locale(data_lang: Option<String>) -> Locale {
+    let window = web_sys::window();
+    let page_lang = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("lang"));
+    let browser: Vec<String> = window
+        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .unwrap_or_default();
+    let candidates = data_lang.into_iter().chain(page_lang).chain(browser);
+    let candidates: Vec<String> = candidates.collect();
+    Locale::negotiate(candidates.iter().map(String::as_str))
+}
+
+thread_local! {
+    /// One stylesheet object for the page, shared by every widget's shadow root.
+    static SHEET: OnceCell<Result<CssStyleSheet, JsValue>> = const { OnceCell::new() };
+}
+
+/// A constructable stylesheet, unlike a `<style>` element, is not blocked by a
+/// partner's `style-src` policy, and host-page rules never reach into it.
+fn adopt_style(root: &ShadowRoot) -> Result<(), JsValue> {
+    let sheet = SHEET.with(|cell| {
+        cell.get_or_init(|| {
+            let sheet = CssStyleSheet::new()?;
+            sheet.replace_sync(STYLE)?;
+            Ok(sheet)
+        })
+        .clone()
+    })?;
+    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+    Ok(())
+}

@@ -1,0 +1,11 @@
+use super::Catalog;
+
+pub const CATALOG: Catalog = Catalog {
+    signatures_one: "signature",
+    signatures_other: "signatures",
+    goal: "Goal: {goal}",
+    progress: "{count} of {goal} signatures",
+    last_signature: "Latest signature {ago}",
+    loading: "Loading the count…",
+    unknown_petition: "This petition could not be found.",
+};

@@ -1,0 +1,11 @@
+use super::Catalog;
+
+pub const CATALOG: Catalog = Catalog {
+    signatures_one: "firma",
+    signatures_other: "firmas",
+    goal: "Meta: {goal}",
+    progress: "{count} de {goal} firmas",
+    last_signature: "Última firma {ago}",
+    loading: "Cargando el contador…",
+    unknown_petition: "No se encontró esta petición.",
+};

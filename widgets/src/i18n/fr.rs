@@ -1,0 +1,12 @@
+use super::Catalog;
+
+// French typography: a narrow no-break space before the colon.
+pub const CATALOG: Catalog = Catalog {
+    signatures_one: "signature",
+    signatures_other: "signatures",
+    goal: "Objectif\u{202f}: {goal}",
+    progress: "{count} signatures sur {goal}",
+    last_signature: "Dernière signature {ago}",
+    loading: "Chargement du compteur…",
+    unknown_petition: "Cette pétition est introuvable.",
+};

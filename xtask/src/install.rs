@@ -1,0 +1,120 @@
+//! Installs the tools the build and tests need, each only when missing or at
+//! the wrong version, from package registries only (crates.io, npm, Debian).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{Result, root, run};
+
+/// Must equal the `wasm-bindgen` crate pinned in `widgets/Cargo.toml`.
+const WASM_BINDGEN: &str = "0.2.130";
+const TRUNK: &str = "0.21.14";
+/// Debian's binaryen is too old and silently breaks the module; npm's is current.
+const BINARYEN: &str = "132";
+const CARGO_DENY: &str = "0.20.2";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Where npm installs binaryen.
+fn npm_prefix() -> PathBuf {
+    root().join("target/tools")
+}
+
+/// `PATH` with the project's npm tools and cargo's bin folder in front.
+pub fn tool_path() -> String {
+    let mut dirs = vec![npm_prefix().join("node_modules/.bin")];
+    if let Some(home) = std::env::var_os("CARGO_HOME").or_else(|| {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo").into_os_string())
+    }) {
+        dirs.push(PathBuf::from(home).join("bin"));
+    }
+    let current = std::env::var_os("PATH").unwrap_or_default();
+    dirs.extend(std::env::split_paths(&current));
+    std::env::join_paths(dirs)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What `tool --version` prints, if it runs.
+fn version_of(tool: &str) -> Option<String> {
+    let output = Command::new(tool)
+        .arg("--version")
+        .env("PATH", tool_path())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn has_version(tool: &str, version: &str) -> bool {
+    version_of(tool).is_some_and(|v| v.split_whitespace().any(|word| word.trim_start_matches('v') == version))
+}
+
+fn cargo_install(krate: &str, version: &str, locked: bool) -> Result {
+    let mut command = crate::cargo();
+    command.args(["install", krate, "--version", version]);
+    if locked {
+        command.arg("--locked");
+    }
+    run(&mut command)
+}
+
+/// The wasm32 target, wasm-bindgen, trunk and wasm-opt.
+pub fn build_tools() -> Result {
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("rustup is needed: {e}"))?;
+    if !String::from_utf8_lossy(&targets.stdout).contains("wasm32-unknown-unknown") {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !has_version("wasm-bindgen", WASM_BINDGEN) {
+        // Not --locked: its lockfile pins a version the registry no longer has.
+        cargo_install("wasm-bindgen-cli", WASM_BINDGEN, false)?;
+    }
+    if !has_version("trunk", TRUNK) {
+        cargo_install("trunk", TRUNK, true)?;
+    }
+    if !has_version("wasm-opt", BINARYEN) {
+        run(Command::new("npm").args([
+            "install",
+            "--prefix",
+            &npm_prefix().to_string_lossy(),
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            &format!("binaryen@{BINARYEN}"),
+        ]))?;
+    }
+    Ok(())
+}
+
+/// Chromium and its driver for the browser tests, and cargo-deny.
+pub fn test_tools() -> Result {
+    if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
+        let sudo = !is_root();
+        let apt = |args: &[&str]| {
+            let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+            if sudo {
+                command.arg("apt-get");
+            }
+            command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+            run(&mut command)
+        };
+        apt(&["update", "-qq"])?;
+        apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+    }
+    if !has_version("cargo-deny", CARGO_DENY) {
+        cargo_install("cargo-deny", CARGO_DENY, true)?;
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}

@@ -1,0 +1,74 @@
+//! What a partner page downloads: compressed copies for the server to send,
+//! and the report `cargo xtask bench` prints.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::Result;
+
+/// The files a page with a counter downloads, in order.
+const COUNTER_DOWNLOAD: [&str; 3] = ["embed.js", "chorus-widgets.js", "chorus-widgets_bg.wasm"];
+/// The issue's budget for all three together.
+const COUNTER_BUDGET_BROTLI: usize = 60 * 1024;
+
+fn brotli(data: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).map_err(|e| e.to_string())?;
+    encoder.finish().map_err(|e| e.to_string())
+}
+
+/// Writes `NAME.br` and `NAME.gz` beside every JS, WASM, CSS and HTML file.
+pub fn precompress(dir: &Path) -> Result {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let compressible = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "js" | "wasm" | "css" | "html"));
+        if !compressible {
+            continue;
+        }
+        let data = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (suffix, packed) in [("br", brotli(&data)?), ("gz", gzip(&data)?)] {
+            let mut name = path.clone().into_os_string();
+            name.push(format!(".{suffix}"));
+            std::fs::write(&name, packed).map_err(|e| format!("{name:?}: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints raw, gzip and brotli bytes of what a page with a counter downloads.
+pub fn report(dir: &Path) -> Result {
+    println!("\n== Bundle: what a partner page with a counter downloads ==");
+    println!("{:<26} {:>9} {:>9} {:>9}", "file", "raw", "gzip", "brotli");
+    let mut totals = [0usize; 3];
+    for name in COUNTER_DOWNLOAD {
+        let data = std::fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        let sizes = [data.len(), gzip(&data)?.len(), brotli(&data)?.len()];
+        for (total, size) in totals.iter_mut().zip(sizes) {
+            *total += size;
+        }
+        println!("{name:<26} {:>9} {:>9} {:>9}", sizes[0], sizes[1], sizes[2]);
+    }
+    println!("{:<26} {:>9} {:>9} {:>9}", "total", totals[0], totals[1], totals[2]);
+    let verdict = if totals[2] <= COUNTER_BUDGET_BROTLI { "within" } else { "OVER" };
+    println!(
+        "counter download: {:.1} KB brotli, {verdict} the {} KB budget",
+        totals[2] as f64 / 1024.0,
+        COUNTER_BUDGET_BROTLI / 1024
+    );
+    Ok(())
+}
