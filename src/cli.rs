@@ -11,7 +11,11 @@ use crate::ident::{Origin, Slug};
 use crate::storage::{self, NewPetition, PetitionText, Store};
 
 #[derive(Debug, Parser)]
-#[command(name = "chorus", version, about = "Embeddable campaign widgets for coalitions")]
+#[command(
+    name = "chorus",
+    version,
+    about = "Embeddable campaign widgets for coalitions"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -145,7 +149,10 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 .await?
                 .create_petition(&NewPetition { slug, goal, text })
                 .await?;
-            println!("created petition {} ({})", petition.slug, petition.default_lang);
+            println!(
+                "created petition {} ({})",
+                petition.slug, petition.default_lang
+            );
         }
         PetitionCommand::Translate {
             slug,
@@ -174,8 +181,14 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                     .into_iter()
                     .map(|t| t.lang.to_string())
                     .collect();
-                let goal = petition.goal.map_or_else(|| "auto".into(), |g| g.to_string());
-                println!("{:<32} {count:>10} {goal:>10}  {}", petition.slug, langs.join(","));
+                let goal = petition
+                    .goal
+                    .map_or_else(|| "auto".into(), |g| g.to_string());
+                println!(
+                    "{:<32} {count:>10} {goal:>10}  {}",
+                    petition.slug,
+                    langs.join(",")
+                );
             }
         }
         PetitionCommand::Show { slug, storage } => {
@@ -190,11 +203,16 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 .map_or(0, |t| t.count);
             println!("petition  {}", petition.slug);
             println!("count     {count}");
-            let goal = petition.goal.map_or_else(|| "auto".into(), |g| g.to_string());
+            let goal = petition
+                .goal
+                .map_or_else(|| "auto".into(), |g| g.to_string());
             println!("goal      {goal}");
             println!("default   {}", petition.default_lang);
             for text in store.petition_texts(petition.id).await? {
-                println!("\n[{}] {}\n{}\n\n{}", text.lang, text.title, text.summary, text.body);
+                println!(
+                    "\n[{}] {}\n{}\n\n{}",
+                    text.lang, text.title, text.summary, text.body
+                );
             }
         }
     }
@@ -235,4 +253,3 @@ async fn partner(command: PartnerCommand) -> anyhow::Result<()> {
     }
     Ok(())
 }
-

@@ -34,7 +34,9 @@ impl FromStr for DatabaseUrl {
     fn from_str(raw: &str) -> Result<Self, String> {
         match raw.split_once("://") {
             Some((scheme, rest)) if !scheme.is_empty() && !rest.is_empty() => Ok(Self(raw.into())),
-            _ => Err(format!("{raw:?} is not a database URL; try sqlite://data/chorus.db")),
+            _ => Err(format!(
+                "{raw:?} is not a database URL; try sqlite://data/chorus.db"
+            )),
         }
     }
 }
@@ -97,12 +99,16 @@ mod tests {
 
     #[test]
     fn a_database_password_never_reaches_debug_output() {
-        let url = DatabaseUrl::from_str("postgres://chorus:hunter2@db.internal/chorus?sslmode=require")
-            .expect("valid URL");
+        let url =
+            DatabaseUrl::from_str("postgres://chorus:hunter2@db.internal/chorus?sslmode=require")
+                .expect("valid URL");
         let shown = format!("{url:?} {url}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("db.internal"), "{shown}");
-        assert_eq!(url.expose(), "postgres://chorus:hunter2@db.internal/chorus?sslmode=require");
+        assert_eq!(
+            url.expose(),
+            "postgres://chorus:hunter2@db.internal/chorus?sslmode=require"
+        );
     }
 
     #[test]

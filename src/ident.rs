@@ -52,7 +52,9 @@ impl Lang {
         if (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
             Ok(Self(primary.to_ascii_lowercase()))
         } else {
-            Err(format!("{raw:?} is not a language tag such as en, fr or es-MX"))
+            Err(format!(
+                "{raw:?} is not a language tag such as en, fr or es-MX"
+            ))
         }
     }
 

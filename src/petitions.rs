@@ -98,6 +98,40 @@ fn pick_text<'a>(
         .or_else(|| texts.first())
 }
 
+/// Limits that keep a petition readable in a widget and its storage bounded.
+const TITLE_MAX: usize = 200;
+const SUMMARY_MAX: usize = 1_000;
+const BODY_MAX: usize = 20_000;
+
+/// Checks an organiser's petition text.
+pub fn validate_text(
+    lang: &str,
+    title: String,
+    summary: String,
+    body: String,
+) -> Result<PetitionText, String> {
+    let lang = Lang::parse(lang)?;
+    let check = |field: &str, value: &str, min: usize, max: usize| {
+        let len = value.trim().chars().count();
+        if len < min || len > max {
+            Err(format!(
+                "the {field} has {min} to {max} characters; this one has {len}"
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    check("title", &title, 1, TITLE_MAX)?;
+    check("summary", &summary, 1, SUMMARY_MAX)?;
+    check("body", &body, 0, BODY_MAX)?;
+    Ok(PetitionText {
+        lang,
+        title: title.trim().to_owned(),
+        summary: summary.trim().to_owned(),
+        body: body.trim().to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,41 +149,10 @@ mod tests {
     fn a_missing_language_falls_back_to_the_default() {
         let texts = [text("en"), text("fr")];
         let en = Lang::parse("en").expect("valid");
-        let pick = |l: &str| pick_text(&texts, Lang::parse(l).ok().as_ref(), &en).map(|t| t.title.clone());
+        let pick =
+            |l: &str| pick_text(&texts, Lang::parse(l).ok().as_ref(), &en).map(|t| t.title.clone());
         assert_eq!(pick("fr-CA").as_deref(), Some("fr"));
         assert_eq!(pick("de").as_deref(), Some("en"));
         assert_eq!(pick_text(&[], None, &en), None);
     }
-}
-
-/// Limits that keep a petition readable in a widget and its storage bounded.
-const TITLE_MAX: usize = 200;
-const SUMMARY_MAX: usize = 1_000;
-const BODY_MAX: usize = 20_000;
-
-/// Checks an organiser's petition text.
-pub fn validate_text(
-    lang: &str,
-    title: String,
-    summary: String,
-    body: String,
-) -> Result<PetitionText, String> {
-    let lang = Lang::parse(lang)?;
-    let check = |field: &str, value: &str, min: usize, max: usize| {
-        let len = value.trim().chars().count();
-        if len < min || len > max {
-            Err(format!("the {field} has {min} to {max} characters; this one has {len}"))
-        } else {
-            Ok(())
-        }
-    };
-    check("title", &title, 1, TITLE_MAX)?;
-    check("summary", &summary, 1, SUMMARY_MAX)?;
-    check("body", &body, 0, BODY_MAX)?;
-    Ok(PetitionText {
-        lang,
-        title: title.trim().to_owned(),
-        summary: summary.trim().to_owned(),
-        body: body.trim().to_owned(),
-    })
 }

@@ -1,11 +1,11 @@
 //! Chorus's own pages: the page that shows partners the snippet to copy.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use axum::Router;
 
 use crate::app::AppState;
 use crate::error::ApiError;

@@ -16,7 +16,10 @@ pub use partner_site::router as partner_site;
 /// Creates the demo petitions, their past signatures and the demo partner.
 /// Running it again changes nothing.
 pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<()> {
-    let partner_id = match store.add_partner(content::PARTNER_NAME, partner_origin).await {
+    let partner_id = match store
+        .add_partner(content::PARTNER_NAME, partner_origin)
+        .await
+    {
         Ok(partner) => Some(partner.id),
         Err(StoreError::AlreadyExists(_)) => None,
         Err(error) => return Err(error.into()),
@@ -34,7 +37,9 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
                 body: (*body).into(),
             })
         });
-        let first = texts.next().ok_or_else(|| anyhow::anyhow!("demo petition without text"))??;
+        let first = texts
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("demo petition without text"))??;
         let petition = store
             .create_petition(&NewPetition {
                 slug,

@@ -2,11 +2,11 @@
 //! embeds Chorus with the snippet and nothing else, as partners do.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
-use axum::http::StatusCode;
 use serde::Deserialize;
 
 #[derive(Debug, Template)]

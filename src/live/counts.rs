@@ -166,7 +166,11 @@ impl Counts {
     }
 
     async fn catch_up(&self) -> StoreResult<()> {
-        let watermark = self.table.read().unwrap_or_else(|e| e.into_inner()).watermark;
+        let watermark = self
+            .table
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .watermark;
         let since = self.store.tally_since(watermark).await?;
         if since.tallies.is_empty() {
             return Ok(());
@@ -277,7 +281,8 @@ impl Counts {
 fn rfc3339(millis: Millis) -> Option<String> {
     let nanos = i128::from(millis) * 1_000_000;
     let time = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
-    time.format(&time::format_description::well_known::Rfc3339).ok()
+    time.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 #[cfg(test)]

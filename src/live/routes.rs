@@ -6,11 +6,11 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
@@ -51,7 +51,9 @@ async fn follow_counts(
             .get(slug)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
-        current.push(count_event(&serde_json::to_string(&count).unwrap_or_default()));
+        current.push(count_event(
+            &serde_json::to_string(&count).unwrap_or_default(),
+        ));
     }
     let first = current.remove(0).retry(RETRY);
     let opening = stream::iter(std::iter::once(first).chain(current));

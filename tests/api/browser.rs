@@ -35,7 +35,9 @@ const SHADOW_TEXTS: &str = "return [...document.querySelectorAll('[data-chorus]'
      return found ? found.textContent : null; });";
 
 async fn shadow_texts(browser: &Browser, selector: &str) -> Vec<Option<String>> {
-    let value = browser.eval(SHADOW_TEXTS, vec![Value::from(selector)]).await;
+    let value = browser
+        .eval(SHADOW_TEXTS, vec![Value::from(selector)])
+        .await;
     serde_json::from_value(value).unwrap_or_default()
 }
 
@@ -50,14 +52,22 @@ async fn counters_on_a_partner_page_show_the_count_resist_host_css_and_move_live
            <div data-chorus="counter" data-campaign="protect-defenders" data-lang="fr"></div>"#,
     ))
     .await;
-    assert_ne!(site.origin, app.origin, "the partner page needs its own origin");
+    assert_ne!(
+        site.origin, app.origin,
+        "the partner page needs its own origin"
+    );
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
 
     let shown = browser
-        .wait_for(|| async { shadow_texts(&browser, ".number").await }, |texts| {
-            texts.iter().all(|t| t.as_deref().is_some_and(|t| t.contains("233")))
-        })
+        .wait_for(
+            || async { shadow_texts(&browser, ".number").await },
+            |texts| {
+                texts
+                    .iter()
+                    .all(|t| t.as_deref().is_some_and(|t| t.contains("233")))
+            },
+        )
         .await;
     // English groups with a comma, French with a narrow no-break space.
     assert_eq!(shown[0].as_deref(), Some("1,233"));
@@ -78,16 +88,27 @@ async fn counters_on_a_partner_page_show_the_count_resist_host_css_and_move_live
     )
     .expect("styles");
     for computed in style {
-        assert_ne!(computed[0], "rgb(255, 0, 0)", "host colour leaked in: {computed}");
+        assert_ne!(
+            computed[0], "rgb(255, 0, 0)",
+            "host colour leaked in: {computed}"
+        );
         assert_eq!(computed[1], "16px", "host font size leaked in: {computed}");
-        assert_ne!(computed[2], "9px", "host letter spacing leaked in: {computed}");
+        assert_ne!(
+            computed[2], "9px",
+            "host letter spacing leaked in: {computed}"
+        );
     }
 
     app.sign_elsewhere(&petition, 2).await;
     let moved = browser
-        .wait_for(|| async { shadow_texts(&browser, ".number").await }, |texts| {
-            texts.iter().all(|t| t.as_deref().is_some_and(|t| t.contains("235")))
-        })
+        .wait_for(
+            || async { shadow_texts(&browser, ".number").await },
+            |texts| {
+                texts
+                    .iter()
+                    .all(|t| t.as_deref().is_some_and(|t| t.contains("235")))
+            },
+        )
         .await;
     assert_eq!(moved[0].as_deref(), Some("1,235"));
     assert_eq!(moved[1].as_deref(), Some("1\u{202f}235"));
@@ -109,9 +130,10 @@ async fn a_page_downloads_the_widgets_once_and_holds_one_live_connection() {
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
     browser
-        .wait_for(|| async { shadow_texts(&browser, ".number").await }, |texts| {
-            texts.iter().all(Option::is_some)
-        })
+        .wait_for(
+            || async { shadow_texts(&browser, ".number").await },
+            |texts| texts.iter().all(Option::is_some),
+        )
         .await;
 
     let requests = |fragment: &'static str| {
@@ -160,10 +182,14 @@ async fn placeholders_added_after_load_are_mounted_and_unknown_petitions_say_so(
 
     let not_found = Some("This petition could not be found.");
     let shown = browser
-        .wait_for(|| async { shadow_texts(&browser, "p").await }, |texts| {
-            texts.len() == 2 && texts[1].as_deref() == not_found
-        })
+        .wait_for(
+            || async { shadow_texts(&browser, "p").await },
+            |texts| texts.len() == 2 && texts[1].as_deref() == not_found,
+        )
         .await;
-    assert!(shown[0].as_deref().is_some_and(|t| t.starts_with('5')), "{shown:?}");
+    assert!(
+        shown[0].as_deref().is_some_and(|t| t.starts_with('5')),
+        "{shown:?}"
+    );
     assert_no_page_errors(&browser).await;
 }

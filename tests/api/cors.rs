@@ -16,9 +16,18 @@ async fn counts_and_petitions_are_readable_from_any_origin() {
             .send()
             .await
             .expect("request sent");
-        assert_eq!(response.headers()["access-control-allow-origin"], "*", "{path}");
+        assert_eq!(
+            response.headers()["access-control-allow-origin"],
+            "*",
+            "{path}"
+        );
         // The same answer for every origin, so a CDN keeps one copy.
-        assert!(response.headers().get("vary").is_none_or(|v| !v.to_str().unwrap_or("").contains("origin")));
+        assert!(
+            response
+                .headers()
+                .get("vary")
+                .is_none_or(|v| !v.to_str().unwrap_or("").contains("origin"))
+        );
     }
 }
 
@@ -27,7 +36,10 @@ async fn a_preflight_for_a_write_from_an_unknown_origin_is_not_granted() {
     let app = TestApp::spawn().await;
     let response = app
         .client
-        .request(reqwest::Method::OPTIONS, format!("{}/api/v1/petitions/p/count", app.origin))
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/v1/petitions/p/count", app.origin),
+        )
         .header("origin", "https://attacker.example")
         .header("access-control-request-method", "POST")
         .send()
@@ -57,11 +69,27 @@ async fn the_embed_assets_load_cross_origin_with_the_right_types() {
             .send()
             .await
             .expect("request sent");
-        assert_eq!(response.status(), 200, "{path}: run `cargo xtask test`, which builds dist/");
+        assert_eq!(
+            response.status(),
+            200,
+            "{path}: run `cargo xtask test`, which builds dist/"
+        );
         let headers = response.headers();
         assert_eq!(headers["access-control-allow-origin"], "*", "{path}");
-        assert_eq!(headers["cross-origin-resource-policy"], "cross-origin", "{path}");
-        assert!(headers["content-type"].to_str().unwrap_or("").starts_with(content_type), "{path}");
-        assert_eq!(headers["content-encoding"], "br", "{path} is sent precompressed");
+        assert_eq!(
+            headers["cross-origin-resource-policy"], "cross-origin",
+            "{path}"
+        );
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .starts_with(content_type),
+            "{path}"
+        );
+        assert_eq!(
+            headers["content-encoding"], "br",
+            "{path} is sent precompressed"
+        );
     }
 }

@@ -25,15 +25,18 @@ pub struct TestApp {
 
 /// The built widget bundle: `cargo xtask test` builds it and says where.
 pub fn assets_dir() -> PathBuf {
-    std::env::var_os("CHORUS_TEST_ASSETS")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"), PathBuf::from)
+    std::env::var_os("CHORUS_TEST_ASSETS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"),
+        PathBuf::from,
+    )
 }
 
 impl TestApp {
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database = DatabaseUrl::from_str(&format!("sqlite://{}", dir.path().join("t.db").display()))
-            .expect("valid URL");
+        let database =
+            DatabaseUrl::from_str(&format!("sqlite://{}", dir.path().join("t.db").display()))
+                .expect("valid URL");
         let store = storage::open(&database).await.expect("database opens");
         let state = chorus::state_for(store.clone(), assets_dir())
             .await
@@ -67,7 +70,10 @@ impl TestApp {
             .await
             .expect("petition created");
         self.store
-            .put_petition_text(petition.id, &text("fr", &format!("{slug} titre"), "Résumé en français."))
+            .put_petition_text(
+                petition.id,
+                &text("fr", &format!("{slug} titre"), "Résumé en français."),
+            )
             .await
             .expect("translation stored");
         petition
@@ -77,7 +83,9 @@ impl TestApp {
     /// file, as the CLI or another process would: the running server is not
     /// told, and must notice by itself.
     pub async fn sign_elsewhere(&self, petition: &PetitionRecord, n: usize) {
-        let other = storage::open(&self.database).await.expect("second pool opens");
+        let other = storage::open(&self.database)
+            .await
+            .expect("second pool opens");
         let batch: Vec<NewSignature> = (0..n)
             .map(|_| NewSignature {
                 petition_id: petition.id,
@@ -85,7 +93,10 @@ impl TestApp {
                 signed_at: storage::now_millis(),
             })
             .collect();
-        other.record_signatures(&batch).await.expect("signatures stored");
+        other
+            .record_signatures(&batch)
+            .await
+            .expect("signatures stored");
     }
 
     /// Live connections the server holds open.
@@ -103,7 +114,9 @@ impl TestApp {
 
     /// Opens `GET /api/v1/live` for these petitions.
     pub async fn live(&self, petitions: &str) -> EventReader {
-        let response = self.get(&format!("/api/v1/live?petitions={petitions}")).await;
+        let response = self
+            .get(&format!("/api/v1/live?petitions={petitions}"))
+            .await;
         assert_eq!(response.status(), 200, "live connection refused");
         EventReader::new(response)
     }

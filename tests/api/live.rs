@@ -19,7 +19,10 @@ async fn a_live_connection_starts_with_the_current_counts() {
     let b = live.next_count(PATIENCE).await.expect("second count");
 
     assert_eq!((a.petition.as_str(), a.count), ("first", 3));
-    assert_eq!((b.petition.as_str(), b.count, b.goal), ("second", 0, Some(10)));
+    assert_eq!(
+        (b.petition.as_str(), b.count, b.goal),
+        ("second", 0, Some(10))
+    );
 }
 
 #[tokio::test]
@@ -66,7 +69,11 @@ async fn a_burst_of_signatures_is_coalesced_into_a_few_events() {
     let mut events = 0;
     let mut last = 0;
     while last < 200 {
-        last = live.next_count(PATIENCE).await.expect("updates arrive").count;
+        last = live
+            .next_count(PATIENCE)
+            .await
+            .expect("updates arrive")
+            .count;
         events += 1;
     }
 
@@ -86,7 +93,9 @@ async fn following_an_unknown_petition_is_a_404() {
 async fn a_connection_may_follow_at_most_twenty_petitions() {
     let app = TestApp::spawn().await;
     let many: Vec<String> = (0..21).map(|i| format!("p{i}")).collect();
-    let response = app.get(&format!("/api/v1/live?petitions={}", many.join(","))).await;
+    let response = app
+        .get(&format!("/api/v1/live?petitions={}", many.join(",")))
+        .await;
     assert_eq!(response.status(), 400);
 }
 

@@ -50,8 +50,14 @@ async fn the_count_includes_every_signature_and_may_be_cached() {
     };
     for _ in 0..40 {
         let response = app.get("/api/v1/petitions/protect-defenders/count").await;
-        let cache = response.headers()["cache-control"].to_str().expect("ascii").to_owned();
-        assert!(cache.contains("public") && cache.contains("max-age="), "{cache}");
+        let cache = response.headers()["cache-control"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(
+            cache.contains("public") && cache.contains("max-age="),
+            "{cache}"
+        );
         count = response.json().await.expect("count JSON");
         if count.count == 7 {
             break;
@@ -95,7 +101,12 @@ async fn malformed_input_is_a_400_never_a_500() {
         assert_eq!(status, 400, "{path}");
     }
     let too_long = "a".repeat(65);
-    let code = error_of(app.get(&format!("/api/v1/petitions/{too_long}/count")).await, 400).await;
+    let code = error_of(
+        app.get(&format!("/api/v1/petitions/{too_long}/count"))
+            .await,
+        400,
+    )
+    .await;
     assert_eq!(code, "invalid_slug");
 }
 

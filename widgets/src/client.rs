@@ -217,10 +217,11 @@ fn connect() {
 
 fn apply(count: PetitionCount) {
     let signal = LIVE.with_borrow(|live| live.counts.get(&count.petition).copied());
-    if let Some(signal) = signal {
-        if signal.get_untracked() != Load::Ready(count.clone()) {
-            signal.set(Load::Ready(count));
-        }
+    let fresh = Load::Ready(count);
+    if let Some(signal) = signal
+        && signal.get_untracked() != fresh
+    {
+        signal.set(fresh);
     }
 }
 

@@ -70,7 +70,12 @@ fn tally(
     let value = move || ready().map_or(0, |c| c.count);
     let goal = move || ready().map_or(0, |c| goal_for(c.count, c.goal));
     let catalog = locale.catalog;
-    let (l1, l2, l3, l4) = (locale.clone(), locale.clone(), locale.clone(), locale.clone());
+    let (l1, l2, l3, l4) = (
+        locale.clone(),
+        locale.clone(),
+        locale.clone(),
+        locale.clone(),
+    );
     let progress_text = move || {
         fill(
             catalog.progress,

@@ -69,7 +69,10 @@ impl Placeholder {
         };
         adopt_style(&root)?;
         root.set_inner_html("");
-        let document = self.element.owner_document().ok_or("placeholder has no document")?;
+        let document = self
+            .element
+            .owner_document()
+            .ok_or("placeholder has no document")?;
         let container: HtmlElement = document.create_element("div")?.unchecked_into();
         root.append_child(&container)?;
         Ok(container)
@@ -85,7 +88,13 @@ fn negotiate_locale(data_lang: Option<String>) -> Locale {
         .and_then(|d| d.document_element())
         .and_then(|html| html.get_attribute("lang"));
     let browser: Vec<String> = window
-        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|l| l.as_string())
+                .collect()
+        })
         .unwrap_or_default();
     let candidates = data_lang.into_iter().chain(page_lang).chain(browser);
     let candidates: Vec<String> = candidates.collect();

@@ -23,7 +23,11 @@ use crate::host::Placeholder;
 /// `chorus_origin` is where `embed.js` came from; `initial` is the count it
 /// already fetched for `data-campaign`, or `null`.
 #[wasm_bindgen]
-pub fn mount(placeholder: HtmlElement, chorus_origin: String, initial: JsValue) -> Result<(), JsValue> {
+pub fn mount(
+    placeholder: HtmlElement,
+    chorus_origin: String,
+    initial: JsValue,
+) -> Result<(), JsValue> {
     report_panics();
     // Client tasks may start before the first view mounts.
     let _ = any_spawner::Executor::init_wasm_bindgen();
@@ -60,7 +64,8 @@ fn mount_counter(placeholder: &Placeholder, origin: &str, initial: JsValue) -> R
     // dispose it; both live as long as the page.
     let owner = Owner::new_root(None);
     owner.with(|| {
-        leptos::mount::mount_to(container, move || view! { <Counter count locale theme /> }).forget();
+        leptos::mount::mount_to(container, move || view! { <Counter count locale theme /> })
+            .forget();
     });
     std::mem::forget(owner);
     Ok(())

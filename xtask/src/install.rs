@@ -49,7 +49,10 @@ fn version_of(tool: &str) -> Option<String> {
 }
 
 fn has_version(tool: &str, version: &str) -> bool {
-    version_of(tool).is_some_and(|v| v.split_whitespace().any(|word| word.trim_start_matches('v') == version))
+    version_of(tool).is_some_and(|v| {
+        v.split_whitespace()
+            .any(|word| word.trim_start_matches('v') == version)
+    })
 }
 
 fn cargo_install(krate: &str, version: &str, locked: bool) -> Result {
@@ -96,7 +99,11 @@ pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
         let sudo = !is_root();
         let apt = |args: &[&str]| {
-            let mut command = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+            let mut command = if sudo {
+                Command::new("sudo")
+            } else {
+                Command::new("apt-get")
+            };
             if sudo {
                 command.arg("apt-get");
             }

@@ -76,7 +76,9 @@ fn cargo() -> Command {
 /// copies beside each file for the server to send.
 fn build_widgets() -> Result {
     let mut trunk = Command::new("trunk");
-    trunk.args(["build", "--release"]).env("PATH", install::tool_path());
+    trunk
+        .args(["build", "--release"])
+        .env("PATH", install::tool_path());
     run(&mut trunk)?;
     sizes::precompress(&dist())
 }
@@ -94,7 +96,14 @@ fn test() -> Result {
     install::build_tools()?;
     install::test_tools()?;
     run(cargo().args(["fmt", "--all", "--check"]))?;
-    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     run(cargo().args([
         "clippy",
         "--package",
@@ -109,7 +118,15 @@ fn test() -> Result {
     ]))?;
     // Advisories need the RustSec database from the network; CI with internet
     // access should add `cargo deny check advisories`.
-    run(cargo().args(["deny", "--log-level", "error", "check", "licenses", "bans", "sources"]))?;
+    run(cargo().args([
+        "deny",
+        "--log-level",
+        "error",
+        "check",
+        "licenses",
+        "bans",
+        "sources",
+    ]))?;
     build_widgets()?;
     let mut tests = cargo();
     tests

@@ -63,8 +63,15 @@ pub fn report(dir: &Path) -> Result {
         }
         println!("{name:<26} {:>9} {:>9} {:>9}", sizes[0], sizes[1], sizes[2]);
     }
-    println!("{:<26} {:>9} {:>9} {:>9}", "total", totals[0], totals[1], totals[2]);
-    let verdict = if totals[2] <= COUNTER_BUDGET_BROTLI { "within" } else { "OVER" };
+    println!(
+        "{:<26} {:>9} {:>9} {:>9}",
+        "total", totals[0], totals[1], totals[2]
+    );
+    let verdict = if totals[2] <= COUNTER_BUDGET_BROTLI {
+        "within"
+    } else {
+        "OVER"
+    };
     println!(
         "counter download: {:.1} KB brotli, {verdict} the {} KB budget",
         totals[2] as f64 / 1024.0,

@@ -19,10 +19,17 @@ pub struct PartnerSite {
 
 impl PartnerSite {
     pub async fn serve(html: String) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port 0");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port 0");
         let addr = listener.local_addr().expect("bound");
-        let page = axum::Router::new().route("/", axum::routing::get(move || async move { Html(html) }));
-        tokio::spawn(async move { axum::serve(listener, page).await.expect("partner site runs") });
+        let page =
+            axum::Router::new().route("/", axum::routing::get(move || async move { Html(html) }));
+        tokio::spawn(async move {
+            axum::serve(listener, page)
+                .await
+                .expect("partner site runs")
+        });
         // `localhost`, not 127.0.0.1: a different host, so a different origin
         // even if the ports were equal.
         Self {
@@ -62,7 +69,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {chromedriver} ({e}); `cargo xtask test` installs it"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {chromedriver} ({e}); `cargo xtask test` installs it")
+            });
         let profile = tempfile::tempdir().expect("profile dir");
         let capabilities = json!({
             "goog:chromeOptions": {
@@ -107,7 +116,10 @@ impl Browser {
     }
 
     pub async fn eval(&self, script: &str, args: Vec<Value>) -> Value {
-        self.client.execute(script, args).await.expect("script runs")
+        self.client
+            .execute(script, args)
+            .await
+            .expect("script runs")
     }
 
     /// Polls `read` until `done` holds, failing the test after a while.
