@@ -112,10 +112,15 @@ impl Counts {
                 } else {
                     counts.catch_up().await
                 };
-                if let Err(error) = result {
-                    tracing::warn!(%error, "could not refresh live counts; serving the last known");
+                match result {
+                    // Coalesce: whatever arrives during the gap goes out as one update.
+                    Ok(true) => tokio::time::sleep(MIN_PUBLISH_GAP).await,
+                    Ok(false) => {}
+                    Err(error) => {
+                        tracing::warn!(%error, "could not refresh live counts; serving the last known");
+                        tokio::time::sleep(POLL_INTERVAL).await;
+                    }
                 }
-                tokio::time::sleep(MIN_PUBLISH_GAP).await;
             }
         })
     }
@@ -162,10 +167,11 @@ impl Counts {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .insert(petition);
-        self.full_tally().await
+        self.full_tally().await.map(|_| ())
     }
 
-    async fn catch_up(&self) -> StoreResult<()> {
+    /// Counts signatures above the watermark; true if any count changed.
+    async fn catch_up(&self) -> StoreResult<bool> {
         let watermark = self
             .table
             .read()
@@ -173,14 +179,14 @@ impl Counts {
             .watermark;
         let since = self.store.tally_since(watermark).await?;
         if since.tallies.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         self.learn_missing(&since).await?;
         let changed = {
             let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
             // A full tally may have run meanwhile; never count a range twice.
             if table.watermark != watermark {
-                return Ok(());
+                return Ok(false);
             }
             table.watermark = since.watermark;
             let mut changed = Vec::new();
@@ -193,12 +199,12 @@ impl Counts {
             }
             changed
         };
-        self.publish(changed);
-        Ok(())
+        Ok(self.publish(changed))
     }
 
-    /// Recounts everything and publishes what differs from memory.
-    async fn full_tally(&self) -> StoreResult<()> {
+    /// Recounts everything and publishes what differs from memory; true if
+    /// any count changed.
+    async fn full_tally(&self) -> StoreResult<bool> {
         // Tally first: every petition a signature refers to existed before it,
         // so the list read afterwards covers all of them. Signatures added
         // between the two reads lie above the watermark and are caught up later.
@@ -233,8 +239,7 @@ impl Counts {
             *table = fresh;
             changed
         };
-        self.publish(changed);
-        Ok(())
+        Ok(self.publish(changed))
     }
 
     async fn learn_missing(&self, since: &TallySince) -> StoreResult<()> {
@@ -259,7 +264,9 @@ impl Counts {
         Ok(())
     }
 
-    fn publish(&self, changed: Vec<Entry>) {
+    /// Sends each changed count to the live connections; true if any.
+    fn publish(&self, changed: Vec<Entry>) -> bool {
+        let any = !changed.is_empty();
         for entry in changed {
             let json = match serde_json::to_string(&entry.to_wire()) {
                 Ok(json) => json,
@@ -274,6 +281,7 @@ impl Counts {
                 json,
             }));
         }
+        any
     }
 }
 

@@ -11,7 +11,6 @@ use std::time::Duration;
 use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{EventSource, MessageEvent};
@@ -139,13 +138,27 @@ async fn fetch_count(slug: &str) -> Result<Option<PetitionCount>, JsValue> {
         .text()
         .await
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    parse(&text).map(Some)
+    decode_count(&js_sys::JSON::parse(&text)?)
+        .map(Some)
+        .ok_or_else(|| JsValue::from_str("not a count"))
 }
 
-/// JSON through the browser's own parser: cheaper in the bundle than serde_json.
-fn parse<T: DeserializeOwned>(json: &str) -> Result<T, JsValue> {
-    let value = js_sys::JSON::parse(json)?;
-    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
+/// Reads a count from JSON the browser already parsed. Field by field rather
+/// than through serde: serde's error messages would pull the float printer
+/// and a deserializer into every partner's download (about 15 KB).
+pub fn decode_count(value: &JsValue) -> Option<PetitionCount> {
+    let field = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok();
+    let whole = |v: JsValue| {
+        v.as_f64()
+            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+            .map(|n| n as u64)
+    };
+    Some(PetitionCount {
+        petition: field("petition")?.as_string()?,
+        count: whole(field("count")?)?,
+        goal: field("goal").and_then(whole),
+        last_signed_at: field("last_signed_at").and_then(|v| v.as_string()),
+    })
 }
 
 /// Opens the live connection after `delay`, once for all widgets mounted in
@@ -179,7 +192,8 @@ fn connect() {
         let data = event
             .dyn_ref::<MessageEvent>()
             .and_then(|e| e.data().as_string());
-        if let Some(count) = data.and_then(|d| parse::<PetitionCount>(&d).ok()) {
+        let parsed = data.and_then(|d| js_sys::JSON::parse(&d).ok());
+        if let Some(count) = parsed.as_ref().and_then(decode_count) {
             apply(count);
         }
     });

@@ -10,7 +10,6 @@ mod goal;
 mod host;
 mod i18n;
 
-use chorus_wire::PetitionCount;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
@@ -56,7 +55,7 @@ fn mount_counter(placeholder: &Placeholder, origin: &str, initial: JsValue) -> R
     let Some(slug) = placeholder.campaign.as_deref() else {
         return Err("Chorus: a counter needs data-campaign=\"petition-slug\"".into());
     };
-    let initial: Option<PetitionCount> = serde_wasm_bindgen::from_value(initial).ok().flatten();
+    let initial = client::decode_count(&initial);
     let count = client::follow(origin, slug, initial);
     let (locale, theme) = (placeholder.locale.clone(), placeholder.theme);
     let container = placeholder.container()?;
