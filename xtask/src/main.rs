@@ -134,7 +134,55 @@ fn test() -> Result {
         .env("CHORUS_TEST_ASSETS", dist())
         .env("CHROMEDRIVER", install::CHROMEDRIVER)
         .env("CHROMIUM", install::CHROMIUM);
-    run(&mut tests)
+    run_tests(&mut tests)
+}
+
+/// Runs cargo test, echoing its output, and closes with one line that sums
+/// every test binary: cargo's own last line is often a doc-test run of zero.
+fn run_tests(command: &mut Command) -> Result {
+    use std::io::{BufRead, BufReader};
+    eprintln!("$ {}", describe(command));
+    let mut child = command
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start cargo test: {e}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::io::Result::ok)
+        {
+            println!("{line}");
+            if let Some(summary) = line.strip_prefix("test result: ") {
+                passed += count_before(summary, " passed");
+                failed += count_before(summary, " failed");
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!("{passed} passed, {failed} failed");
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo test failed ({status})"))
+    }
+}
+
+/// The number just before `label` in a line like "ok. 8 passed; 0 failed".
+fn count_before(summary: &str, label: &str) -> u64 {
+    summary
+        .split(';')
+        .find_map(|part| {
+            part.trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ")
+                .strip_suffix(label)?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or(0)
 }
 
 fn bench() -> Result {
