@@ -170,11 +170,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
             let tally = store.tally_since(0).await?;
             println!("{:<32} {:>10} {:>10}  languages", "slug", "count", "goal");
             for petition in store.petitions().await? {
-                let count = tally
-                    .tallies
-                    .iter()
-                    .find(|t| t.petition_id == petition.id)
-                    .map_or(0, |t| t.count);
+                let count = count_of(&tally, petition.id);
                 let langs: Vec<String> = store
                     .petition_texts(petition.id)
                     .await?
@@ -194,13 +190,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
         PetitionCommand::Show { slug, storage } => {
             let store = open(&storage).await?;
             let petition = find_petition(&*store, &slug).await?;
-            let count = store
-                .tally_since(0)
-                .await?
-                .tallies
-                .iter()
-                .find(|t| t.petition_id == petition.id)
-                .map_or(0, |t| t.count);
+            let count = count_of(&store.tally_since(0).await?, petition.id);
             println!("petition  {}", petition.slug);
             println!("count     {count}");
             let goal = petition
@@ -217,6 +207,14 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn count_of(tally: &crate::storage::TallySince, petition_id: i64) -> u64 {
+    tally
+        .tallies
+        .iter()
+        .find(|t| t.petition_id == petition_id)
+        .map_or(0, |t| t.count)
 }
 
 async fn find_petition(

@@ -53,6 +53,17 @@ struct Live {
     polling: Option<IntervalHandle>,
 }
 
+impl Live {
+    /// The petitions worth following: every one but those Chorus says it lacks.
+    fn followed(&self) -> Vec<String> {
+        self.counts
+            .iter()
+            .filter(|(_, signal)| signal.get_untracked() != Load::Missing)
+            .map(|(slug, _)| slug.clone())
+            .collect()
+    }
+}
+
 impl Default for Live {
     fn default() -> Self {
         Self {
@@ -174,11 +185,7 @@ fn connect() {
     let slugs: Vec<String> = LIVE.with_borrow_mut(|live| {
         live.connect_scheduled = false;
         live.connection = None;
-        live.counts
-            .iter()
-            .filter(|(_, signal)| signal.get_untracked() != Load::Missing)
-            .map(|(slug, _)| slug.clone())
-            .collect()
+        live.followed()
     });
     if slugs.is_empty() {
         return;
@@ -257,13 +264,7 @@ fn stop_polling() {
 }
 
 fn poll_once() {
-    let slugs: Vec<String> = LIVE.with_borrow(|live| {
-        live.counts
-            .iter()
-            .filter(|(_, signal)| signal.get_untracked() != Load::Missing)
-            .map(|(slug, _)| slug.clone())
-            .collect()
-    });
+    let slugs = LIVE.with_borrow(Live::followed);
     for slug in slugs {
         spawn_local(async move {
             if let Ok(Some(count)) = fetch_count(&slug).await {
