@@ -12,20 +12,20 @@ pub mod extract;
 pub mod ident;
 pub mod live;
 pub mod petitions;
+pub mod server;
 pub mod site;
 pub mod storage;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
-use tokio::net::TcpListener;
 
 use crate::app::AppState;
 use crate::config::ServeConfig;
 use crate::ident::Origin;
 use crate::live::Counts;
+use crate::server::{bind, run_until_stopped};
 
 /// Opens storage, loads the counts and starts keeping them fresh: everything
 /// the HTTP application needs.
@@ -75,49 +75,9 @@ pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow
     println!("Chorus (snippet page):   {chorus_origin}/");
     println!("Demo partner site:       {partner_origin}/");
     println!("A simulated supporter signs every few seconds. Ctrl-C stops the demo.");
-    let partner = axum::serve(partner_listener, demo::partner_site(chorus_origin));
+    let partner = run_until_stopped(partner_listener, demo::partner_site(chorus_origin));
     tokio::select! {
         result = run_until_stopped(chorus_listener, app::router(state)) => result,
-        result = partner => result.context("the partner site stopped"),
-    }
-}
-
-async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
-    TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}; is another Chorus running?"))
-}
-
-/// Serves until Ctrl-C or SIGTERM. Live connections never end by themselves,
-/// so open requests get a short grace period, not an unbounded wait.
-async fn run_until_stopped(listener: TcpListener, app: axum::Router) -> anyhow::Result<()> {
-    let server = axum::serve(listener, app).with_graceful_shutdown(stop_signal());
-    tokio::select! {
-        result = server => result.context("the server stopped"),
-        () = async {
-            stop_signal().await;
-            tokio::time::sleep(Duration::from_secs(3)).await;
-        } => Ok(()),
-    }
-}
-
-async fn stop_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+        result = partner => result,
     }
 }

@@ -44,11 +44,12 @@ impl TestApp {
         let counts = state.counts.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
         let addr: SocketAddr = listener.local_addr().expect("bound");
-        tokio::spawn(async move {
-            axum::serve(listener, chorus::app::router(state))
-                .await
-                .expect("server runs");
-        });
+        // The accept loop `chorus serve` runs, not a test stand-in.
+        tokio::spawn(chorus::server::serve_until(
+            listener,
+            chorus::app::router(state),
+            std::future::pending(),
+        ));
         Self {
             origin: format!("http://{addr}"),
             client: reqwest::Client::new(),
