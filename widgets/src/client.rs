@@ -135,23 +135,23 @@ fn api_url(path: &str) -> String {
 /// `Ok(None)` when Chorus answers that the petition does not exist.
 async fn fetch_count(slug: &str) -> Result<Option<PetitionCount>, JsValue> {
     let url = api_url(&format!("/petitions/{slug}/count"));
-    let response = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
+            .await?
+            .dyn_into()?;
     if response.status() == 404 {
         return Ok(None);
     }
     if !response.ok() {
         return Err(JsValue::from_str(&format!("HTTP {}", response.status())));
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    decode_count(&js_sys::JSON::parse(&text)?)
-        .map(Some)
-        .ok_or_else(|| JsValue::from_str("not a count"))
+    let json = wasm_bindgen_futures::JsFuture::from(response.json()?).await?;
+    Ok(decode_count(&json)).and_then(|count| {
+        count
+            .map(Some)
+            .ok_or_else(|| JsValue::from_str("not a count"))
+    })
 }
 
 /// Reads a count from JSON the browser already parsed. Field by field rather

@@ -11,11 +11,13 @@ const WASM_BINDGEN: &str = "0.2.130";
 const TRUNK: &str = "0.21.14";
 /// Debian's binaryen is too old and silently breaks the module; npm's is current.
 const BINARYEN: &str = "132";
+/// Minifies the loader and the wasm-bindgen glue, which trunk copies as is.
+const ESBUILD: &str = "0.25.12";
 const CARGO_DENY: &str = "0.20.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// Where npm installs binaryen.
+/// Where npm installs binaryen and esbuild.
 fn npm_prefix() -> PathBuf {
     root().join("target/tools")
 }
@@ -64,7 +66,7 @@ fn cargo_install(krate: &str, version: &str, locked: bool) -> Result {
     run(&mut command)
 }
 
-/// The wasm32 target, wasm-bindgen, trunk and wasm-opt.
+/// The wasm32 target, wasm-bindgen, trunk, wasm-opt and esbuild.
 pub fn build_tools() -> Result {
     let targets = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -80,7 +82,9 @@ pub fn build_tools() -> Result {
     if !has_version("trunk", TRUNK) {
         cargo_install("trunk", TRUNK, true)?;
     }
-    if !has_version("wasm-opt", BINARYEN) {
+    // One npm command for both: each `npm install --no-save` removes what an
+    // earlier one put in the same prefix.
+    if !has_version("wasm-opt", BINARYEN) || !has_version("esbuild", ESBUILD) {
         run(Command::new("npm").args([
             "install",
             "--prefix",
@@ -89,6 +93,7 @@ pub fn build_tools() -> Result {
             "--no-audit",
             "--no-fund",
             &format!("binaryen@{BINARYEN}"),
+            &format!("esbuild@{ESBUILD}"),
         ]))?;
     }
     Ok(())

@@ -80,7 +80,30 @@ fn build_widgets() -> Result {
         .args(["build", "--release"])
         .env("PATH", install::tool_path());
     run(&mut trunk)?;
+    minify("embed.js", None)?;
+    minify("chorus-widgets.js", Some("esm"))?;
     sizes::precompress(&dist())
+}
+
+/// Minifies a script in `dist/` in place. Every partner page downloads these,
+/// and trunk copies them as written.
+fn minify(file: &str, format: Option<&str>) -> Result {
+    let path = dist().join(file);
+    let mut esbuild = Command::new("esbuild");
+    esbuild
+        .arg(&path)
+        .args([
+            "--minify",
+            "--target=es2020",
+            "--allow-overwrite",
+            "--log-level=warning",
+        ])
+        .arg(format!("--outfile={}", path.display()))
+        .env("PATH", install::tool_path());
+    if let Some(format) = format {
+        esbuild.arg(format!("--format={format}"));
+    }
+    run(&mut esbuild)
 }
 
 fn demo() -> Result {
