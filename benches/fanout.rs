@@ -97,11 +97,14 @@ async fn main() {
         .create_petition(&NewPetition {
             slug: Slug::parse(SLUG).expect("valid slug"),
             goal: None,
+            links: Default::default(),
             text: PetitionText {
                 lang: Lang::parse("en").expect("valid"),
                 title: "Fan-out".into(),
                 summary: "Benchmark petition.".into(),
                 body: String::new(),
+                share_message: String::new(),
+                hashtags: Vec::new(),
             },
         })
         .await
@@ -174,6 +177,7 @@ async fn main() {
             petition_id: petition.id,
             partner_id: None,
             signed_at: storage::now_millis(),
+            signer: None,
         }])
         .await
         .expect("signature stored");

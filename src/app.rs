@@ -16,8 +16,9 @@ use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
 use crate::live::Counts;
+use crate::signing::SignatureWriter;
 use crate::storage::Store;
-use crate::{assets, live, petitions, site};
+use crate::{assets, live, petitions, signing, site};
 
 /// The largest request body any endpoint accepts. Signing forms are a few
 /// hundred bytes; anything near this is a mistake or an attack.
@@ -28,6 +29,7 @@ pub const MAX_BODY_BYTES: u64 = 64 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub counts: Counts,
+    pub signatures: SignatureWriter,
     pub assets: Arc<PathBuf>,
 }
 
@@ -38,11 +40,15 @@ pub fn router(state: AppState) -> Router {
         .merge(live::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
-    Router::new()
+    let public = Router::new()
         .nest(chorus_wire::API_PREFIX, api)
         .merge(site::router())
         .fallback_service(assets::service(&state.assets))
-        .layer(read_anywhere_cors())
+        .layer(read_anywhere_cors());
+    // Writes carry their own, narrower CORS policy.
+    Router::new()
+        .merge(signing::router(state.store.clone()))
+        .merge(public)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{ServeConfig, StorageConfig};
 use crate::ident::{Origin, Slug};
-use crate::storage::{self, NewPetition, PetitionText, Store};
+use crate::storage::{self, CampaignLinks, NewPetition, PetitionText, Store};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,6 +41,30 @@ pub enum Command {
     /// Register partner organisations and the origins their sites are served from.
     #[command(subcommand)]
     Partner(PartnerCommand),
+    /// Export a petition's signatures.
+    #[command(subcommand)]
+    Signatures(SignaturesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SignaturesCommand {
+    /// Write every signature with its consents, language, partner and time.
+    Export {
+        petition: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// A file to write; without one, standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Comma-separated, UTF-8, formula-safe for spreadsheets.
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +77,12 @@ pub enum PetitionCommand {
         /// A fixed signature goal; without one, widgets raise the goal as the count grows.
         #[arg(long)]
         goal: Option<u64>,
+        /// The campaign's privacy notice, which signers agree to.
+        #[arg(long)]
+        privacy_url: Option<String>,
+        /// Where shares point; without one, the page the supporter signed on.
+        #[arg(long)]
+        share_url: Option<String>,
         #[command(flatten)]
         storage: StorageConfig,
     },
@@ -86,6 +116,12 @@ pub struct TextArgs {
     /// The full text; paragraphs separated by blank lines.
     #[arg(long, default_value = "")]
     body: String,
+    /// What supporters' shares say in this language.
+    #[arg(long, default_value = "")]
+    share_message: String,
+    /// Hashtags for shares, such as "HumanRights,Defenders".
+    #[arg(long, default_value = "")]
+    hashtags: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +137,19 @@ pub enum PartnerCommand {
     },
     /// List partner organisations.
     List(StorageConfig),
+    /// Make a partner one of a petition's partners: signatures are then
+    /// accepted from its site and attributed to it.
+    Join {
+        /// The partner's name, as given to `partner add`.
+        name: String,
+        #[arg(long)]
+        petition: String,
+        /// The partner asks its signers whether it may write to them.
+        #[arg(long)]
+        contact_opt_in: bool,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
 }
 
 /// Runs one command to completion.
@@ -118,7 +167,44 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         } => crate::demo_serve(serve, partner_addr).await,
         Command::Petition(command) => petition(command).await,
         Command::Partner(command) => partner(command).await,
+        Command::Signatures(command) => signatures(command).await,
     }
+}
+
+async fn signatures(command: SignaturesCommand) -> anyhow::Result<()> {
+    match command {
+        SignaturesCommand::Export {
+            petition,
+            format: ExportFormat::Csv,
+            output,
+            storage,
+        } => {
+            let store = open(&storage).await?;
+            let petition = find_petition(&*store, &petition).await?;
+            let written = match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    crate::signing::export::write_csv(
+                        &*store,
+                        petition.id,
+                        std::io::BufWriter::new(file),
+                    )
+                    .await?
+                }
+                None => {
+                    crate::signing::export::write_csv(
+                        &*store,
+                        petition.id,
+                        std::io::stdout().lock(),
+                    )
+                    .await?
+                }
+            };
+            eprintln!("exported {written} signatures of {}", petition.slug);
+        }
+    }
+    Ok(())
 }
 
 async fn open(storage: &StorageConfig) -> anyhow::Result<Arc<dyn Store>> {
@@ -128,8 +214,28 @@ async fn open(storage: &StorageConfig) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 fn parse_text(args: TextArgs) -> anyhow::Result<PetitionText> {
-    crate::petitions::validate_text(&args.lang, args.title, args.summary, args.body)
-        .map_err(anyhow::Error::msg)
+    crate::petitions::validate_text(crate::petitions::TextDraft {
+        lang: args.lang,
+        title: args.title,
+        summary: args.summary,
+        body: args.body,
+        share_message: args.share_message,
+        hashtags: args.hashtags,
+    })
+    .map_err(anyhow::Error::msg)
+}
+
+/// An organiser's link: absolute http(s) only.
+fn parse_link(raw: Option<String>) -> anyhow::Result<Option<String>> {
+    raw.map(|raw| {
+        let url = url::Url::parse(&raw).map_err(|e| anyhow::anyhow!("{raw:?}: {e}"))?;
+        anyhow::ensure!(
+            matches!(url.scheme(), "http" | "https"),
+            "{raw:?} is not an http(s) address"
+        );
+        Ok(url.to_string())
+    })
+    .transpose()
 }
 
 async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
@@ -138,6 +244,8 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
             slug,
             text,
             goal,
+            privacy_url,
+            share_url,
             storage,
         } => {
             let slug = Slug::parse(&slug).map_err(anyhow::Error::msg)?;
@@ -145,9 +253,18 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 anyhow::bail!("a goal must be at least 1 signature");
             }
             let text = parse_text(text)?;
+            let links = CampaignLinks {
+                privacy_url: parse_link(privacy_url)?,
+                share_url: parse_link(share_url)?,
+            };
             let petition = open(&storage)
                 .await?
-                .create_petition(&NewPetition { slug, goal, text })
+                .create_petition(&NewPetition {
+                    slug,
+                    goal,
+                    links,
+                    text,
+                })
                 .await?;
             println!(
                 "created petition {} ({})",
@@ -247,6 +364,30 @@ async fn partner(command: PartnerCommand) -> anyhow::Result<()> {
             for partner in open(&storage).await?.partners().await? {
                 println!("{:<40} {}", partner.name, partner.origin);
             }
+        }
+        PartnerCommand::Join {
+            name,
+            petition,
+            contact_opt_in,
+            storage,
+        } => {
+            let store = open(&storage).await?;
+            let petition = find_petition(&*store, &petition).await?;
+            let partner = store
+                .partners()
+                .await?
+                .into_iter()
+                .find(|p| p.name == name.trim())
+                .with_context(|| {
+                    format!("no partner {name:?}; `chorus partner list` shows them")
+                })?;
+            store
+                .put_petition_partner(petition.id, partner.id, contact_opt_in)
+                .await?;
+            println!(
+                "{} is a partner of {}; signatures from {} are accepted",
+                partner.name, petition.slug, partner.origin
+            );
         }
     }
     Ok(())

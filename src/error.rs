@@ -2,6 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chorus_wire::signing::{Field, Problem};
 use chorus_wire::{ErrorBody, ErrorDetail};
 
 use crate::storage::StoreError;
@@ -14,8 +15,19 @@ pub enum ApiError {
     NotFound(String),
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
+    #[error("some fields need correcting: {}", describe(.0))]
+    InvalidFields(Vec<(Field, Problem)>),
+    #[error("{0}")]
+    Forbidden(String),
+    /// A body the endpoint cannot read: wrong media type, too large, not JSON.
+    #[error("{message}")]
+    UnreadableBody {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("the database is unavailable; try again shortly")]
-    Unavailable(#[source] StoreError),
+    Unavailable(#[source] std::sync::Arc<StoreError>),
     #[error("this endpoint does not take that method")]
     MethodNotAllowed,
     #[error("something went wrong on our side")]
@@ -34,6 +46,12 @@ impl ApiError {
         match self {
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::BadRequest { code, .. } => (StatusCode::BAD_REQUEST, code),
+            Self::InvalidFields(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                chorus_wire::signing::INVALID_FIELDS,
+            ),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            Self::UnreadableBody { status, code, .. } => (*status, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -43,6 +61,12 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        Self::Unavailable(std::sync::Arc::new(error))
+    }
+}
+
+impl From<std::sync::Arc<StoreError>> for ApiError {
+    fn from(error: std::sync::Arc<StoreError>) -> Self {
         Self::Unavailable(error)
     }
 }
@@ -55,10 +79,18 @@ impl IntoResponse for ApiError {
             Self::Internal(detail) => tracing::error!(%detail, "internal error"),
             _ => {}
         }
+        let fields = match &self {
+            Self::InvalidFields(problems) => problems
+                .iter()
+                .map(|(field, problem)| (field.as_str().to_owned(), problem.as_str().to_owned()))
+                .collect(),
+            _ => Default::default(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: code.to_owned(),
                 message: self.to_string(),
+                fields,
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
@@ -69,6 +101,14 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+fn describe(problems: &[(Field, Problem)]) -> String {
+    problems
+        .iter()
+        .map(|(field, problem)| format!("{} ({})", field.as_str(), problem.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Axum's own rejections (a malformed path, a bad query string, a body too
@@ -82,5 +122,28 @@ impl From<axum::extract::rejection::QueryRejection> for ApiError {
 impl From<axum::extract::rejection::PathRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::PathRejection) -> Self {
         Self::bad_request("invalid_path", rejection.body_text())
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        let status = rejection.status();
+        let code = match status {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+            _ => "invalid_json",
+        };
+        // A JSON body that is valid but of the wrong shape is the client's
+        // mistake in the same way as a malformed one: both are 400.
+        let status = if status == StatusCode::UNPROCESSABLE_ENTITY {
+            StatusCode::BAD_REQUEST
+        } else {
+            status
+        };
+        Self::UnreadableBody {
+            status,
+            code,
+            message: rejection.body_text(),
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod ident;
 pub mod live;
 pub mod petitions;
 pub mod server;
+pub mod signing;
 pub mod site;
 pub mod storage;
 
@@ -44,9 +45,11 @@ pub async fn state_for(
 ) -> anyhow::Result<AppState> {
     let counts = Counts::load(store.clone()).await?;
     counts.spawn_refresher();
+    let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
     Ok(AppState {
         store,
         counts,
+        signatures,
         assets: Arc::new(assets),
     })
 }

@@ -5,13 +5,13 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
-use chorus_wire::{Petition, PetitionCount};
+use chorus_wire::{Petition, PetitionCount, Share};
 use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::ident::{Lang, Slug};
+use crate::ident::{Lang, Origin, Slug};
 use crate::storage::PetitionText;
 
 /// A crowd refreshing a count is absorbed by any cache in front of Chorus:
@@ -44,14 +44,16 @@ async fn show_count(
 }
 
 #[derive(Debug, Deserialize)]
-struct LangQuery {
+struct PetitionQuery {
     lang: Option<String>,
+    /// The origin of the partner page showing the petition.
+    partner: Option<String>,
 }
 
 async fn show_petition(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    Query(query): Query<LangQuery>,
+    Query(query): Query<PetitionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let slug = parse_slug(&slug)?;
     let wanted = query
@@ -73,6 +75,17 @@ async fn show_petition(
         .get(&slug)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let partner_opt_in = match query.partner.as_deref().map(Origin::parse) {
+        Some(Ok(origin)) => state
+            .store
+            .petition_partners(record.id)
+            .await?
+            .into_iter()
+            .find(|p| p.partner.origin == origin && p.contact_opt_in)
+            .map(|p| p.partner.name),
+        Some(Err(e)) => return Err(ApiError::bad_request("invalid_partner", e)),
+        None => None,
+    };
     let petition = Petition {
         slug: slug.to_string(),
         lang: text.lang.to_string(),
@@ -81,6 +94,13 @@ async fn show_petition(
         summary: text.summary.clone(),
         body: text.body.clone(),
         count,
+        privacy_url: record.links.privacy_url.clone(),
+        share: Share {
+            message: text.share_message.clone(),
+            hashtags: text.hashtags.clone(),
+            url: record.links.share_url.clone(),
+        },
+        partner_opt_in,
     };
     Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
 }
@@ -103,14 +123,25 @@ const TITLE_MAX: usize = 200;
 const SUMMARY_MAX: usize = 1_000;
 const BODY_MAX: usize = 20_000;
 
+/// A petition text as an organiser typed it, before [`validate_text`].
+#[derive(Debug, Clone, Default)]
+pub struct TextDraft {
+    pub lang: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub share_message: String,
+    /// Separated by spaces or commas, with or without `#`.
+    pub hashtags: String,
+}
+
+const SHARE_MESSAGE_MAX: usize = 240;
+const HASHTAGS_MAX: usize = 5;
+const HASHTAG_MAX: usize = 40;
+
 /// Checks an organiser's petition text.
-pub fn validate_text(
-    lang: &str,
-    title: String,
-    summary: String,
-    body: String,
-) -> Result<PetitionText, String> {
-    let lang = Lang::parse(lang)?;
+pub fn validate_text(draft: TextDraft) -> Result<PetitionText, String> {
+    let lang = Lang::parse(&draft.lang)?;
     let check = |field: &str, value: &str, min: usize, max: usize| {
         let len = value.trim().chars().count();
         if len < min || len > max {
@@ -121,14 +152,34 @@ pub fn validate_text(
             Ok(())
         }
     };
-    check("title", &title, 1, TITLE_MAX)?;
-    check("summary", &summary, 1, SUMMARY_MAX)?;
-    check("body", &body, 0, BODY_MAX)?;
+    check("title", &draft.title, 1, TITLE_MAX)?;
+    check("summary", &draft.summary, 1, SUMMARY_MAX)?;
+    check("body", &draft.body, 0, BODY_MAX)?;
+    check("share message", &draft.share_message, 0, SHARE_MESSAGE_MAX)?;
+    let hashtags: Vec<String> = draft
+        .hashtags
+        .split([' ', ','])
+        .map(|tag| tag.trim_start_matches('#'))
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if hashtags.len() > HASHTAGS_MAX {
+        return Err(format!("at most {HASHTAGS_MAX} hashtags"));
+    }
+    if let Some(bad) = hashtags.iter().find(|t| {
+        t.chars().count() > HASHTAG_MAX || !t.chars().all(|c| c.is_alphanumeric() || c == '_')
+    }) {
+        return Err(format!(
+            "hashtag {bad:?}: letters, digits and _ only, up to {HASHTAG_MAX}"
+        ));
+    }
     Ok(PetitionText {
         lang,
-        title: title.trim().to_owned(),
-        summary: summary.trim().to_owned(),
-        body: body.trim().to_owned(),
+        title: draft.title.trim().to_owned(),
+        summary: draft.summary.trim().to_owned(),
+        body: draft.body.trim().to_owned(),
+        share_message: draft.share_message.trim().to_owned(),
+        hashtags,
     })
 }
 
@@ -142,6 +193,8 @@ mod tests {
             title: lang.into(),
             summary: String::new(),
             body: String::new(),
+            share_message: String::new(),
+            hashtags: Vec::new(),
         }
     }
 
@@ -154,5 +207,20 @@ mod tests {
         assert_eq!(pick("fr-CA").as_deref(), Some("fr"));
         assert_eq!(pick("de").as_deref(), Some("en"));
         assert_eq!(pick_text(&[], None, &en), None);
+    }
+
+    #[test]
+    fn hashtags_are_read_with_or_without_hash_and_checked() {
+        let draft = |hashtags: &str| TextDraft {
+            lang: "en".into(),
+            title: "T".into(),
+            summary: "S".into(),
+            hashtags: hashtags.into(),
+            ..TextDraft::default()
+        };
+        let text = validate_text(draft("#HumanRights, Defenders")).expect("valid");
+        assert_eq!(text.hashtags, ["HumanRights", "Defenders"]);
+        assert!(validate_text(draft("no-hyphens")).is_err());
+        assert!(validate_text(draft("a b c d e f")).is_err());
     }
 }

@@ -6,33 +6,48 @@ pub struct DemoPetition {
     pub slug: &'static str,
     pub goal: Option<u64>,
     pub signatures: u32,
-    /// (language, title, summary, body); the first is the default language.
-    pub texts: &'static [(&'static str, &'static str, &'static str, &'static str)],
+    /// Shared by every language.
+    pub hashtags: &'static [&'static str],
+    /// (language, title, summary, body, share message); the first is the
+    /// default language.
+    pub texts: &'static [DemoText],
 }
+
+pub type DemoText = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
 
 pub const PETITIONS: &[DemoPetition] = &[
     DemoPetition {
         slug: "protect-defenders",
         goal: None,
         signatures: 1_287,
+        hashtags: &["DefendTheDefenders", "HumanRights"],
         texts: &[
             (
                 "en",
                 "Stand with the people who defend our rights",
                 "Lawyers, journalists and community organisers are jailed, watched and threatened for defending others. Ask governments to protect them.",
                 "Every year, people who document abuses, represent detainees or organise their neighbours pay for it with their freedom.\n\nWe call on every government to end the prosecution of human-rights defenders for their work, to investigate attacks against them, and to consult them before passing laws that restrict civil society.\n\nYour signature will be handed in at the next session of the UN Human Rights Council.",
+                "I signed to protect the people who defend our rights. Will you add your name?",
             ),
             (
                 "fr",
                 "Aux côtés de celles et ceux qui défendent nos droits",
                 "Avocates, journalistes et militants de quartier sont emprisonnés, surveillés et menacés parce qu'ils défendent les autres. Demandez aux États de les protéger.",
                 "Chaque année, des personnes qui documentent des abus, défendent des détenus ou organisent leur voisinage le paient de leur liberté.\n\nNous demandons à chaque gouvernement de cesser de poursuivre les défenseurs des droits humains pour leur travail, d'enquêter sur les attaques qu'ils subissent et de les consulter avant d'adopter des lois qui restreignent la société civile.\n\nVotre signature sera remise lors de la prochaine session du Conseil des droits de l'homme de l'ONU.",
+                "J'ai signé pour protéger celles et ceux qui défendent nos droits. Et vous ?",
             ),
             (
                 "es",
                 "Junto a quienes defienden nuestros derechos",
                 "Abogadas, periodistas y líderes comunitarios son encarcelados, vigilados y amenazados por defender a otras personas. Pide a los gobiernos que los protejan.",
                 "Cada año, personas que documentan abusos, representan a detenidos u organizan a sus vecinos lo pagan con su libertad.\n\nPedimos a cada gobierno que deje de perseguir a las personas defensoras de derechos humanos por su trabajo, que investigue los ataques en su contra y que las consulte antes de aprobar leyes que limitan a la sociedad civil.\n\nTu firma se entregará en la próxima sesión del Consejo de Derechos Humanos de la ONU.",
+                "Firmé para proteger a quienes defienden nuestros derechos. ¿Te sumas?",
             ),
         ],
     },
@@ -40,24 +55,28 @@ pub const PETITIONS: &[DemoPetition] = &[
         slug: "ratify-the-convention",
         goal: Some(10_000),
         signatures: 4_312,
+        hashtags: &["MigrantRights", "RatifyCMW"],
         texts: &[
             (
                 "en",
                 "Ratify the Migrant Workers Convention",
                 "The UN convention protecting migrant workers and their families turned 35 with too few ratifications. Ask your government to sign it.",
                 "Migrant workers harvest food, build homes and care for children and elders, often without a contract or a way to complain.\n\nThe International Convention on the Protection of the Rights of All Migrant Workers and Members of Their Families sets out rights that every state should guarantee. Ask your government to ratify it this year.",
+                "Migrant workers keep our world running. I asked my government to ratify their convention. Join me:",
             ),
             (
                 "fr",
                 "Ratifiez la Convention sur les travailleurs migrants",
                 "La convention de l'ONU qui protège les travailleurs migrants et leurs familles a 35 ans et trop peu de ratifications. Demandez à votre gouvernement de la signer.",
                 "Les travailleurs migrants récoltent, construisent et prennent soin des enfants et des aînés, souvent sans contrat ni recours.\n\nLa Convention internationale sur la protection des droits de tous les travailleurs migrants et des membres de leur famille énonce des droits que chaque État devrait garantir. Demandez à votre gouvernement de la ratifier cette année.",
+                "Les travailleurs migrants font tourner le monde. J'ai demandé la ratification de leur convention. Rejoignez-moi :",
             ),
             (
                 "es",
                 "Ratifiquen la Convención sobre trabajadores migratorios",
                 "La convención de la ONU que protege a los trabajadores migrantes y a sus familias cumplió 35 años con muy pocas ratificaciones. Pide a tu gobierno que la firme.",
                 "Las personas trabajadoras migrantes cosechan, construyen y cuidan a niños y mayores, a menudo sin contrato ni forma de reclamar.\n\nLa Convención Internacional sobre la Protección de los Derechos de Todos los Trabajadores Migratorios y de sus Familiares reconoce derechos que todo Estado debería garantizar. Pide a tu gobierno que la ratifique este año.",
+                "Las personas migrantes sostienen nuestro mundo. Pedí que se ratifique su convención. Súmate:",
             ),
         ],
     },

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use crate::ident::{Lang, Origin, Slug};
 use crate::live::Counts;
-use crate::storage::{NewPetition, NewSignature, PetitionText, Store, StoreError, now_millis};
+use crate::storage::{
+    CampaignLinks, NewPetition, NewSignature, PetitionText, Store, StoreError, now_millis,
+};
 
 pub use partner_site::router as partner_site;
 
@@ -21,22 +23,38 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
         .await
     {
         Ok(partner) => Some(partner.id),
-        Err(StoreError::AlreadyExists(_)) => None,
+        Err(StoreError::AlreadyExists(_)) => store
+            .partners()
+            .await?
+            .into_iter()
+            .find(|p| &p.origin == partner_origin)
+            .map(|p| p.id),
         Err(error) => return Err(error.into()),
     };
     for demo in content::PETITIONS {
         let slug = Slug::parse(demo.slug).map_err(anyhow::Error::msg)?;
-        if store.petition_by_slug(&slug).await?.is_some() {
+        if let Some(existing) = store.petition_by_slug(&slug).await? {
+            // The partner site may run on another port this time.
+            if let Some(partner_id) = partner_id {
+                store
+                    .put_petition_partner(existing.id, partner_id, true)
+                    .await?;
+            }
             continue;
         }
-        let mut texts = demo.texts.iter().map(|(lang, title, summary, body)| {
-            Ok::<_, anyhow::Error>(PetitionText {
-                lang: Lang::parse(lang).map_err(anyhow::Error::msg)?,
-                title: (*title).into(),
-                summary: (*summary).into(),
-                body: (*body).into(),
-            })
-        });
+        let mut texts = demo
+            .texts
+            .iter()
+            .map(|(lang, title, summary, body, share)| {
+                Ok::<_, anyhow::Error>(PetitionText {
+                    lang: Lang::parse(lang).map_err(anyhow::Error::msg)?,
+                    title: (*title).into(),
+                    summary: (*summary).into(),
+                    body: (*body).into(),
+                    share_message: (*share).into(),
+                    hashtags: demo.hashtags.iter().map(|t| (*t).to_owned()).collect(),
+                })
+            });
         let first = texts
             .next()
             .ok_or_else(|| anyhow::anyhow!("demo petition without text"))??;
@@ -44,11 +62,20 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
             .create_petition(&NewPetition {
                 slug,
                 goal: demo.goal,
+                links: CampaignLinks {
+                    privacy_url: Some(format!("{partner_origin}/privacy")),
+                    share_url: None,
+                },
                 text: first,
             })
             .await?;
         for text in texts {
             store.put_petition_text(petition.id, &text?).await?;
+        }
+        if let Some(partner_id) = partner_id {
+            store
+                .put_petition_partner(petition.id, partner_id, true)
+                .await?;
         }
         store
             .record_signatures(&past_signatures(petition.id, partner_id, demo.signatures))
@@ -69,6 +96,7 @@ fn past_signatures(petition_id: i64, partner_id: Option<i64>, count: u32) -> Vec
                 petition_id,
                 partner_id: (i % 3 == 0).then_some(partner_id).flatten(),
                 signed_at: now - age as i64 - 90_000,
+                signer: None,
             }
         })
         .collect()
@@ -93,6 +121,7 @@ pub fn simulate_signers(store: Arc<dyn Store>, counts: Counts) -> tokio::task::J
                 petition_id: petition.id,
                 partner_id: None,
                 signed_at: now_millis(),
+                signer: None,
             };
             if store.record_signatures(&[signature]).await.is_ok() {
                 counts.wake();

@@ -9,6 +9,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use futures_util::stream::BoxStream;
 
 use crate::config::DatabaseUrl;
 use crate::ident::{Lang, Origin, Slug};
@@ -41,14 +42,28 @@ pub struct PetitionText {
     pub title: String,
     pub summary: String,
     pub body: String,
+    /// What a supporter's share says, in this language.
+    pub share_message: String,
+    /// Without the `#`.
+    pub hashtags: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewPetition {
     pub slug: Slug,
     pub goal: Option<u64>,
+    pub links: CampaignLinks,
     /// The first text is in the petition's default language.
     pub text: PetitionText,
+}
+
+/// The campaign's own pages a petition links to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CampaignLinks {
+    /// The privacy notice a signer agrees to.
+    pub privacy_url: Option<String>,
+    /// Where shares point; `None`: the page the supporter signed on.
+    pub share_url: Option<String>,
 }
 
 /// A petition as stored, without its texts.
@@ -58,6 +73,7 @@ pub struct PetitionRecord {
     pub slug: Slug,
     pub default_lang: Lang,
     pub goal: Option<u64>,
+    pub links: CampaignLinks,
     pub created_at: Millis,
 }
 
@@ -68,13 +84,49 @@ pub struct Partner {
     pub origin: Origin,
 }
 
-/// What the count engine needs to record a signature. Personal fields join
-/// it with the signing form.
+/// A partner of one petition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PetitionPartner {
+    pub partner: Partner,
+    /// The partner asks its signers whether it may write to them.
+    pub contact_opt_in: bool,
+}
+
+/// A signature to record: what the count needs, and who signed (absent only
+/// for the demo's simulated supporters).
 #[derive(Debug, Clone)]
 pub struct NewSignature {
     pub petition_id: i64,
     pub partner_id: Option<i64>,
     pub signed_at: Millis,
+    pub signer: Option<Signer>,
+}
+
+/// A signer's details, validated and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// The normalised address: one per petition.
+    pub email_key: String,
+    /// One per petition: a retried submission is recognised by it.
+    pub idempotency_key: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub country: String,
+    pub comment: String,
+    pub lang: String,
+    pub consent_version: String,
+    pub opt_in_organiser: bool,
+    pub opt_in_partner: bool,
+}
+
+/// A stored signature with its signer, as an export lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRow {
+    pub signature_id: i64,
+    pub signed_at: Millis,
+    pub partner: Option<String>,
+    pub signer: Signer,
 }
 
 /// Signatures of one petition within a range of signature ids.
@@ -106,10 +158,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     async fn add_partner(&self, name: &str, origin: &Origin) -> StoreResult<Partner>;
     async fn partners(&self) -> StoreResult<Vec<Partner>>;
+    /// Makes a partner one of a petition's partners (again, with new settings).
+    async fn put_petition_partner(
+        &self,
+        petition_id: i64,
+        partner_id: i64,
+        contact_opt_in: bool,
+    ) -> StoreResult<()>;
+    async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>>;
 
     /// Records signatures in one transaction: all are stored, or none.
-    /// Returns their ids, in order.
-    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<i64>>;
+    /// Returns each one's id, in order, or `None` for a signer whose address
+    /// or idempotency key already signed this petition (nothing is stored).
+    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>>;
+    /// A petition's signatures with signers, oldest first, read as they are
+    /// consumed rather than all at once.
+    fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>>;
     /// Tallies signatures with an id above `watermark`; `0` tallies them all.
     async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince>;
 }

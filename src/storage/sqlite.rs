@@ -7,9 +7,12 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+
 use super::{
-    NewPetition, NewSignature, Partner, PetitionRecord, PetitionText, Store, StoreError,
-    StoreResult, Tally, TallySince, now_millis,
+    CampaignLinks, NewPetition, NewSignature, Partner, PetitionPartner, PetitionRecord,
+    PetitionText, SignedRow, Signer, Store, StoreError, StoreResult, Tally, TallySince, now_millis,
 };
 use crate::ident::{Lang, Origin, Slug};
 
@@ -86,6 +89,10 @@ fn petition_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<PetitionRecor
         slug: Slug::parse(row.try_get("slug")?).map_err(|e| corrupt("slug", e))?,
         default_lang: Lang::parse(row.try_get("default_lang")?).map_err(|e| corrupt("lang", e))?,
         goal: goal.and_then(|g| u64::try_from(g).ok()),
+        links: CampaignLinks {
+            privacy_url: row.try_get("privacy_url")?,
+            share_url: row.try_get("share_url")?,
+        },
         created_at: row.try_get("created_at")?,
     })
 }
@@ -96,10 +103,45 @@ fn text_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<PetitionText> {
         title: row.try_get("title")?,
         summary: row.try_get("summary")?,
         body: row.try_get("body")?,
+        share_message: row.try_get("share_message")?,
+        hashtags: row
+            .try_get::<String, _>("hashtags")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
     })
 }
 
-const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, created_at";
+fn partner_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Partner> {
+    Ok(Partner {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        origin: Origin::parse(row.try_get("origin")?).map_err(StoreError::Unsafe)?,
+    })
+}
+
+fn signed_row_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SignedRow> {
+    Ok(SignedRow {
+        signature_id: row.try_get("id")?,
+        signed_at: row.try_get("signed_at")?,
+        partner: row.try_get("partner")?,
+        signer: Signer {
+            email_key: row.try_get("email_key")?,
+            idempotency_key: row.try_get("idempotency_key")?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            email: row.try_get("email")?,
+            country: row.try_get("country")?,
+            comment: row.try_get("comment")?,
+            lang: row.try_get("lang")?,
+            consent_version: row.try_get("consent_version")?,
+            opt_in_organiser: row.try_get("opt_in_organiser")?,
+            opt_in_partner: row.try_get("opt_in_partner")?,
+        },
+    })
+}
+
+const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, created_at";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -108,12 +150,14 @@ impl Store for SqliteStore {
         let created_at = now_millis();
         let goal = petition.goal.map(|g| i64::try_from(g).unwrap_or(i64::MAX));
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO petitions (slug, default_lang, goal, created_at)
-             VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO petitions (slug, default_lang, goal, privacy_url, share_url, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(petition.slug.as_str())
         .bind(petition.text.lang.as_str())
         .bind(goal)
+        .bind(&petition.links.privacy_url)
+        .bind(&petition.links.share_url)
         .bind(created_at)
         .fetch_one(&mut *tx)
         .await
@@ -125,6 +169,7 @@ impl Store for SqliteStore {
             slug: petition.slug.clone(),
             default_lang: petition.text.lang.clone(),
             goal: petition.goal,
+            links: petition.links.clone(),
             created_at,
         })
     }
@@ -162,7 +207,7 @@ impl Store for SqliteStore {
 
     async fn petition_texts(&self, petition_id: i64) -> StoreResult<Vec<PetitionText>> {
         let rows = sqlx::query(
-            "SELECT lang, title, summary, body FROM petition_texts
+            "SELECT lang, title, summary, body, share_message, hashtags FROM petition_texts
              WHERE petition_id = ? ORDER BY lang",
         )
         .bind(petition_id)
@@ -192,22 +237,60 @@ impl Store for SqliteStore {
         let rows = sqlx::query("SELECT id, name, origin FROM partners ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
+        rows.iter().map(partner_from_row).collect()
+    }
+
+    async fn put_petition_partner(
+        &self,
+        petition_id: i64,
+        partner_id: i64,
+        contact_opt_in: bool,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO petition_partners (petition_id, partner_id, contact_opt_in)
+             VALUES (?, ?, ?)
+             ON CONFLICT (petition_id, partner_id) DO UPDATE
+             SET contact_opt_in = excluded.contact_opt_in",
+        )
+        .bind(petition_id)
+        .bind(partner_id)
+        .bind(contact_opt_in)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| missing_petition(e, petition_id))?;
+        Ok(())
+    }
+
+    async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.name, p.origin, pp.contact_opt_in
+             FROM petition_partners pp JOIN partners p ON p.id = pp.partner_id
+             WHERE pp.petition_id = ? ORDER BY p.name",
+        )
+        .bind(petition_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
-                Ok(Partner {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    origin: Origin::parse(row.try_get("origin")?).map_err(StoreError::Unsafe)?,
+                Ok(PetitionPartner {
+                    partner: partner_from_row(row)?,
+                    contact_opt_in: row.try_get("contact_opt_in")?,
                 })
             })
             .collect()
     }
 
-    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<i64>> {
+    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>> {
         let mut tx = self.pool.begin().await?;
         let mut ids = Vec::with_capacity(batch.len());
         for signature in batch {
-            let id = sqlx::query_scalar(
+            if let Some(signer) = &signature.signer
+                && already_signed(&mut tx, signature.petition_id, signer).await?
+            {
+                ids.push(None);
+                continue;
+            }
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO signatures (petition_id, partner_id, signed_at)
                  VALUES (?, ?, ?) RETURNING id",
             )
@@ -217,10 +300,27 @@ impl Store for SqliteStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| missing_petition(e, signature.petition_id))?;
-            ids.push(id);
+            if let Some(signer) = &signature.signer {
+                insert_signer(&mut tx, id, signature.petition_id, signer).await?;
+            }
+            ids.push(Some(id));
         }
         tx.commit().await?;
         Ok(ids)
+    }
+
+    fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
+        sqlx::query(
+            "SELECT s.id, s.signed_at, p.name AS partner, d.*
+             FROM signers d
+             JOIN signatures s ON s.id = d.signature_id
+             LEFT JOIN partners p ON p.id = s.partner_id
+             WHERE d.petition_id = ? ORDER BY s.id",
+        )
+        .bind(petition_id)
+        .fetch(&self.pool)
+        .map(|row| signed_row_from_row(&row?))
+        .boxed()
     }
 
     async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince> {
@@ -249,22 +349,74 @@ impl Store for SqliteStore {
     }
 }
 
+/// Whether this address or this submission already signed the petition.
+/// Asked inside the writing transaction, so no other write falls between.
+async fn already_signed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    petition_id: i64,
+    signer: &Signer,
+) -> StoreResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM signers WHERE petition_id = ? AND (email_key = ? OR idempotency_key = ?)",
+    )
+    .bind(petition_id)
+    .bind(&signer.email_key)
+    .bind(&signer.idempotency_key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
+async fn insert_signer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    signature_id: i64,
+    petition_id: i64,
+    signer: &Signer,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO signers (signature_id, petition_id, email_key, idempotency_key,
+             first_name, last_name, email, country, comment, lang, consent_version,
+             opt_in_organiser, opt_in_partner)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(signature_id)
+    .bind(petition_id)
+    .bind(&signer.email_key)
+    .bind(&signer.idempotency_key)
+    .bind(&signer.first_name)
+    .bind(&signer.last_name)
+    .bind(&signer.email)
+    .bind(&signer.country)
+    .bind(&signer.comment)
+    .bind(&signer.lang)
+    .bind(&signer.consent_version)
+    .bind(signer.opt_in_organiser)
+    .bind(signer.opt_in_partner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn insert_text(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     petition_id: i64,
     text: &PetitionText,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO petition_texts (petition_id, lang, title, summary, body)
-         VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO petition_texts
+             (petition_id, lang, title, summary, body, share_message, hashtags)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (petition_id, lang) DO UPDATE
-         SET title = excluded.title, summary = excluded.summary, body = excluded.body",
+         SET title = excluded.title, summary = excluded.summary, body = excluded.body,
+             share_message = excluded.share_message, hashtags = excluded.hashtags",
     )
     .bind(petition_id)
     .bind(text.lang.as_str())
     .bind(&text.title)
     .bind(&text.summary)
     .bind(&text.body)
+    .bind(&text.share_message)
+    .bind(text.hashtags.join(" "))
     .execute(&mut **tx)
     .await
     .map_err(|e| missing_petition(e, petition_id))?;

@@ -9,7 +9,10 @@ use std::time::Duration;
 
 use chorus::config::DatabaseUrl;
 use chorus::ident::{Lang, Slug};
-use chorus::storage::{self, NewPetition, NewSignature, PetitionRecord, PetitionText, Store};
+use chorus::storage::{
+    self, CampaignLinks, NewPetition, NewSignature, Partner, PetitionRecord, PetitionText,
+    SignedRow, Store,
+};
 use futures_util::StreamExt;
 use tokio::net::TcpListener;
 
@@ -18,7 +21,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database path, for a second process-like connection.
     pub database: DatabaseUrl,
-    store: Arc<dyn Store>,
+    pub store: Arc<dyn Store>,
     counts: chorus::live::Counts,
     _dir: tempfile::TempDir,
 }
@@ -66,6 +69,10 @@ impl TestApp {
             .create_petition(&NewPetition {
                 slug: Slug::parse(slug).expect("valid slug"),
                 goal,
+                links: CampaignLinks {
+                    privacy_url: Some("https://coalition.example/privacy".into()),
+                    share_url: None,
+                },
                 text: text("en", &format!("{slug} title"), "Summary in English."),
             })
             .await
@@ -92,12 +99,63 @@ impl TestApp {
                 petition_id: petition.id,
                 partner_id: None,
                 signed_at: storage::now_millis(),
+                signer: None,
             })
             .collect();
         other
             .record_signatures(&batch)
             .await
             .expect("signatures stored");
+    }
+
+    /// Registers `origin` as a partner of `petition`.
+    pub async fn add_partner(
+        &self,
+        petition: &PetitionRecord,
+        name: &str,
+        origin: &str,
+        contact_opt_in: bool,
+    ) -> Partner {
+        let origin = chorus::ident::Origin::parse(origin).expect("valid origin");
+        let partner = self
+            .store
+            .add_partner(name, &origin)
+            .await
+            .expect("partner added");
+        self.store
+            .put_petition_partner(petition.id, partner.id, contact_opt_in)
+            .await
+            .expect("partner joined");
+        partner
+    }
+
+    /// Posts a signing form to `slug`, sent from a page on `origin`.
+    pub async fn sign(
+        &self,
+        slug: &str,
+        origin: Option<&str>,
+        form: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!(
+                "{}/api/v1/petitions/{slug}/signatures",
+                self.origin
+            ))
+            .json(form);
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Every stored signature of `petition` with its signer.
+    pub async fn signed_rows(&self, petition: &PetitionRecord) -> Vec<SignedRow> {
+        self.store
+            .signed_rows(petition.id)
+            .map(|row| row.expect("row reads"))
+            .collect()
+            .await
     }
 
     /// Live connections the server holds open.
@@ -123,12 +181,31 @@ impl TestApp {
     }
 }
 
+/// A valid signing form; tests change the fields they are about.
+pub fn form(email: &str, key: &str) -> serde_json::Value {
+    serde_json::json!({
+        "idempotency_key": key,
+        "first_name": "Aïcha",
+        "last_name": "Ndiaye",
+        "email": email,
+        "country": "SN",
+        "comment": "",
+        "lang": "fr",
+        "consent_version": "2026-11",
+        "privacy_consent": true,
+        "opt_in_organiser": true,
+        "opt_in_partner": true
+    })
+}
+
 fn text(lang: &str, title: &str, summary: &str) -> PetitionText {
     PetitionText {
         lang: Lang::parse(lang).expect("valid lang"),
         title: title.into(),
         summary: summary.into(),
         body: String::new(),
+        share_message: format!("{title}: sign with me"),
+        hashtags: vec!["HumanRights".into()],
     }
 }
 

@@ -6,3 +6,4 @@ mod cors;
 mod helpers;
 mod live;
 mod petitions;
+mod signing;

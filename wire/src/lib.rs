@@ -1,13 +1,22 @@
 //! The JSON shapes that cross the wire between the Chorus server and its widgets.
 //!
-//! This crate holds data only: no I/O, no validation, no business rules, so the
-//! WASM bundle can depend on it without pulling in anything of the server's.
+//! This crate holds data and the few rules both sides must apply identically
+//! (the signing form's, in [`signing`]). No I/O and no dependency but serde,
+//! so the WASM bundle can depend on it without pulling in anything of the
+//! server's.
 //!
 //! Invariant: shapes evolve additively. A widget cached on a partner page for a
 //! year must still read what a newer server sends, so new fields are optional
 //! (`#[serde(default)]`) and no type refuses unknown fields.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+mod countries;
+pub mod signing;
+
+pub use countries::{country_codes, is_country};
 
 /// Where the API lives, relative to the Chorus origin.
 pub const API_PREFIX: &str = "/api/v1";
@@ -49,6 +58,29 @@ pub struct Petition {
     pub body: String,
     #[serde(flatten)]
     pub count: PetitionCount,
+    /// The campaign's privacy notice, which signers agree to.
+    #[serde(default)]
+    pub privacy_url: Option<String>,
+    /// What a supporter's share says, in `lang`.
+    #[serde(default)]
+    pub share: Share,
+    /// The name of the partner (named by `?partner=ORIGIN`) that asks its
+    /// signers whether it may write to them; `None`: no such question.
+    #[serde(default)]
+    pub partner_opt_in: Option<String>,
+}
+
+/// The share step's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    #[serde(default)]
+    pub message: String,
+    /// Without the `#`.
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+    /// Where shares point; `None`: the page the supporter signed on.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// The one error shape every API endpoint answers with.
@@ -64,6 +96,10 @@ pub struct ErrorDetail {
     pub code: String,
     /// A sentence in English for developers and logs.
     pub message: String,
+    /// Per-field problem codes (`email` → `invalid_email`) when the request
+    /// was a form; see [`signing::Problem`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
 }
 
 #[cfg(test)]
@@ -101,6 +137,9 @@ mod tests {
                 goal: Some(100),
                 last_signed_at: None,
             },
+            privacy_url: None,
+            share: Share::default(),
+            partner_opt_in: None,
         })
         .expect("serialisable");
         assert_eq!(json["count"], 7);

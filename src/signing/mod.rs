@@ -1,0 +1,224 @@
+//! `POST /api/v1/petitions/{slug}/signatures`: signing, from a partner's page
+//! (inline widgets) or from Chorus's own frame page (frame mode).
+//!
+//! A signature is validated with the rules the widget applies
+//! ([`chorus_wire::signing::check`]), attributed to the partner whose origin
+//! sent or framed it, and stored by the one [`SignatureWriter`]. Every accepted
+//! request, first, repeat or retry, gets the same answer.
+
+mod email;
+pub mod export;
+mod writer;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::routing::post;
+use chorus_wire::signing::{self, Field, Problem, SignatureForm, SignatureReceipt};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+pub use email::{email_key, is_deliverable_shape};
+pub use writer::{Recorded, SignatureWriter};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+use crate::ident::{Origin, Slug};
+use crate::storage::{NewSignature, PetitionPartner, Signer, Store, now_millis};
+
+/// A signing form is well under 4 KB; this leaves room for long names in
+/// multi-byte scripts and refuses anything else early.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+fn path() -> String {
+    format!("{}/petitions/{{slug}}/signatures", chorus_wire::API_PREFIX)
+}
+
+/// The signing route with its own CORS policy: only the petition's partners.
+pub fn router(store: Arc<dyn Store>) -> Router<AppState> {
+    Router::new()
+        .route(
+            &path(),
+            post(sign).fallback(|| async { ApiError::MethodNotAllowed }),
+        )
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(partners_only_cors(store))
+}
+
+/// Browsers may send a signature from a partner's page only if that page's
+/// origin is one of the petition's partners. The answer depends on the
+/// origin, so it varies by it.
+fn partners_only_cors(store: Arc<dyn Store>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::async_predicate(
+            move |origin: HeaderValue, parts: &Parts| {
+                let store = store.clone();
+                let slug = slug_in_path(parts.uri.path());
+                async move {
+                    let (Some(slug), Ok(origin)) = (slug, origin.to_str()) else {
+                        return false;
+                    };
+                    let Ok(origin) = Origin::parse(origin) else {
+                        return false;
+                    };
+                    partner_for_origin(&*store, &slug, &origin).await.is_some()
+                }
+            },
+        ))
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(10 * 60))
+}
+
+fn slug_in_path(path: &str) -> Option<Slug> {
+    let rest = path.strip_prefix(chorus_wire::API_PREFIX)?;
+    let slug = rest
+        .strip_prefix("/petitions/")?
+        .strip_suffix("/signatures")?;
+    Slug::parse(slug).ok()
+}
+
+async fn partner_for_origin(
+    store: &dyn Store,
+    slug: &Slug,
+    origin: &Origin,
+) -> Option<PetitionPartner> {
+    let petition = store.petition_by_slug(slug).await.ok()??;
+    let partners = store.petition_partners(petition.id).await.ok()?;
+    partners.into_iter().find(|p| &p.partner.origin == origin)
+}
+
+async fn sign(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Json(form): Json<SignatureForm>,
+) -> Result<axum::Json<SignatureReceipt>, ApiError> {
+    let slug = Slug::parse(&slug).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
+    let petition = state
+        .store
+        .petition_by_slug(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let partners = state.store.petition_partners(petition.id).await?;
+    let partner = sender(&headers, &form, &partners)?;
+
+    let mut problems = signing::check(&form);
+    if !problems.iter().any(|(f, _)| *f == Field::Email) && !is_deliverable_shape(&form.email) {
+        problems.push((Field::Email, Problem::InvalidEmail));
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::InvalidFields(problems));
+    }
+
+    let signature = NewSignature {
+        petition_id: petition.id,
+        partner_id: partner.as_ref().map(|p| p.partner.id),
+        signed_at: now_millis(),
+        signer: Some(signer_from(
+            form,
+            partner.as_ref().is_some_and(|p| p.contact_opt_in),
+        )),
+    };
+    state.signatures.record(signature).await?;
+    Ok(axum::Json(SignatureReceipt {
+        status: signing::RECEIVED.to_owned(),
+    }))
+}
+
+/// Who sent the signature: a partner's page (its origin is one of the
+/// petition's partners), or Chorus's own frame page (same origin), which
+/// names the partner that framed it. Anything else is refused.
+fn sender(
+    headers: &HeaderMap,
+    form: &SignatureForm,
+    partners: &[PetitionPartner],
+) -> Result<Option<PetitionPartner>, ApiError> {
+    let refused = || {
+        ApiError::Forbidden("signatures are accepted only from the campaign's partner sites".into())
+    };
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Origin::parse(v).ok())
+        .ok_or_else(refused)?;
+    if let Some(partner) = partners.iter().find(|p| p.partner.origin == origin) {
+        return Ok(Some(partner.clone()));
+    }
+    if !is_same_origin(headers, &origin) {
+        return Err(refused());
+    }
+    let framed_by = form.partner.as_deref().and_then(|p| Origin::parse(p).ok());
+    Ok(framed_by.and_then(|framed_by| {
+        partners
+            .iter()
+            .find(|p| p.partner.origin == framed_by)
+            .cloned()
+    }))
+}
+
+/// A request from a page Chorus itself served: the `Origin` names the host
+/// the request went to. Browsers set both headers; page scripts cannot.
+fn is_same_origin(headers: &HeaderMap, origin: &Origin) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let authority = origin
+        .as_str()
+        .split_once("://")
+        .map_or("", |(_, authority)| authority);
+    !host.is_empty() && authority.eq_ignore_ascii_case(host)
+}
+
+/// The stored signer. `partner_asks` is whether the partner offers its own
+/// opt-in; without it, a ticked box that was never shown counts for nothing.
+fn signer_from(form: SignatureForm, partner_asks: bool) -> Signer {
+    Signer {
+        email_key: email_key(&form.email),
+        idempotency_key: form.idempotency_key,
+        first_name: form.first_name.trim().to_owned(),
+        last_name: form.last_name.trim().to_owned(),
+        email: form.email.trim().to_owned(),
+        country: form.country,
+        comment: form.comment.trim().to_owned(),
+        lang: form.lang,
+        consent_version: form.consent_version,
+        opt_in_organiser: form.opt_in_organiser,
+        opt_in_partner: form.opt_in_partner && partner_asks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_slug_is_read_from_the_signing_path() {
+        let slug = slug_in_path("/api/v1/petitions/protect-defenders/signatures");
+        assert_eq!(
+            slug.map(|s| s.to_string()).as_deref(),
+            Some("protect-defenders")
+        );
+        assert!(slug_in_path("/api/v1/petitions/x/count").is_none());
+        assert!(slug_in_path("/api/v1/petitions/Bad Slug/signatures").is_none());
+    }
+
+    #[test]
+    fn same_origin_compares_the_host_the_request_went_to() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::HOST,
+            HeaderValue::from_static("chorus.example:8080"),
+        );
+        let own = Origin::parse("https://chorus.example:8080").expect("valid");
+        let other = Origin::parse("https://partner.example").expect("valid");
+        assert!(is_same_origin(&headers, &own));
+        assert!(!is_same_origin(&headers, &other));
+        assert!(!is_same_origin(&HeaderMap::new(), &own));
+    }
+}

@@ -1,0 +1,98 @@
+//! The one writer of signatures, with group commit.
+//!
+//! Handlers queue signatures here and wait. The writer takes everything queued
+//! while the previous commit was on disk and stores it in one transaction, so
+//! a burst costs one fsync per batch rather than one per signature, and a
+//! signature is acknowledged only once its transaction has committed
+//! (`synchronous=FULL`).
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::live::Counts;
+use crate::storage::{NewSignature, Store, StoreError};
+
+/// The most signatures one transaction takes; a larger burst waits for the
+/// next commit, a few milliseconds later.
+const MAX_BATCH: usize = 512;
+/// Signatures waiting beyond this make handlers wait for room, which slows
+/// a flood down instead of growing memory without bound.
+const QUEUE: usize = 8_192;
+
+/// What became of one signature.
+pub type Outcome = Result<Recorded, Arc<StoreError>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored as a new signature.
+    New,
+    /// The address or the submission had already signed; nothing stored.
+    Repeat,
+}
+
+struct Queued {
+    signature: NewSignature,
+    reply: oneshot::Sender<Outcome>,
+}
+
+/// A handle to the writer task; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct SignatureWriter {
+    queue: mpsc::Sender<Queued>,
+}
+
+impl SignatureWriter {
+    /// Starts the writer. `counts` is woken after each commit that stored
+    /// something, so counters move at once.
+    pub fn spawn(store: Arc<dyn Store>, counts: Counts) -> Self {
+        let (queue, incoming) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(incoming, store, counts));
+        Self { queue }
+    }
+
+    /// Stores one signature and returns once it is on disk (or known to be a
+    /// repeat). An error means nothing was stored.
+    pub async fn record(&self, signature: NewSignature) -> Outcome {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || Arc::new(StoreError::Unsafe("the signature writer stopped".into()));
+        self.queue
+            .send(Queued { signature, reply })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_batches(
+    mut incoming: mpsc::Receiver<Queued>,
+    store: Arc<dyn Store>,
+    counts: Counts,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while incoming.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let signatures: Vec<NewSignature> = batch.iter().map(|q| q.signature.clone()).collect();
+        match store.record_signatures(&signatures).await {
+            Ok(ids) => {
+                if ids.iter().any(Option::is_some) {
+                    counts.wake();
+                }
+                for (queued, id) in batch.drain(..).zip(ids) {
+                    let recorded = if id.is_some() {
+                        Recorded::New
+                    } else {
+                        Recorded::Repeat
+                    };
+                    let _ = queued.reply.send(Ok(recorded));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, batch = batch.len(), "cannot store signatures");
+                let error = Arc::new(error);
+                for queued in batch.drain(..) {
+                    let _ = queued.reply.send(Err(error.clone()));
+                }
+            }
+        }
+    }
+}
