@@ -5,14 +5,13 @@
 //! Environment: `CHORUS_BIN` (the release binary, required),
 //! `CHORUS_BENCH_CONNECTIONS` (default 10000).
 
-use std::process::{Child, Command, Stdio};
-use std::str::FromStr;
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chorus::config::DatabaseUrl;
-use chorus::ident::{Lang, Slug};
-use chorus::storage::{self, NewPetition, NewSignature, PetitionText};
+use chorus::storage::{self, NewSignature};
+use common::{Server, ms, percentile, rss_kib};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
@@ -21,25 +20,6 @@ const SLUG: &str = "fanout";
 /// Connections opened at once while ramping up: a crowd arrives over seconds.
 const CONNECTING_AT_ONCE: usize = 256;
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn rss_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
 
 /// Opens one live connection and waits for its opening count event.
 async fn connect(addr: &str) -> std::io::Result<TcpStream> {
@@ -74,71 +54,19 @@ async fn await_update(mut stream: TcpStream) -> Option<Instant> {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
-}
-
 #[tokio::main]
 async fn main() {
-    let binary = std::env::var("CHORUS_BIN").expect("set CHORUS_BIN (cargo xtask bench does)");
     let connections: usize = std::env::var("CHORUS_BENCH_CONNECTIONS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let database = DatabaseUrl::from_str(&format!(
-        "sqlite://{}",
-        dir.path().join("bench.db").display()
-    ))
-    .expect("valid URL");
-    let store = storage::open(&database).await.expect("database opens");
-    let petition = store
-        .create_petition(&NewPetition {
-            slug: Slug::parse(SLUG).expect("valid slug"),
-            goal: None,
-            links: Default::default(),
-            text: PetitionText {
-                lang: Lang::parse("en").expect("valid"),
-                title: "Fan-out".into(),
-                summary: "Benchmark petition.".into(),
-                body: String::new(),
-                share_message: String::new(),
-                hashtags: Vec::new(),
-            },
-        })
-        .await
-        .expect("petition created");
-
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let server = Server(
-        Command::new(&binary)
-            .args([
-                "serve",
-                "--addr",
-                &addr,
-                "--database-url",
-                database.expose(),
-            ])
-            .args(["--assets", &dir.path().display().to_string()])
-            .env("CHORUS_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("chorus starts"),
+    let server = Server::start(SLUG).await;
+    let (addr, store, petition, pid) = (
+        server.addr.clone(),
+        server.store.clone(),
+        server.petition.clone(),
+        server.pid(),
     );
-    let pid = server.0.id();
-    let started = Instant::now();
-    while TcpStream::connect(&addr).await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let idle_rss = rss_kib(pid, "VmRSS:");
 
     println!("\n== Live fan-out: {connections} SSE connections on loopback ==");
@@ -194,7 +122,6 @@ async fn main() {
         println!("no connection received the update within {DELIVERY_TIMEOUT:?}");
         return;
     }
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("received the update:   {} of {connections}", delays.len());
     println!(
         "signature to update:   p50 {:.0} ms   p99 {:.0} ms   all {:.0} ms",

@@ -213,9 +213,12 @@ fn bench() -> Result {
     build_widgets()?;
     sizes::report(&dist())?;
     run(cargo().args(["build", "--release", "--bin", "chorus"]))?;
-    let mut fanout = cargo();
-    fanout
-        .args(["bench", "--bench", "fanout"])
-        .env("CHORUS_BIN", root().join("target/release/chorus"));
-    run(&mut fanout)
+    for bench in ["fanout", "signing"] {
+        let mut command = cargo();
+        command
+            .args(["bench", "--bench", bench])
+            .env("CHORUS_BIN", root().join("target/release/chorus"));
+        run(&mut command)?;
+    }
+    Ok(())
 }

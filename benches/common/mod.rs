@@ -1,0 +1,116 @@
+//! What the benchmarks share: a release `chorus serve` on loopback over a
+//! fresh SQLite database holding one petition, and small measuring helpers.
+
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chorus::config::DatabaseUrl;
+use chorus::ident::{Lang, Slug};
+use chorus::storage::{self, NewPetition, PetitionRecord, PetitionText, Store};
+use tokio::net::TcpStream;
+
+/// A running server; killed when dropped, so a failed run leaves nothing.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    pub store: Arc<dyn Store>,
+    pub petition: PetitionRecord,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `$CHORUS_BIN serve` over a new database with petition `slug`.
+    pub async fn start(slug: &str) -> Self {
+        let binary = std::env::var("CHORUS_BIN").expect("set CHORUS_BIN (cargo xtask bench does)");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = DatabaseUrl::from_str(&format!(
+            "sqlite://{}",
+            dir.path().join("bench.db").display()
+        ))
+        .expect("valid URL");
+        let store = storage::open(&database).await.expect("database opens");
+        let petition = store
+            .create_petition(&NewPetition {
+                slug: Slug::parse(slug).expect("valid slug"),
+                goal: None,
+                links: Default::default(),
+                text: PetitionText {
+                    lang: Lang::parse("en").expect("valid"),
+                    title: "Benchmark".into(),
+                    summary: "Benchmark petition.".into(),
+                    body: String::new(),
+                    share_message: String::new(),
+                    hashtags: Vec::new(),
+                },
+            })
+            .await
+            .expect("petition created");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = Command::new(&binary)
+            .args([
+                "serve",
+                "--addr",
+                &addr,
+                "--database-url",
+                database.expose(),
+            ])
+            .args(["--assets", &dir.path().display().to_string()])
+            .env("CHORUS_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("chorus starts");
+        let started = Instant::now();
+        while TcpStream::connect(&addr).await.is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self {
+            child,
+            addr,
+            store,
+            petition,
+            _dir: dir,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// A field of `/proc/PID/status` in KiB (`VmRSS:`, `VmHWM:`).
+pub fn rss_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The `p` quantile (0 to 1) of sorted durations.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

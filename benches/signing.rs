@@ -1,0 +1,124 @@
+//! Signing under load: signatures posted over loopback at a steady rate to a
+//! release `chorus serve`, as a partner page would send them. Prints the rate
+//! achieved, latency percentiles and whether every acknowledged signature is
+//! stored. Asserts nothing. Run with `cargo xtask bench`.
+//!
+//! Latency is measured from when each request was due, not when it went out,
+//! so a stalled server cannot hide its stall by slowing the sender.
+//!
+//! Environment: `CHORUS_BIN` (the release binary, required),
+//! `CHORUS_BENCH_RATE` (signatures per second, default 2000),
+//! `CHORUS_BENCH_SECONDS` (default 60).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{Server, ms, percentile};
+use futures_util::StreamExt;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+const SLUG: &str = "load";
+const PARTNER: &str = "https://partner.example";
+/// Requests in flight at most: a server that falls behind shows up as
+/// latency, not as an ever-growing pile of sockets.
+const IN_FLIGHT: usize = 1_024;
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn form(n: u64) -> String {
+    format!(
+        r#"{{"idempotency_key":"bench-{n:016}","first_name":"Signer","last_name":"Number","email":"signer{n}@example.org","country":"FR","lang":"en","consent_version":"2026-11","privacy_consent":true}}"#
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let rate = env_or("CHORUS_BENCH_RATE", 2_000).max(1);
+    let seconds = env_or("CHORUS_BENCH_SECONDS", 60).max(1);
+    let server = Server::start(SLUG).await;
+    let origin = chorus::ident::Origin::parse(PARTNER).expect("valid origin");
+    let partner = server
+        .store
+        .add_partner("Bench partner", &origin)
+        .await
+        .expect("partner added");
+    server
+        .store
+        .put_petition_partner(server.petition.id, partner.id, false)
+        .await
+        .expect("partner joined");
+
+    println!("\n== Signing: {rate} signatures/s for {seconds} s on loopback ==");
+    let url = format!("http://{}/api/v1/petitions/{SLUG}/signatures", server.addr);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(IN_FLIGHT)
+        .build()
+        .expect("client");
+    let gate = Arc::new(Semaphore::new(IN_FLIGHT));
+    let total = rate * seconds;
+    let interval = Duration::from_secs_f64(1.0 / rate as f64);
+    let start = Instant::now();
+    let mut requests = Vec::with_capacity(total as usize);
+    for n in 0..total {
+        let due = start + interval * u32::try_from(n).unwrap_or(u32::MAX);
+        tokio::time::sleep_until(due).await;
+        let permit = gate.clone().acquire_owned().await.expect("gate open");
+        let (client, url) = (client.clone(), url.clone());
+        requests.push(tokio::spawn(async move {
+            let _permit = permit;
+            let sent = client
+                .post(&url)
+                .header("origin", PARTNER)
+                .header("content-type", "application/json")
+                .body(form(n))
+                .send()
+                .await;
+            let ok = matches!(&sent, Ok(r) if r.status() == 200);
+            (ok, due.elapsed())
+        }));
+    }
+    let mut latencies = Vec::with_capacity(requests.len());
+    let mut failed = 0_u64;
+    for request in requests {
+        match request.await {
+            Ok((true, latency)) => latencies.push(latency),
+            _ => failed += 1,
+        }
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    let acknowledged = latencies.len() as u64;
+    let stored = server
+        .store
+        .signed_rows(server.petition.id)
+        .fold(0_u64, |n, row| async move { n + u64::from(row.is_ok()) })
+        .await;
+
+    println!(
+        "acknowledged:          {acknowledged} of {total} in {:.1} s = {:.0} signatures/s ({failed} failed)",
+        elapsed.as_secs_f64(),
+        acknowledged as f64 / elapsed.as_secs_f64()
+    );
+    if !latencies.is_empty() {
+        println!(
+            "latency:               p50 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
+            ms(percentile(&latencies, 0.50)),
+            ms(percentile(&latencies, 0.99)),
+            ms(percentile(&latencies, 1.0))
+        );
+    }
+    let verdict = if stored == acknowledged {
+        "none lost"
+    } else {
+        "MISMATCH"
+    };
+    println!("stored in the database: {stored} ({verdict})");
+}
