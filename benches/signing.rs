@@ -15,7 +15,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Server, ms, percentile};
+use common::{Server, ms, percentile, rss_kib};
 use futures_util::StreamExt;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -121,4 +121,8 @@ async fn main() {
         "MISMATCH"
     };
     println!("stored in the database: {stored} ({verdict})");
+    println!(
+        "server RSS peak:       {:.1} MB",
+        rss_kib(server.pid(), "VmHWM:") as f64 / 1024.0
+    );
 }
