@@ -2,6 +2,7 @@
 //! origin, embedded with the snippet exactly as partners paste it.
 
 mod driver;
+mod signing;
 
 use std::time::Duration;
 
@@ -15,9 +16,14 @@ const HOSTILE_CSS: &str = "* { color: rgb(255, 0, 0) !important; font-size: 40px
      line-height: 5 !important; font-family: serif !important; letter-spacing: 9px !important } \
      button, div { background: lime !important; border: 5px solid blue !important }";
 
-fn partner_page(chorus: &str, body: &str) -> String {
+pub(crate) fn partner_page(chorus: &str, body: &str) -> String {
+    partner_page_with(chorus, "", body)
+}
+
+/// A partner page with extra `<head>` content, such as a CSP.
+pub(crate) fn partner_page_with(chorus: &str, head: &str, body: &str) -> String {
     format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8">{head}
 <style>{HOSTILE_CSS}</style>
 <script>window.errors = [];
 addEventListener("error", (e) => errors.push(String(e.message)));
@@ -34,7 +40,7 @@ const SHADOW_TEXTS: &str = "return [...document.querySelectorAll('[data-chorus]'
      const found = el.shadowRoot && el.shadowRoot.querySelector(arguments[0]); \
      return found ? found.textContent : null; });";
 
-async fn shadow_texts(browser: &Browser, selector: &str) -> Vec<Option<String>> {
+pub(crate) async fn shadow_texts(browser: &Browser, selector: &str) -> Vec<Option<String>> {
     let value = browser
         .eval(SHADOW_TEXTS, vec![Value::from(selector)])
         .await;
@@ -148,7 +154,9 @@ async fn a_page_downloads_the_widgets_once_and_holds_one_live_connection() {
                 .await
         }
     };
-    assert_eq!(requests("chorus-widgets_bg.wasm").await, 1);
+    // Counters alone need only the counter bundle.
+    assert_eq!(requests("chorus-counter_bg.wasm").await, 1);
+    assert_eq!(requests("chorus-widgets_bg.wasm").await, 0);
     assert_eq!(requests("/petitions/first/count").await, 1);
     // A stream never completes, so the page's timeline cannot count it: the
     // server can.
@@ -156,7 +164,7 @@ async fn a_page_downloads_the_widgets_once_and_holds_one_live_connection() {
     assert_no_page_errors(&browser).await;
 }
 
-async fn assert_no_page_errors(browser: &Browser) {
+pub(crate) async fn assert_no_page_errors(browser: &Browser) {
     let errors = browser.eval("return window.errors;", vec![]).await;
     assert_eq!(errors, Value::Array(vec![]), "the page reported errors");
 }

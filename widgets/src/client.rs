@@ -85,17 +85,13 @@ thread_local! {
 /// The live count of `slug` on the Chorus at `origin`. Widgets of the same
 /// petition share one signal. `initial` is the count `embed.js` already fetched.
 pub fn follow(origin: &str, slug: &str, initial: Option<PetitionCount>) -> RwSignal<Load> {
-    let (signal, is_new) = LIVE.with_borrow_mut(|live| {
-        if live.origin.is_empty() {
-            origin.clone_into(&mut live.origin);
-        }
-        match live.counts.get(slug) {
-            Some(signal) => (*signal, false),
-            None => {
-                let signal = live.owner.with(|| RwSignal::new(Load::Loading));
-                live.counts.insert(slug.to_owned(), signal);
-                (signal, true)
-            }
+    set_origin(origin);
+    let (signal, is_new) = LIVE.with_borrow_mut(|live| match live.counts.get(slug) {
+        Some(signal) => (*signal, false),
+        None => {
+            let signal = live.owner.with(|| RwSignal::new(Load::Loading));
+            live.counts.insert(slug.to_owned(), signal);
+            (signal, true)
         }
     });
     match initial {
@@ -134,24 +130,61 @@ fn api_url(path: &str) -> String {
 
 /// `Ok(None)` when Chorus answers that the petition does not exist.
 async fn fetch_count(slug: &str) -> Result<Option<PetitionCount>, JsValue> {
-    let url = api_url(&format!("/petitions/{slug}/count"));
+    let answer = request(&format!("/petitions/{slug}/count"), None).await?;
+    match answer.status {
+        404 => Ok(None),
+        200 => decode_count(&answer.json)
+            .map(Some)
+            .ok_or_else(|| JsValue::from_str("not a count")),
+        status => Err(JsValue::from_str(&format!("HTTP {status}"))),
+    }
+}
+
+/// Chorus's answer to a request: its status and its JSON body (`null` when
+/// the body is not JSON).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub json: JsValue,
+}
+
+/// A request to the Chorus API at `path`: a GET, or a POST of `json`.
+/// Never sends cookies. `Err` means Chorus could not be reached.
+pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> {
+    let url = api_url(path);
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let init = web_sys::RequestInit::new();
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    if let Some(json) = json {
+        init.set_method("POST");
+        let headers = js_sys::Object::new();
+        js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
+        init.set_headers(&headers);
+        init.set_body(&JsValue::from_str(json));
+    }
     let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&url))
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init))
             .await?
             .dyn_into()?;
-    if response.status() == 404 {
-        return Ok(None);
-    }
-    if !response.ok() {
-        return Err(JsValue::from_str(&format!("HTTP {}", response.status())));
-    }
-    let json = wasm_bindgen_futures::JsFuture::from(response.json()?).await?;
-    Ok(decode_count(&json)).and_then(|count| {
-        count
-            .map(Some)
-            .ok_or_else(|| JsValue::from_str("not a count"))
+    let json = match response.json() {
+        Ok(parsing) => wasm_bindgen_futures::JsFuture::from(parsing)
+            .await
+            .unwrap_or(JsValue::NULL),
+        Err(_) => JsValue::NULL,
+    };
+    Ok(Answer {
+        status: response.status(),
+        json,
     })
+}
+
+/// Sets the Chorus origin before any widget follows a count.
+pub fn set_origin(origin: &str) {
+    LIVE.with_borrow_mut(|live| {
+        if live.origin.is_empty() {
+            origin.clone_into(&mut live.origin);
+        }
+    });
 }
 
 /// Reads a count from JSON the browser already parsed. Field by field rather

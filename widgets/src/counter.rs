@@ -63,7 +63,7 @@ impl Phase {
 
 /// The count, bar and details once the count is known. Each part updates in
 /// place, so the bar animates instead of being redrawn.
-fn tally(
+pub(crate) fn tally(
     ready: impl Fn() -> Option<PetitionCount> + Copy + Send + Sync + 'static,
     locale: Locale,
 ) -> impl IntoView {

@@ -9,6 +9,10 @@ use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRoot
 use crate::i18n::Locale;
 
 const STYLE: &str = include_str!("style.css");
+#[cfg(feature = "petition")]
+const PETITION_STYLE: &str = include_str!("petition/style.css");
+#[cfg(not(feature = "petition"))]
+const PETITION_STYLE: &str = "";
 
 /// What a partner wrote on a placeholder.
 #[derive(Debug, Clone)]
@@ -20,6 +24,12 @@ pub struct Placeholder {
     pub campaign: Option<String>,
     pub theme: Theme,
     pub locale: Locale,
+    /// On Chorus's frame page only: the partner origin around the frame and
+    /// the page the supporter is on (the frame cannot read either itself).
+    #[cfg(feature = "petition")]
+    pub frame_partner: Option<String>,
+    #[cfg(feature = "petition")]
+    pub frame_page: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +64,10 @@ impl Placeholder {
             campaign: data.get("campaign").filter(|c| !c.is_empty()),
             theme,
             locale,
+            #[cfg(feature = "petition")]
+            frame_partner: data.get("framePartner").filter(|p| !p.is_empty()),
+            #[cfg(feature = "petition")]
+            frame_page: data.get("framePage").filter(|p| !p.is_empty()),
             element,
         }
     }
@@ -112,7 +126,7 @@ fn adopt_style(root: &ShadowRoot) -> Result<(), JsValue> {
     let sheet = SHEET.with(|cell| {
         cell.get_or_init(|| {
             let sheet = CssStyleSheet::new()?;
-            sheet.replace_sync(STYLE)?;
+            sheet.replace_sync(&[STYLE, PETITION_STYLE].concat())?;
             Ok(sheet)
         })
         .clone()

@@ -9,6 +9,8 @@ mod counter;
 mod goal;
 mod host;
 mod i18n;
+#[cfg(feature = "petition")]
+mod petition;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -39,6 +41,8 @@ pub fn mount(
     let placeholder = Placeholder::read(placeholder);
     match placeholder.kind.as_str() {
         "counter" => mount_counter(&placeholder, &chorus_origin, initial),
+        #[cfg(feature = "petition")]
+        "petition" => mount_petition(placeholder, &chorus_origin, initial),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named {other:?}").into());
             Ok(())
@@ -64,14 +68,53 @@ fn mount_counter(placeholder: &Placeholder, origin: &str, initial: JsValue) -> R
     let initial = client::decode_count(&initial);
     let count = client::follow(origin, slug, initial);
     let (locale, theme) = (placeholder.locale.clone(), placeholder.theme);
+    mount_in(
+        placeholder,
+        move || view! { <Counter count locale theme /> },
+    )
+}
+
+/// Mounts a view in the placeholder's shadow root. Each widget gets its own
+/// root owner, so no other widget's re-render can dispose it; both live as
+/// long as the page.
+fn mount_in<V: IntoView + 'static>(
+    placeholder: &Placeholder,
+    view: impl FnOnce() -> V + 'static,
+) -> Result<(), JsValue> {
     let container = placeholder.container()?;
-    // Each widget gets its own root owner, so no other widget's re-render can
-    // dispose it; both live as long as the page.
     let owner = Owner::new_root(None);
-    owner.with(|| {
-        leptos::mount::mount_to(container, move || view! { <Counter count locale theme /> })
-            .forget();
-    });
+    owner.with(|| leptos::mount::mount_to(container, view).forget());
     std::mem::forget(owner);
     Ok(())
+}
+
+#[cfg(feature = "petition")]
+fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
+    let Some(slug) = placeholder.campaign.clone() else {
+        return Err("Chorus: a petition needs data-campaign=\"petition-slug\"".into());
+    };
+    let count = client::follow(origin, &slug, client::decode_count(&initial));
+    let location = web_sys::window().map(|w| w.location());
+    // Shares point at the page without its query, which may carry a
+    // newsletter's personal tracking tokens.
+    let page = placeholder.frame_page.clone().or_else(|| {
+        let location = location.as_ref()?;
+        Some(location.origin().ok()? + &location.pathname().ok()?)
+    });
+    let partner = placeholder
+        .frame_partner
+        .clone()
+        .or_else(|| location.as_ref()?.origin().ok());
+    let setup = petition::Setup {
+        slug,
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        placeholder: placeholder.element.clone(),
+        partner,
+        page_url: page.unwrap_or_default(),
+    };
+    mount_in(
+        &placeholder,
+        move || view! { <petition::Petition setup count /> },
+    )
 }

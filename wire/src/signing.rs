@@ -67,6 +67,23 @@ pub enum Field {
 }
 
 impl Field {
+    pub const ALL: [Self; 9] = [
+        Self::FirstName,
+        Self::LastName,
+        Self::Email,
+        Self::Country,
+        Self::Comment,
+        Self::PrivacyConsent,
+        Self::Lang,
+        Self::ConsentVersion,
+        Self::IdempotencyKey,
+    ];
+
+    /// The field a JSON name (or error key) stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     /// The JSON field name, also used as the key in per-field errors.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -98,6 +115,25 @@ pub enum Problem {
 }
 
 impl Problem {
+    const ALL: [Self; 7] = [
+        Self::Required,
+        Self::TooLong,
+        Self::NotAName,
+        Self::InvalidEmail,
+        Self::UnknownCountry,
+        Self::ConsentRequired,
+        Self::Invalid,
+    ];
+
+    /// The problem an error code stands for; unknown codes (from a newer
+    /// server) read as [`Problem::Invalid`].
+    pub fn parse(code: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == code)
+            .unwrap_or(Self::Invalid)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Required => "required",
@@ -385,6 +421,17 @@ mod tests {
             problem(&form, Field::ConsentVersion),
             Some(Problem::Invalid)
         );
+    }
+
+    #[test]
+    fn codes_read_back_as_what_they_name() {
+        for field in Field::ALL {
+            assert_eq!(Field::parse(field.as_str()), Some(field));
+        }
+        for problem in Problem::ALL {
+            assert_eq!(Problem::parse(problem.as_str()), problem);
+        }
+        assert_eq!(Problem::parse("from_the_future"), Problem::Invalid);
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::response::Html;
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
 /// How long a page may take to show what a test waits for.
@@ -111,6 +112,42 @@ impl Browser {
         }
     }
 
+    /// The shadow root of the first placeholder matching `selector`, once
+    /// the widget has rendered something matching `ready` in it.
+    pub async fn widget(&self, selector: &str, ready: &str) -> ShadowRoot {
+        let started = Instant::now();
+        loop {
+            if let Ok(host) = self.client.find(Locator::Css(selector)).await
+                && let Ok(root) = host.shadow_root().await
+                && root.find(Locator::Css(ready)).await.is_ok()
+            {
+                return root;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{selector} never showed {ready}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Enters the frame matching `selector` in `root`; back out with
+    /// [`Browser::leave_frame`].
+    pub async fn enter_frame(&self, root: &ShadowRoot, selector: &str) {
+        let frame = root
+            .find(Locator::Css(selector))
+            .await
+            .expect("the frame is there");
+        frame.enter_frame().await.expect("frame entered");
+    }
+
+    pub async fn leave_frame(&self) {
+        self.client
+            .enter_parent_frame()
+            .await
+            .expect("back in the page");
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("page loads");
     }
@@ -151,4 +188,49 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// The form control whose `<label>` starts with `label`: found the way a
+/// screen reader finds it, through the label's `for`.
+pub async fn labelled(root: &ShadowRoot, label: &str) -> Element {
+    for candidate in root.find_all(Locator::Css("label")).await.expect("labels") {
+        let text = candidate.text().await.unwrap_or_default();
+        if text.trim_start().starts_with(label) {
+            let id = candidate
+                .attr("for")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| panic!("label {label:?} names no control"));
+            return root
+                .find(Locator::Css(&format!("#{id}")))
+                .await
+                .unwrap_or_else(|_| panic!("label {label:?} points at nothing"));
+        }
+    }
+    panic!("no field labelled {label:?}");
+}
+
+/// Types into the field labelled `label`, as a keyboard would.
+pub async fn type_into(root: &ShadowRoot, label: &str, text: &str) {
+    labelled(root, label)
+        .await
+        .send_keys(text)
+        .await
+        .expect("typing works");
+}
+
+pub async fn click(root: &ShadowRoot, selector: &str) {
+    root.find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|_| panic!("nothing matches {selector}"))
+        .click()
+        .await
+        .expect("click works");
+}
+
+/// The text of the first element matching `selector`, or `None`.
+pub async fn text_of(root: &ShadowRoot, selector: &str) -> Option<String> {
+    let element = root.find(Locator::Css(selector)).await.ok()?;
+    element.text().await.ok()
 }

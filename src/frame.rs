@@ -1,0 +1,153 @@
+//! `GET /frame/petition/{slug}`: Chorus's own page for frame mode. The
+//! petition widget runs here, on the Chorus origin, so what a supporter types
+//! never passes through the partner's page, and a partner page whose policy
+//! forbids WebAssembly still shows it.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::ident::{Lang, Origin, Slug};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/frame/petition/{slug}", get(show_frame))
+}
+
+#[derive(Debug, Deserialize)]
+struct FrameQuery {
+    lang: Option<String>,
+    /// The origin of the page around the frame.
+    partner: Option<String>,
+    /// That page's address, without its query: where shares point.
+    page: Option<String>,
+    theme: Option<String>,
+}
+
+#[derive(Debug, Template)]
+#[template(path = "frame.html")]
+struct FramePage {
+    slug: String,
+    title: String,
+    lang: String,
+    theme: &'static str,
+    /// Empty unless the partner is one of the petition's.
+    partner: String,
+    page: String,
+}
+
+async fn show_frame(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<FrameQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let slug = Slug::parse(&slug).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
+    let record = state
+        .store
+        .petition_by_slug(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let partners = state.store.petition_partners(record.id).await?;
+    let claimed = query.partner.as_deref().and_then(|p| Origin::parse(p).ok());
+    let framed_by = claimed.filter(|c| partners.iter().any(|p| &p.partner.origin == c));
+    // Only the partner that asked may frame the page when it is one of the
+    // petition's; otherwise any of them (the frame then attributes nothing).
+    let ancestors: Vec<String> = match &framed_by {
+        Some(origin) => vec![origin.to_string()],
+        None => partners
+            .iter()
+            .map(|p| p.partner.origin.to_string())
+            .collect(),
+    };
+    let lang = query
+        .lang
+        .as_deref()
+        .and_then(|l| Lang::parse(l).ok())
+        .unwrap_or(record.default_lang.clone());
+    let texts = state.store.petition_texts(record.id).await?;
+    let title = texts
+        .iter()
+        .find(|t| t.lang == lang)
+        .or_else(|| texts.iter().find(|t| t.lang == record.default_lang))
+        .map_or_else(|| slug.to_string(), |t| t.title.clone());
+    let page = FramePage {
+        slug: slug.to_string(),
+        title,
+        lang: lang.to_string(),
+        theme: match query.theme.as_deref() {
+            Some("dark") => "dark",
+            Some("auto") => "auto",
+            _ => "light",
+        },
+        partner: framed_by.map(|o| o.to_string()).unwrap_or_default(),
+        page: query
+            .page
+            .as_deref()
+            .and_then(page_address)
+            .unwrap_or_default(),
+    };
+    let html = page
+        .render()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_SECURITY_POLICY, frame_csp(&ancestors)),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        Html(html),
+    ))
+}
+
+/// An http(s) address without query or fragment, or nothing.
+fn page_address(raw: &str) -> Option<String> {
+    let mut url = url::Url::parse(raw).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url.to_string())
+}
+
+/// The frame's policy: its own scripts and WebAssembly, requests to Chorus
+/// only, and framing by the given origins alone (none: nobody).
+fn frame_csp(ancestors: &[String]) -> String {
+    let ancestors = if ancestors.is_empty() {
+        "'none'".to_owned()
+    } else {
+        ancestors.join(" ")
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors {ancestors}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_addresses_lose_their_query_and_odd_schemes() {
+        assert_eq!(
+            page_address("https://p.example/act?email=a@b.org#sign").as_deref(),
+            Some("https://p.example/act")
+        );
+        assert_eq!(page_address("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn only_the_named_origins_may_frame() {
+        assert!(
+            frame_csp(&["https://p.example".into()]).ends_with("frame-ancestors https://p.example")
+        );
+        assert!(frame_csp(&[]).ends_with("frame-ancestors 'none'"));
+    }
+}

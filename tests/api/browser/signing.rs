@@ -1,0 +1,206 @@
+//! Signing in headless Chromium, inline and in a frame, on partner pages.
+
+use serde_json::Value;
+
+use super::driver::{Browser, PartnerSite, click, labelled, text_of, type_into};
+use super::{assert_no_page_errors, partner_page, partner_page_with, shadow_texts};
+use crate::helpers::TestApp;
+
+/// Records the widget's events as the partner page sees them.
+const EVENT_LOG: &str = r#"<script>window.events = [];
+for (const name of ["chorus:signed", "chorus:shared"])
+  addEventListener(name, (e) => events.push([name, JSON.stringify(e.detail)]));</script>"#;
+
+async fn events(browser: &Browser) -> Vec<(String, String)> {
+    serde_json::from_value(browser.eval("return window.events;", vec![]).await).unwrap_or_default()
+}
+
+/// Fills the form as a supporter would: typing, picking, ticking.
+async fn fill_form(root: &fantoccini::elements::ShadowRoot, email: &str) {
+    type_into(root, "First name", "Zoë").await;
+    type_into(root, "Last name", "O'Connor-Ndiaye").await;
+    type_into(root, "Email", email).await;
+    click(root, "#country option[value=\"SN\"]").await;
+    labelled(root, "I agree to the")
+        .await
+        .click()
+        .await
+        .expect("ticked");
+}
+
+#[tokio::test]
+async fn an_inline_petition_checks_fields_signs_and_moves_another_pages_counter() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    let body = format!(
+        r#"{EVENT_LOG}<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>"#
+    );
+    let site = PartnerSite::serve(partner_page(&app.origin, &body)).await;
+    app.add_partner(&petition, "Harbour", &site.origin, true)
+        .await;
+    let watcher_site = PartnerSite::serve(partner_page(
+        &app.origin,
+        r#"<div data-chorus="counter" data-campaign="p"></div>"#,
+    ))
+    .await;
+    let (browser, watcher) = tokio::join!(Browser::launch(), Browser::launch());
+    watcher.goto(&watcher_site.origin).await;
+    browser.goto(&site.origin).await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+
+    // Sending an empty form: each field says what it needs, focus goes to
+    // the first, and nothing is stored.
+    click(&form, "button.submit").await;
+    let first_error = browser
+        .wait_for(
+            || async { text_of(&form, "#first-name-error").await },
+            |t| t.as_deref().is_some_and(|t| !t.is_empty()),
+        )
+        .await;
+    assert_eq!(first_error.as_deref(), Some("Please fill this in."));
+    assert_eq!(
+        text_of(&form, "#privacy-consent-error").await.as_deref(),
+        Some("Please agree to the privacy notice to sign.")
+    );
+    let focused = browser
+        .eval(
+            "return document.querySelector('[data-chorus=petition]').shadowRoot.activeElement?.id;",
+            vec![],
+        )
+        .await;
+    assert_eq!(focused, Value::from("first-name"));
+    let invalid = labelled(&form, "First name")
+        .await
+        .attr("aria-invalid")
+        .await;
+    assert_eq!(invalid.ok().flatten().as_deref(), Some("true"));
+
+    // A bad address is named as such; fixing it clears the message.
+    fill_form(&form, "zoe@").await;
+    click(&form, "button.submit").await;
+    let email_error = browser
+        .wait_for(
+            || async { text_of(&form, "#email-error").await },
+            |t| t.as_deref().is_some_and(|t| t.contains("valid email")),
+        )
+        .await;
+    assert!(email_error.is_some());
+    type_into(&form, "Email", "example.org").await;
+    browser
+        .wait_for(
+            || async { text_of(&form, "#email-error").await },
+            |t| t.as_deref().is_none_or(str::is_empty),
+        )
+        .await;
+    assert!(app.signed_rows(&petition).await.is_empty());
+
+    click(&form, "button.submit").await;
+    let thanks = browser
+        .wait_for(
+            || async { shadow_texts(&browser, ".thanks h3").await },
+            |t| t.first().is_some_and(Option::is_some),
+        )
+        .await;
+    assert_eq!(thanks[0].as_deref(), Some("Thank you for signing!"));
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].signer.email, "zoe@example.org");
+    assert_eq!(rows[0].signer.first_name, "Zoë");
+    assert_eq!(rows[0].partner.as_deref(), Some("Harbour"));
+    assert_eq!(
+        events(&browser).await,
+        [("chorus:signed".to_owned(), r#"{"petition":"p"}"#.to_owned())]
+    );
+
+    // The other partner page's counter moves without a reload.
+    watcher
+        .wait_for(
+            || async { shadow_texts(&watcher, ".number").await },
+            |t| t.first().is_some_and(|t| t.as_deref() == Some("1")),
+        )
+        .await;
+    assert_no_page_errors(&browser).await;
+    assert_no_page_errors(&watcher).await;
+}
+
+#[tokio::test]
+async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    // No 'wasm-unsafe-eval': this page could not run the widget itself.
+    let csp = format!(
+        r#"<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'unsafe-inline' {chorus}; connect-src {chorus}; frame-src {chorus}; style-src 'unsafe-inline'">"#,
+        chorus = app.origin
+    );
+    let body = format!(r#"{EVENT_LOG}<div data-chorus="petition" data-campaign="p"></div>"#);
+    let site = PartnerSite::serve(partner_page_with(&app.origin, &csp, &body)).await;
+    app.add_partner(&petition, "Harbour", &site.origin, false)
+        .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+
+    let host = browser.widget("[data-chorus=petition]", "iframe").await;
+    browser.enter_frame(&host, "iframe").await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    fill_form(&form, "framed@example.org").await;
+    click(&form, "button.submit").await;
+    browser.widget("[data-chorus=petition]", ".thanks h3").await;
+    browser.leave_frame().await;
+
+    let signed = browser
+        .wait_for(|| async { events(&browser).await }, |e| !e.is_empty())
+        .await;
+    assert_eq!(
+        signed,
+        [("chorus:signed".to_owned(), r#"{"petition":"p"}"#.to_owned())]
+    );
+    // The frame grew to its content: no inner scroll bar on a phone.
+    let height = browser
+        .eval(
+            "return document.querySelector('[data-chorus=petition]').shadowRoot \
+             .querySelector('iframe').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await;
+    assert!(
+        height.as_f64().is_some_and(|h| h > 300.0),
+        "frame height {height}"
+    );
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].partner.as_deref(), Some("Harbour"));
+    assert_no_page_errors(&browser).await;
+}
+
+#[tokio::test]
+async fn the_frame_page_may_be_framed_only_by_the_petitions_partners() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", "https://harbour.example", false)
+        .await;
+    let csp_for = |partner: &str| {
+        let app = &app;
+        let partner = partner.to_owned();
+        async move {
+            let response = app
+                .get(&format!("/frame/petition/p?partner={partner}&lang=fr"))
+                .await;
+            assert_eq!(response.status(), 200);
+            response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    assert!(
+        csp_for("https://harbour.example")
+            .await
+            .ends_with("frame-ancestors https://harbour.example")
+    );
+    assert!(
+        csp_for("https://attacker.example")
+            .await
+            .ends_with("frame-ancestors https://harbour.example")
+    );
+    assert_eq!(app.get("/frame/petition/nope").await.status(), 404);
+}

@@ -1,0 +1,358 @@
+//! The signing form: labelled fields, errors shown as they are fixed, the
+//! consents, and the submit button.
+
+use chorus_wire::signing::{self, Field, Problem, SignatureForm};
+use leptos::prelude::*;
+
+use super::load::PetitionInfo;
+use super::messages::{CONSENT_VERSION, Messages};
+use super::{Problems, Setup, Stage, countries, focus_later, start_sending, submit};
+use crate::i18n::fill;
+
+/// What the supporter typed.
+#[derive(Debug, Clone, Copy)]
+struct Entries {
+    first_name: RwSignal<String>,
+    last_name: RwSignal<String>,
+    email: RwSignal<String>,
+    country: RwSignal<String>,
+    comment: RwSignal<String>,
+    privacy_consent: RwSignal<bool>,
+    opt_in_organiser: RwSignal<bool>,
+    opt_in_partner: RwSignal<bool>,
+}
+
+impl Entries {
+    fn new() -> Self {
+        Self {
+            first_name: RwSignal::new(String::new()),
+            last_name: RwSignal::new(String::new()),
+            email: RwSignal::new(String::new()),
+            country: RwSignal::new(String::new()),
+            comment: RwSignal::new(String::new()),
+            privacy_consent: RwSignal::new(false),
+            opt_in_organiser: RwSignal::new(false),
+            opt_in_partner: RwSignal::new(false),
+        }
+    }
+
+    fn form(&self, key: String, lang: &str, partner: Option<String>) -> SignatureForm {
+        SignatureForm {
+            idempotency_key: key,
+            first_name: self.first_name.get(),
+            last_name: self.last_name.get(),
+            email: self.email.get(),
+            country: self.country.get(),
+            comment: self.comment.get(),
+            lang: lang.to_owned(),
+            consent_version: CONSENT_VERSION.to_owned(),
+            privacy_consent: self.privacy_consent.get(),
+            opt_in_organiser: self.opt_in_organiser.get(),
+            opt_in_partner: self.opt_in_partner.get(),
+            partner,
+        }
+    }
+}
+
+/// A key that passes the rules, for checking a form before it has its own.
+const CHECKING_KEY: &str = "checking-only-0000";
+
+/// The fields a supporter fills in, in order.
+const SUPPORTER_FIELDS: [Field; 6] = [
+    Field::FirstName,
+    Field::LastName,
+    Field::Email,
+    Field::Country,
+    Field::Comment,
+    Field::PrivacyConsent,
+];
+
+pub fn signing_form(
+    setup: &Setup,
+    info: &PetitionInfo,
+    stage: RwSignal<Stage>,
+    server_problems: RwSignal<Problems>,
+    messages: &'static Messages,
+) -> impl IntoView {
+    let entries = Entries::new();
+    let submitted = RwSignal::new(false);
+    let touched = RwSignal::new(Vec::<Field>::new());
+    let lang = if info.lang.is_empty() {
+        setup.locale.tag.clone()
+    } else {
+        info.lang.clone()
+    };
+    let context = StoredValue::new((lang, setup.partner.clone()));
+    let form_with = move |key: String| {
+        context.with_value(|(lang, partner)| entries.form(key, lang, partner.clone()))
+    };
+    // The problem to show on a field: Chorus's answer until the field is
+    // edited, else the shared rules once the field was left or the form sent.
+    let problem = move |field: Field| -> Option<&'static str> {
+        let reported =
+            server_problems.with(|p| p.iter().find(|(f, _)| *f == field).map(|(_, p)| *p));
+        let local = || {
+            let shown = submitted.get() || touched.with(|t| t.contains(&field));
+            shown
+                .then(|| signing::check(&form_with(CHECKING_KEY.into())))
+                .and_then(|problems| problems.into_iter().find(|(f, _)| *f == field))
+                .map(|(_, p)| p)
+        };
+        reported
+            .or_else(local)
+            .map(|p: Problem| messages.problem(p))
+    };
+    let edited = move |field: Field| {
+        server_problems.update(|p| p.retain(|(f, _)| *f != field));
+    };
+    let left = move |field: Field| {
+        touched.update(|t| {
+            if !t.contains(&field) {
+                t.push(field);
+            }
+        });
+    };
+    let hooks = Hooks {
+        problem,
+        edited,
+        left,
+    };
+
+    let setup_for_submit = setup.clone();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if matches!(stage.get_untracked(), Stage::Sending | Stage::Waiting) {
+            return;
+        }
+        submitted.set(true);
+        let form = form_with(submit::new_key());
+        if !signing::check(&form).is_empty() {
+            focus_later(&setup_for_submit.placeholder, "[aria-invalid=\"true\"]");
+            return;
+        }
+        start_sending(
+            &setup_for_submit,
+            submit::to_json(&form),
+            stage,
+            server_problems,
+        );
+    };
+
+    let country_options = countries::options(&setup.locale.tag)
+        .into_iter()
+        .map(|(code, name)| view! { <option value=code>{name}</option> })
+        .collect_view();
+    let privacy_link = match &info.privacy_url {
+        Some(url) => view! {
+            <a href=url.clone() target="_blank" rel="noopener noreferrer">
+                {messages.privacy_link}
+            </a>
+        }
+        .into_any(),
+        None => messages.privacy_link.into_any(),
+    };
+    let partner_opt_in = info.partner_opt_in.clone().map(|name| {
+        let label = fill(messages.opt_in_partner, &[("partner", &name)]);
+        checkbox(
+            "opt-in-partner",
+            entries.opt_in_partner,
+            label.into_any(),
+            None,
+            hooks,
+        )
+    });
+    let busy = move || matches!(stage.get(), Stage::Sending | Stage::Waiting);
+    let status = move || match stage.get() {
+        Stage::Sending => Some(messages.sending),
+        Stage::Waiting => Some(messages.saved_on_device),
+        Stage::Refused => Some(messages.refused),
+        Stage::Filling
+            if submitted.get() && SUPPORTER_FIELDS.into_iter().any(|f| problem(f).is_some()) =>
+        {
+            Some(messages.fix_errors)
+        }
+        _ => None,
+    };
+    let field = |field, label, optional, kind, autocomplete, value| {
+        text_field(
+            FieldView {
+                field,
+                label,
+                optional,
+                kind,
+                autocomplete,
+            },
+            value,
+            hooks,
+        )
+    };
+
+    view! {
+        <form class="sign" novalidate on:submit=on_submit>
+            <h3>{messages.form_title}</h3>
+            {field(Field::FirstName, messages.first_name, None, "text", "given-name", entries.first_name)}
+            {field(Field::LastName, messages.last_name, Some(messages.optional), "text", "family-name", entries.last_name)}
+            {field(Field::Email, messages.email, None, "email", "email", entries.email)}
+            <div class="field">
+                <label for="country">{messages.country}</label>
+                <select
+                    id="country"
+                    autocomplete="country"
+                    aria-invalid=move || problem(Field::Country).is_some().to_string()
+                    aria-describedby="country-error"
+                    prop:value=move || entries.country.get()
+                    on:change=move |ev| {
+                        entries.country.set(event_target_value(&ev));
+                        edited(Field::Country);
+                        left(Field::Country);
+                    }
+                >
+                    <option value="">{messages.choose_country}</option>
+                    {country_options}
+                </select>
+                <p class="error" id="country-error">{move || problem(Field::Country)}</p>
+            </div>
+            <div class="field">
+                <label for="comment">
+                    {messages.comment} " " <span class="optional">{messages.optional}</span>
+                </label>
+                <textarea
+                    id="comment"
+                    rows="3"
+                    aria-invalid=move || problem(Field::Comment).is_some().to_string()
+                    aria-describedby="comment-error"
+                    prop:value=move || entries.comment.get()
+                    on:input=move |ev| {
+                        entries.comment.set(event_target_value(&ev));
+                        edited(Field::Comment);
+                    }
+                    on:blur=move |_| left(Field::Comment)
+                ></textarea>
+                <p class="error" id="comment-error">{move || problem(Field::Comment)}</p>
+            </div>
+            <div class="consents">
+                {checkbox(
+                    "privacy-consent",
+                    entries.privacy_consent,
+                    view! { {messages.privacy_before} {privacy_link} {messages.privacy_after} }.into_any(),
+                    Some(Field::PrivacyConsent),
+                    hooks,
+                )}
+                {checkbox(
+                    "opt-in-organiser",
+                    entries.opt_in_organiser,
+                    messages.opt_in_organiser.into_any(),
+                    None,
+                    hooks,
+                )}
+                {partner_opt_in}
+            </div>
+            <button type="submit" class="submit" disabled=busy>
+                {move || if busy() { messages.sending } else { messages.sign }}
+            </button>
+            <p class="status" role="status">{status}</p>
+        </form>
+    }
+}
+
+/// What every field needs from the form: the problem to show, and where to
+/// report an edit (clears Chorus's complaint) or leaving the field (starts
+/// showing the rules' verdict).
+#[derive(Clone, Copy)]
+struct Hooks<P, E, L> {
+    problem: P,
+    edited: E,
+    left: L,
+}
+
+struct FieldView {
+    field: Field,
+    label: &'static str,
+    optional: Option<&'static str>,
+    kind: &'static str,
+    autocomplete: &'static str,
+}
+
+fn text_field<P, E, L>(
+    view: FieldView,
+    value: RwSignal<String>,
+    hooks: Hooks<P, E, L>,
+) -> impl IntoView
+where
+    P: Fn(Field) -> Option<&'static str> + Copy + Send + Sync + 'static,
+    E: Fn(Field) + Copy + Send + Sync + 'static,
+    L: Fn(Field) + Copy + Send + Sync + 'static,
+{
+    let Hooks {
+        problem,
+        edited,
+        left,
+    } = hooks;
+    let field = view.field;
+    let id = field.as_str().replace('_', "-");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>
+                {view.label}
+                {view.optional.map(|o| view! { " " <span class="optional">{o}</span> })}
+            </label>
+            <input
+                id=id
+                type=view.kind
+                autocomplete=view.autocomplete
+                aria-invalid=move || problem(field).is_some().to_string()
+                aria-describedby=error_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    edited(field);
+                }
+                on:blur=move |_| left(field)
+            />
+            <p class="error" id=error_id>{move || problem(field)}</p>
+        </div>
+    }
+}
+
+/// A consent box. With `field`, it is required and shows its problem.
+fn checkbox<P, E, L>(
+    id: &'static str,
+    checked: RwSignal<bool>,
+    label: AnyView,
+    field: Option<Field>,
+    hooks: Hooks<P, E, L>,
+) -> impl IntoView
+where
+    P: Fn(Field) -> Option<&'static str> + Copy + Send + Sync + 'static,
+    E: Fn(Field) + Copy + Send + Sync + 'static,
+    L: Fn(Field) + Copy + Send + Sync + 'static,
+{
+    let Hooks {
+        problem,
+        edited,
+        left,
+    } = hooks;
+    let error_id = format!("{id}-error");
+    let shown = move || field.and_then(problem);
+    view! {
+        <div class="check">
+            <input
+                id=id
+                type="checkbox"
+                aria-invalid=move || shown().is_some().to_string()
+                aria-describedby=error_id.clone()
+                prop:checked=move || checked.get()
+                on:change=move |ev| {
+                    checked.set(event_target_checked(&ev));
+                    if let Some(field) = field {
+                        edited(field);
+                        left(field);
+                    }
+                }
+            />
+            <label for=id>{label}</label>
+            <p class="error" id=error_id>{shown}</p>
+        </div>
+    }
+}

@@ -1,0 +1,78 @@
+//! Reading a petition's text and settings in the supporter's language.
+
+use chorus_wire::PetitionCount;
+use js_sys::{Array, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::client::{decode_count, request};
+
+/// What the petition widget shows around its form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PetitionInfo {
+    pub lang: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub privacy_url: Option<String>,
+    pub share_message: String,
+    pub hashtags: Vec<String>,
+    pub share_url: Option<String>,
+    /// The partner asking its own opt-in question, by name.
+    pub partner_opt_in: Option<String>,
+    pub count: Option<PetitionCount>,
+}
+
+/// `Ok(None)`: Chorus has no such petition.
+pub async fn fetch(
+    slug: &str,
+    lang: &str,
+    partner: Option<&str>,
+) -> Result<Option<PetitionInfo>, JsValue> {
+    let mut path = format!("/petitions/{slug}?lang={}", encode(lang));
+    if let Some(partner) = partner {
+        path.push_str(&format!("&partner={}", encode(partner)));
+    }
+    let answer = request(&path, None).await?;
+    match answer.status {
+        404 => Ok(None),
+        200 => Ok(Some(decode(&answer.json))),
+        status => Err(JsValue::from_str(&format!("HTTP {status}"))),
+    }
+}
+
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
+fn text(value: &JsValue, name: &str) -> Option<String> {
+    Reflect::get(value, &JsValue::from_str(name))
+        .ok()?
+        .as_string()
+}
+
+/// Field by field, like counts: no serde in the bundle.
+fn decode(value: &JsValue) -> PetitionInfo {
+    let share = Reflect::get(value, &"share".into()).unwrap_or(JsValue::NULL);
+    let hashtags = Reflect::get(&share, &"hashtags".into())
+        .ok()
+        .filter(Array::is_array)
+        .map(|tags| {
+            Array::from(&tags)
+                .iter()
+                .filter_map(|t| t.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    PetitionInfo {
+        lang: text(value, "lang").unwrap_or_default(),
+        title: text(value, "title").unwrap_or_default(),
+        summary: text(value, "summary").unwrap_or_default(),
+        body: text(value, "body").unwrap_or_default(),
+        privacy_url: text(value, "privacy_url"),
+        share_message: text(&share, "message").unwrap_or_default(),
+        hashtags,
+        share_url: text(&share, "url"),
+        partner_opt_in: text(value, "partner_opt_in"),
+        count: decode_count(value),
+    }
+}

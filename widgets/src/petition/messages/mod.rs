@@ -1,0 +1,97 @@
+//! The petition widget's words, one file per language, like the counter's.
+
+mod en;
+mod es;
+mod fr;
+
+use chorus_wire::signing::Problem;
+
+/// The version of the consent wording below, stored with every signature so
+/// an organiser can show what a signer agreed to. Change it whenever the
+/// consent or opt-in sentences change in any language.
+pub const CONSENT_VERSION: &str = "2026-11";
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Messages {
+    pub read_more: &'static str,
+    pub form_title: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub email: &'static str,
+    pub country: &'static str,
+    pub choose_country: &'static str,
+    pub comment: &'static str,
+    pub optional: &'static str,
+    /// "I agree to the " + link + "." around the privacy notice link.
+    pub privacy_before: &'static str,
+    pub privacy_link: &'static str,
+    pub privacy_after: &'static str,
+    pub opt_in_organiser: &'static str,
+    /// `{partner}`: the partner's name.
+    pub opt_in_partner: &'static str,
+    pub sign: &'static str,
+    pub sending: &'static str,
+    /// Offline or failing: the signature waits on the device and is retried.
+    pub saved_on_device: &'static str,
+    pub refused: &'static str,
+    pub fix_errors: &'static str,
+    pub required: &'static str,
+    pub too_long: &'static str,
+    pub not_a_name: &'static str,
+    pub invalid_email: &'static str,
+    pub unknown_country: &'static str,
+    pub consent_required: &'static str,
+    pub invalid: &'static str,
+    pub thanks_title: &'static str,
+    pub thanks_body: &'static str,
+    pub share_heading: &'static str,
+    pub share_email: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    pub share_native: &'static str,
+    pub mastodon_server: &'static str,
+    pub mastodon_share: &'static str,
+}
+
+impl Messages {
+    /// The message for a field problem.
+    pub fn problem(&self, problem: Problem) -> &'static str {
+        match problem {
+            Problem::Required => self.required,
+            Problem::TooLong => self.too_long,
+            Problem::NotAName => self.not_a_name,
+            Problem::InvalidEmail => self.invalid_email,
+            Problem::UnknownCountry => self.unknown_country,
+            Problem::ConsentRequired => self.consent_required,
+            Problem::Invalid => self.invalid,
+        }
+    }
+}
+
+/// The messages for a language tag's primary subtag; English otherwise.
+pub fn for_tag(tag: &str) -> &'static Messages {
+    match tag.split(['-', '_']).next().unwrap_or_default() {
+        "fr" => &fr::MESSAGES,
+        "es" => &es::MESSAGES,
+        _ => &en::MESSAGES,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_pick_their_messages() {
+        assert_eq!(for_tag("fr-CA").sign, fr::MESSAGES.sign);
+        assert_eq!(for_tag("es").sign, es::MESSAGES.sign);
+        assert_eq!(for_tag("de").sign, en::MESSAGES.sign);
+    }
+
+    #[test]
+    fn every_language_names_the_partner_in_its_opt_in() {
+        for messages in [&en::MESSAGES, &fr::MESSAGES, &es::MESSAGES] {
+            assert!(messages.opt_in_partner.contains("{partner}"));
+        }
+    }
+}

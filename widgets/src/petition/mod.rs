@@ -1,0 +1,364 @@
+//! The `petition` widget: the text, the live count, the signing form, then
+//! thanks and the share step.
+
+mod countries;
+mod form;
+mod load;
+mod messages;
+mod share;
+mod submit;
+
+use std::time::Duration;
+
+use chorus_wire::signing::{Field, Problem};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::HtmlElement;
+
+use crate::client::Load;
+use crate::counter::tally;
+use crate::host::Theme;
+use crate::i18n::Locale;
+use load::PetitionInfo;
+use messages::Messages;
+use share::ShareContent;
+use submit::Outcome;
+
+/// Where a petition widget is and whom it speaks for.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub slug: String,
+    pub locale: Locale,
+    pub theme: Theme,
+    /// Receives `chorus:signed` and `chorus:shared`.
+    pub placeholder: HtmlElement,
+    /// The origin of the partner page showing the petition.
+    pub partner: Option<String>,
+    /// The page the supporter is on, where shares point by default.
+    pub page_url: String,
+}
+
+/// Where a supporter is in signing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Filling,
+    Sending,
+    /// Chorus could not be reached; the signature waits on the device.
+    Waiting,
+    Thanks,
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Text {
+    Loading,
+    Missing,
+    Ready(Box<PetitionInfo>),
+}
+
+/// Field problems Chorus reported for the last submission.
+pub type Problems = Vec<(Field, Problem)>;
+
+/// The longest pause between two attempts to send a waiting signature.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
+#[component]
+pub fn Petition(setup: Setup, count: RwSignal<Load>) -> impl IntoView {
+    let text = RwSignal::new(Text::Loading);
+    let stage = RwSignal::new(Stage::Filling);
+    let server_problems = RwSignal::new(Vec::new());
+    let messages = messages::for_tag(&setup.locale.tag);
+    {
+        let (slug, lang, partner) = (
+            setup.slug.clone(),
+            setup.locale.tag.clone(),
+            setup.partner.clone(),
+        );
+        spawn_local(async move {
+            let mut pause = Duration::from_secs(1);
+            loop {
+                match load::fetch(&slug, &lang, partner.as_deref()).await {
+                    Ok(Some(info)) => return text.set(Text::Ready(Box::new(info))),
+                    Ok(None) => return text.set(Text::Missing),
+                    Err(_) => {
+                        sleep(pause).await;
+                        pause = (pause * 2).min(MAX_RETRY);
+                    }
+                }
+            }
+        });
+    }
+    if let Some(json) = submit::pending(&setup.slug) {
+        stage.set(Stage::Waiting);
+        spawn_local(deliver(setup.clone(), json, stage, server_problems));
+    }
+
+    let catalog = setup.locale.catalog;
+    let (tag, theme) = (setup.locale.tag.clone(), setup.theme);
+    let body = move || match text.get() {
+        Text::Loading => view! { <p class="notice">{catalog.loading}</p> }.into_any(),
+        Text::Missing => view! { <p class="notice">{catalog.unknown_petition}</p> }.into_any(),
+        Text::Ready(info) => {
+            content(&setup, *info, count, stage, server_problems, messages).into_any()
+        }
+    };
+    view! {
+        <div class="chorus petition" data-theme=theme.as_str() lang=tag>
+            {body}
+        </div>
+    }
+}
+
+fn content(
+    setup: &Setup,
+    info: PetitionInfo,
+    count: RwSignal<Load>,
+    stage: RwSignal<Stage>,
+    server_problems: RwSignal<Problems>,
+    messages: &'static Messages,
+) -> impl IntoView {
+    // The petition's own answer carries a count: show it until the live
+    // connection has one.
+    if let Some(first) = info.count.clone()
+        && !matches!(count.get_untracked(), Load::Ready(_))
+    {
+        count.set(Load::Ready(first));
+    }
+    let ready = move || match count.get() {
+        Load::Ready(count) => Some(count),
+        _ => None,
+    };
+    let paragraphs = info
+        .body
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| view! { <p>{p.trim().to_owned()}</p> })
+        .collect_view();
+    let full_text = (!info.body.trim().is_empty()).then(|| {
+        view! {
+            <details class="full-text">
+                <summary>{messages.read_more}</summary>
+                {paragraphs}
+            </details>
+        }
+    });
+    let share = ShareContent {
+        slug: setup.slug.clone(),
+        title: info.title.clone(),
+        message: info.share_message.clone(),
+        hashtags: info.hashtags.clone(),
+        url: info
+            .share_url
+            .clone()
+            .unwrap_or_else(|| setup.page_url.clone()),
+    };
+    let (title, summary) = (info.title.clone(), info.summary.clone());
+    let count_view = tally(ready, setup.locale.clone());
+    let setup = setup.clone();
+    // Only reaching the thanks step swaps the form out; sending and waiting
+    // update the form in place, so nothing typed is lost.
+    let thanked = Memo::new(move |_| stage.get() == Stage::Thanks);
+    let after = move || {
+        if thanked.get() {
+            thanks(&setup, share.clone(), messages).into_any()
+        } else {
+            form::signing_form(&setup, &info, stage, server_problems, messages).into_any()
+        }
+    };
+    view! {
+        <h2 class="title">{title}</h2>
+        <p class="summary">{summary}</p>
+        {full_text}
+        <div class="count">{count_view}</div>
+        {after}
+    }
+}
+
+/// Sends a signature until Chorus gives a final answer. The JSON (with its
+/// idempotency key) is already saved on the device.
+async fn deliver(
+    setup: Setup,
+    json: String,
+    stage: RwSignal<Stage>,
+    server_problems: RwSignal<Problems>,
+) {
+    let mut pause = Duration::from_secs(1);
+    loop {
+        match submit::send(&setup.slug, &json).await {
+            Ok(Outcome::Received) => {
+                submit::clear_pending(&setup.slug);
+                stage.set(Stage::Thanks);
+                announce(&setup, "signed", None);
+                focus_later(&setup.placeholder, ".thanks h3");
+                return;
+            }
+            Ok(Outcome::Problems(problems)) => {
+                submit::clear_pending(&setup.slug);
+                server_problems.set(problems);
+                stage.set(Stage::Filling);
+                focus_later(&setup.placeholder, "[aria-invalid=\"true\"]");
+                return;
+            }
+            Ok(Outcome::Refused) => {
+                submit::clear_pending(&setup.slug);
+                stage.set(Stage::Refused);
+                return;
+            }
+            Err(()) => {
+                stage.set(Stage::Waiting);
+                sleep(pause).await;
+                pause = (pause * 2).min(MAX_RETRY);
+            }
+        }
+    }
+}
+
+fn thanks(setup: &Setup, share: ShareContent, messages: &'static Messages) -> impl IntoView {
+    let setup_for_links = setup.clone();
+    let links = share
+        .links(messages.share_email)
+        .into_iter()
+        .map(|(network, name, href)| {
+            let setup = setup_for_links.clone();
+            view! {
+                <li>
+                    <a
+                        href=href
+                        target="_blank"
+                        rel="noopener noreferrer"
+                        on:click=move |_| announce(&setup, "shared", Some(network))
+                    >
+                        {name}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let copied = RwSignal::new(false);
+    let server = RwSignal::new(String::new());
+    let (copy_setup, native_setup, mastodon_setup) = (setup.clone(), setup.clone(), setup.clone());
+    let (copy_share, native_share, mastodon_share) = (share.clone(), share.clone(), share);
+    let native = share::can_share_natively().then(|| {
+        view! {
+            <li>
+                <button
+                    type="button"
+                    on:click=move |_| {
+                        share::share_natively(&native_share);
+                        announce(&native_setup, "shared", Some("native"));
+                    }
+                >
+                    {messages.share_native}
+                </button>
+            </li>
+        }
+    });
+    view! {
+        <div class="thanks">
+            <h3 tabindex="-1">{messages.thanks_title}</h3>
+            <p>{messages.thanks_body}</p>
+            <h4>{messages.share_heading}</h4>
+            <ul class="share">
+                {native}
+                {links}
+                <li>
+                    <button
+                        type="button"
+                        on:click=move |_| {
+                            if share::copy_link(&copy_share) {
+                                copied.set(true);
+                                announce(&copy_setup, "shared", Some("copy"));
+                            }
+                        }
+                    >
+                        {messages.copy_link}
+                    </button>
+                </li>
+            </ul>
+            <p class="status" role="status">
+                {move || copied.get().then_some(messages.link_copied)}
+            </p>
+            <form
+                class="mastodon"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if let Some(link) = mastodon_share.mastodon_link(&server.get_untracked())
+                        && let Some(window) = web_sys::window()
+                    {
+                        let _ = window.open_with_url_and_target_and_features(&link, "_blank", "noopener");
+                        announce(&mastodon_setup, "shared", Some("mastodon"));
+                    }
+                }
+            >
+                <label for="mastodon-server">{messages.mastodon_server}</label>
+                <input
+                    id="mastodon-server"
+                    type="text"
+                    inputmode="url"
+                    placeholder="mastodon.social"
+                    prop:value=move || server.get()
+                    on:input=move |ev| server.set(event_target_value(&ev))
+                />
+                <button type="submit">{messages.mastodon_share}</button>
+            </form>
+        </div>
+    }
+}
+
+/// Tells the partner page what happened, with no personal data: a
+/// `chorus:signed` or `chorus:shared` event on the placeholder.
+fn announce(setup: &Setup, what: &str, network: Option<&str>) {
+    let detail = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&detail, &"petition".into(), &setup.slug.as_str().into());
+    if let Some(network) = network {
+        let _ = js_sys::Reflect::set(&detail, &"network".into(), &network.into());
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("chorus:{what}"), &init)
+    {
+        let _ = setup.placeholder.dispatch_event(&event);
+    }
+}
+
+/// Moves focus to the first element matching `selector` in the widget once
+/// the next frame has rendered it.
+pub fn focus_later(placeholder: &HtmlElement, selector: &'static str) {
+    let placeholder = placeholder.clone();
+    request_animation_frame(move || {
+        let found = placeholder
+            .shadow_root()
+            .and_then(|root| root.query_selector(selector).ok().flatten());
+        if let Some(element) =
+            found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(e).ok())
+        {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// Waits without blocking the page.
+async fn sleep(duration: Duration) {
+    let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Starts sending a new signature: saved on the device first, then sent.
+pub fn start_sending(
+    setup: &Setup,
+    json: String,
+    stage: RwSignal<Stage>,
+    server_problems: RwSignal<Problems>,
+) {
+    submit::save_pending(&setup.slug, &json);
+    stage.set(Stage::Sending);
+    spawn_local(deliver(setup.clone(), json, stage, server_problems));
+}

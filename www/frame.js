@@ -1,0 +1,26 @@
+// Chorus's frame page: mounts the petition widget in this frame, keeps the
+// frame's height in step with it, and passes its events up to the partner
+// page. Only heights and event names cross; never what a supporter typed.
+
+const placeholder = document.querySelector("[data-chorus]");
+const partner = placeholder.dataset.framePartner;
+
+function tell(message) {
+  // Without a verified partner origin there is no one to tell.
+  if (partner && window.parent !== window) window.parent.postMessage(message, partner);
+}
+
+new ResizeObserver(() => {
+  tell({ chorus: "height", height: document.documentElement.scrollHeight });
+}).observe(document.body);
+
+for (const name of ["chorus:signed", "chorus:shared"]) {
+  placeholder.addEventListener(name, (event) => {
+    const { petition, network } = event.detail || {};
+    tell({ chorus: "event", name, petition, network });
+  });
+}
+
+const widgets = await import("/chorus-widgets.js");
+await widgets.default({ module_or_path: "/chorus-widgets_bg.wasm" });
+widgets.mount(placeholder, location.origin, null);
