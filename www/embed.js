@@ -15,7 +15,6 @@ const api = `${origin}/api/v1`;
 const taken = new WeakSet();
 const counts = new Map();
 const bundles = new Map();
-const frames = new Map();
 // The smallest bundle that serves what the page shows first.
 let pageBundle;
 
@@ -71,10 +70,6 @@ function languageOf(element) {
   );
 }
 
-function shadowOf(element) {
-  return element.shadowRoot || element.attachShadow({ mode: "open" });
-}
-
 // The count as text, before the widget arrives, so a slow phone shows the
 // number that matters first.
 function showCountAsText(element, count) {
@@ -85,50 +80,17 @@ function showCountAsText(element, count) {
   } catch {
     text = String(count.count);
   }
-  shadowOf(element).textContent = text;
+  element.attachShadow({ mode: "open" }).textContent = text;
 }
-
-// Frame mode: the petition runs on Chorus's own page. The frame learns the
-// partner's origin (Chorus lets only that origin frame it) and the page
-// address without its query, where shares point.
-function showInFrame(element) {
-  const slug = element.dataset.campaign || "";
-  const params = new URLSearchParams({
-    lang: languageOf(element),
-    partner: location.origin,
-    page: location.origin + location.pathname,
-  });
-  if (element.dataset.theme) params.set("theme", element.dataset.theme);
-  const frame = document.createElement("iframe");
-  frame.src = `${origin}/frame/petition/${encodeURIComponent(slug)}?${params}`;
-  frame.title = element.dataset.title || "Petition";
-  frame.style.cssText = "display:block;width:100%;height:36em;border:0;color-scheme:normal";
-  shadowOf(element).replaceChildren(frame);
-  frames.set(frame, element);
-}
-
-// Frames tell their height and their events; nothing else is accepted, and
-// only from a Chorus frame this loader made.
-window.addEventListener("message", (event) => {
-  if (event.origin !== origin || !event.data || typeof event.data !== "object") return;
-  for (const [frame, element] of frames) {
-    if (frame.contentWindow !== event.source) continue;
-    const { chorus, height, name, petition, network } = event.data;
-    if (chorus === "height" && Number.isFinite(height)) {
-      frame.style.height = `${Math.min(Math.max(Math.ceil(height), 80), 20000)}px`;
-    } else if (chorus === "event" && (name === "chorus:signed" || name === "chorus:shared")) {
-      const detail = { petition: String(petition || "") };
-      if (network) detail.network = String(network);
-      element.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
-    }
-  }
-});
 
 async function take(element) {
   if (taken.has(element)) return;
   taken.add(element);
   if (isFramed(element)) {
-    showInFrame(element);
+    // Frame handling is loaded only by pages that show a framed petition.
+    import(`${origin}/frames.js`).then((frames) =>
+      frames.showInFrame(element, origin, languageOf(element)),
+    );
     return;
   }
   const slug = element.dataset.campaign;

@@ -148,24 +148,30 @@ pub struct Answer {
     pub json: JsValue,
 }
 
-/// A request to the Chorus API at `path`: a GET, or a POST of `json`.
-/// Never sends cookies. `Err` means Chorus could not be reached.
+/// A request to the Chorus API at `path`: a GET, or with `json`, a POST of
+/// it. Never sends cookies. `Err` means Chorus could not be reached.
 pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> {
     let url = api_url(path);
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let init = web_sys::RequestInit::new();
-    init.set_credentials(web_sys::RequestCredentials::Omit);
-    if let Some(json) = json {
-        init.set_method("POST");
-        let headers = js_sys::Object::new();
-        js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
-        init.set_headers(&headers);
-        init.set_body(&JsValue::from_str(json));
-    }
-    let response: web_sys::Response =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&url, &init))
-            .await?
-            .dyn_into()?;
+    // A cross-origin GET carries no cookies by default; only a POST needs
+    // the fuller request, and only the petition widget posts.
+    let sent = match json {
+        #[cfg(feature = "petition")]
+        Some(json) => {
+            let init = web_sys::RequestInit::new();
+            init.set_credentials(web_sys::RequestCredentials::Omit);
+            init.set_method("POST");
+            let headers = js_sys::Object::new();
+            js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
+            init.set_headers(&headers);
+            init.set_body(&JsValue::from_str(json));
+            window.fetch_with_str_and_init(&url, &init)
+        }
+        _ => window.fetch_with_str(&url),
+    };
+    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(sent)
+        .await?
+        .dyn_into()?;
     let json = match response.json() {
         Ok(parsing) => wasm_bindgen_futures::JsFuture::from(parsing)
             .await

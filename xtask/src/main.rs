@@ -83,6 +83,7 @@ fn build_widgets() -> Result {
     build_counter_bundle()?;
     minify("embed.js", None)?;
     minify("frame.js", Some("esm"))?;
+    minify("frames.js", Some("esm"))?;
     for bundle in ["chorus-widgets", "chorus-counter"] {
         minify(&format!("{bundle}.js"), Some("esm"))?;
     }

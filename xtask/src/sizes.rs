@@ -22,7 +22,7 @@ const DOWNLOADS: [Download; 2] = [
     },
     Download {
         // Frame mode adds the frame page's HTML (a few hundred bytes, served
-        // by Chorus, not in dist/); inline mode leaves frame.js out.
+        // by Chorus, not in dist/); inline mode leaves the frame scripts out.
         what: "a page with a petition",
         files: &[
             "embed.js",
