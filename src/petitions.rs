@@ -95,11 +95,12 @@ async fn show_petition(
         body: text.body.clone(),
         count,
         privacy_url: record.links.privacy_url.clone(),
-        share: Share {
-            message: text.share_message.clone(),
-            hashtags: text.hashtags.clone(),
-            url: record.links.share_url.clone(),
-        },
+        share: share_in(
+            &texts,
+            text,
+            &record.default_lang,
+            record.links.share_url.clone(),
+        ),
         partner_opt_in,
     };
     Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
@@ -116,6 +117,30 @@ fn pick_text<'a>(
         .and_then(find)
         .or_else(|| find(default))
         .or_else(|| texts.first())
+}
+
+/// The share step's content in `text`'s language, each part falling back to
+/// the default language's where this translation has none.
+fn share_in(
+    texts: &[PetitionText],
+    text: &PetitionText,
+    default: &Lang,
+    url: Option<String>,
+) -> Share {
+    let fallback = texts.iter().find(|t| &t.lang == default);
+    let message = match fallback {
+        Some(d) if text.share_message.is_empty() => d.share_message.clone(),
+        _ => text.share_message.clone(),
+    };
+    let hashtags = match fallback {
+        Some(d) if text.hashtags.is_empty() => d.hashtags.clone(),
+        _ => text.hashtags.clone(),
+    };
+    Share {
+        message,
+        hashtags,
+        url,
+    }
 }
 
 /// Limits that keep a petition readable in a widget and its storage bounded.
@@ -207,6 +232,18 @@ mod tests {
         assert_eq!(pick("fr-CA").as_deref(), Some("fr"));
         assert_eq!(pick("de").as_deref(), Some("en"));
         assert_eq!(pick_text(&[], None, &en), None);
+    }
+
+    #[test]
+    fn a_translation_without_a_share_message_borrows_the_default_ones() {
+        let en = Lang::parse("en").expect("valid");
+        let mut english = text("en");
+        english.share_message = "Sign with me".into();
+        english.hashtags = vec!["HumanRights".into()];
+        let french = text("fr");
+        let share = share_in(&[english, french.clone()], &french, &en, None);
+        assert_eq!(share.message, "Sign with me");
+        assert_eq!(share.hashtags, ["HumanRights"]);
     }
 
     #[test]

@@ -302,3 +302,36 @@ async fn the_export_lists_signers_and_defuses_formulas() {
     );
     assert!(row.contains(",fr,Harbour,2026-11,yes,yes,"), "{row}");
 }
+
+#[tokio::test]
+async fn the_frame_page_may_be_framed_only_by_the_petitions_partners() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", "https://harbour.example", false)
+        .await;
+    let csp_for = |partner: &str| {
+        let app = &app;
+        let partner = partner.to_owned();
+        async move {
+            let response = app
+                .get(&format!("/frame/petition/p?partner={partner}&lang=fr"))
+                .await;
+            assert_eq!(response.status(), 200);
+            response.headers()["content-security-policy"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned()
+        }
+    };
+    assert!(
+        csp_for("https://harbour.example")
+            .await
+            .ends_with("frame-ancestors https://harbour.example")
+    );
+    assert!(
+        csp_for("https://attacker.example")
+            .await
+            .ends_with("frame-ancestors https://harbour.example")
+    );
+    assert_eq!(app.get("/frame/petition/nope").await.status(), 404);
+}

@@ -172,35 +172,63 @@ async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
     assert_no_page_errors(&browser).await;
 }
 
+/// Makes the page's network fail for POSTs while `sessionStorage.offline`
+/// is "yes", as a phone in a tunnel would; it survives reloads.
+const FLAKY_NETWORK: &str = r#"<script>const realFetch = window.fetch.bind(window);
+window.fetch = (input, init) =>
+  sessionStorage.getItem("offline") === "yes" && init && init.method === "POST"
+    ? Promise.reject(new TypeError("Failed to fetch"))
+    : realFetch(input, init);</script>"#;
+
 #[tokio::test]
-async fn the_frame_page_may_be_framed_only_by_the_petitions_partners() {
+async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", None).await;
-    app.add_partner(&petition, "Harbour", "https://harbour.example", false)
+    let body = format!(
+        r#"{FLAKY_NETWORK}<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>"#
+    );
+    let site = PartnerSite::serve(partner_page(&app.origin, &body)).await;
+    app.add_partner(&petition, "Harbour", &site.origin, false)
         .await;
-    let csp_for = |partner: &str| {
-        let app = &app;
-        let partner = partner.to_owned();
-        async move {
-            let response = app
-                .get(&format!("/frame/petition/p?partner={partner}&lang=fr"))
-                .await;
-            assert_eq!(response.status(), 200);
-            response.headers()["content-security-policy"]
-                .to_str()
-                .unwrap_or_default()
-                .to_owned()
-        }
-    };
-    assert!(
-        csp_for("https://harbour.example")
-            .await
-            .ends_with("frame-ancestors https://harbour.example")
-    );
-    assert!(
-        csp_for("https://attacker.example")
-            .await
-            .ends_with("frame-ancestors https://harbour.example")
-    );
-    assert_eq!(app.get("/frame/petition/nope").await.status(), 404);
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    browser
+        .eval("sessionStorage.setItem('offline', 'yes');", vec![])
+        .await;
+
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    fill_form(&form, "tunnel@example.org").await;
+    click(&form, "button.submit").await;
+    let saved = "Your signature is saved on this device";
+    browser
+        .wait_for(
+            || async { text_of(&form, ".status").await },
+            |t| t.as_deref().is_some_and(|t| t.starts_with(saved)),
+        )
+        .await;
+    assert!(app.signed_rows(&petition).await.is_empty());
+
+    // The supporter reloads while still offline: the signature is still
+    // waiting, not lost.
+    browser.goto(&site.origin).await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    browser
+        .wait_for(
+            || async { text_of(&form, ".status").await },
+            |t| t.as_deref().is_some_and(|t| t.starts_with(saved)),
+        )
+        .await;
+
+    browser
+        .eval("sessionStorage.setItem('offline', 'no');", vec![])
+        .await;
+    browser.widget("[data-chorus=petition]", ".thanks h3").await;
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].signer.email, "tunnel@example.org");
+    let pending = browser
+        .eval("return localStorage.getItem('chorus:pending:p');", vec![])
+        .await;
+    assert_eq!(pending, Value::Null, "the device keeps nothing once sent");
+    assert_no_page_errors(&browser).await;
 }

@@ -59,6 +59,10 @@ enum Text {
 /// Field problems Chorus reported for the last submission.
 pub type Problems = Vec<(Field, Problem)>;
 
+/// Screen readers hear the count change at most this often: a busy petition
+/// must not talk over the form.
+const ANNOUNCE_EVERY_MS: f64 = 60_000.0;
+
 /// The longest pause between two attempts to send a waiting signature.
 const MAX_RETRY: Duration = Duration::from_secs(30);
 
@@ -154,6 +158,7 @@ fn content(
     };
     let (title, summary) = (info.title.clone(), info.summary.clone());
     let count_view = tally(ready, setup.locale.clone());
+    let announcement = polite_count(ready, stage, setup.locale.clone());
     let setup = setup.clone();
     // Only reaching the thanks step swaps the form out; sending and waiting
     // update the form in place, so nothing typed is lost.
@@ -170,8 +175,42 @@ fn content(
         <p class="summary">{summary}</p>
         {full_text}
         <div class="count">{count_view}</div>
+        <p class="visually-hidden" aria-live="polite">{announcement}</p>
         {after}
     }
+}
+
+/// The count as a sentence for a polite live region: right after the
+/// supporter signs, and otherwise at most once a minute, never per tick.
+fn polite_count(
+    ready: impl Fn() -> Option<chorus_wire::PetitionCount> + Send + Sync + 'static,
+    stage: RwSignal<Stage>,
+    locale: Locale,
+) -> RwSignal<String> {
+    let spoken = RwSignal::new(String::new());
+    // The page already shows the count on arrival: the first announcement
+    // waits a full interval.
+    let last = StoredValue::new(js_sys::Date::now());
+    let thanked_before = StoredValue::new(false);
+    Effect::new(move |_| {
+        let thanked = stage.get() == Stage::Thanks;
+        let Some(count) = ready() else {
+            return;
+        };
+        let now = js_sys::Date::now();
+        let just_signed = thanked && !thanked_before.get_value();
+        if just_signed || now - last.get_value() >= ANNOUNCE_EVERY_MS {
+            thanked_before.set_value(thanked);
+            last.set_value(now);
+            let n = count.count;
+            spoken.set(format!(
+                "{} {}",
+                locale.number(n),
+                locale.signatures_word(n)
+            ));
+        }
+    });
+    spoken
 }
 
 /// Sends a signature until Chorus gives a final answer. The JSON (with its
