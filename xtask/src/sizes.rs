@@ -26,6 +26,7 @@ const DOWNLOADS: [Download; 2] = [
         what: "a page with a petition",
         files: &[
             "embed.js",
+            "frames.js",
             "frame.js",
             "chorus-widgets.js",
             "chorus-widgets_bg.wasm",
