@@ -1,6 +1,5 @@
 //! The `counter` widget: the live count, a goal bar and the latest signature.
 
-use chorus_wire::PetitionCount;
 use leptos::prelude::*;
 
 use crate::client::Load;
@@ -19,10 +18,6 @@ pub fn Counter(
     /// The placeholder's `data-theme`.
     theme: Theme,
 ) -> impl IntoView {
-    let ready = move || match count.get() {
-        Load::Ready(count) => Some(count),
-        Load::Loading | Load::Missing => None,
-    };
     // Only a change of phase redraws; within `Ready`, each part updates in place.
     let phase = Memo::new(move |_| Phase::of(&count.get()));
     let catalog = locale.catalog;
@@ -30,7 +25,7 @@ pub fn Counter(
     let body = move || match phase.get() {
         Phase::Missing => view! { <p class="notice">{catalog.unknown_petition}</p> }.into_any(),
         Phase::Loading => view! { <p class="notice">{catalog.loading}</p> }.into_any(),
-        Phase::Ready => tally(ready, locale.clone()).into_any(),
+        Phase::Ready => tally(count, locale.clone()).into_any(),
     };
     view! {
         <div
@@ -62,11 +57,13 @@ impl Phase {
 }
 
 /// The count, bar and details once the count is known. Each part updates in
-/// place, so the bar animates instead of being redrawn.
-pub(crate) fn tally(
-    ready: impl Fn() -> Option<PetitionCount> + Copy + Send + Sync + 'static,
-    locale: Locale,
-) -> impl IntoView {
+/// place, so the bar animates instead of being redrawn. Not generic: every
+/// widget showing a tally shares one copy of this code in the bundle.
+pub(crate) fn tally(count: RwSignal<Load>, locale: Locale) -> impl IntoView {
+    let ready = move || match count.get() {
+        Load::Ready(count) => Some(count),
+        Load::Loading | Load::Missing => None,
+    };
     let value = move || ready().map_or(0, |c| c.count);
     let goal = move || ready().map_or(0, |c| goal_for(c.count, c.goal));
     let catalog = locale.catalog;

@@ -157,7 +157,7 @@ fn content(
             .unwrap_or_else(|| setup.page_url.clone()),
     };
     let (title, summary) = (info.title.clone(), info.summary.clone());
-    let count_view = tally(ready, setup.locale.clone());
+    let count_view = tally(count, setup.locale.clone());
     let announcement = polite_count(ready, stage, setup.locale.clone());
     let setup = setup.clone();
     // Only reaching the thanks step swaps the form out; sending and waiting
