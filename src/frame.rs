@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::ident::{Lang, Origin, Slug};
+use crate::ident::{Lang, Origin};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/frame/petition/{slug}", get(show_frame))
@@ -47,12 +47,8 @@ async fn show_frame(
     Path(slug): Path<String>,
     Query(query): Query<FrameQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let slug = Slug::parse(&slug).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
-    let record = state
-        .store
-        .petition_by_slug(&slug)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let record = crate::petitions::find(&*state.store, &slug).await?;
+    let slug = record.slug.clone();
     let partners = state.store.petition_partners(record.id).await?;
     let claimed = query.partner.as_deref().and_then(|p| Origin::parse(p).ok());
     let framed_by = claimed.filter(|c| partners.iter().any(|p| &p.partner.origin == c));

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::ident::{Lang, Origin, Slug};
-use crate::storage::PetitionText;
+use crate::storage::{PetitionRecord, PetitionText, Store};
 
 /// A crowd refreshing a count is absorbed by any cache in front of Chorus:
 /// a count two seconds old is still news, and a stale one beats an error.
@@ -28,6 +28,15 @@ pub fn router() -> Router<AppState> {
 
 fn parse_slug(raw: &str) -> Result<Slug, ApiError> {
     Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))
+}
+
+/// The petition a URL names: 400 for a malformed slug, 404 for an unknown one.
+pub async fn find(store: &dyn Store, raw_slug: &str) -> Result<PetitionRecord, ApiError> {
+    let slug = parse_slug(raw_slug)?;
+    store
+        .petition_by_slug(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))
 }
 
 async fn show_count(
@@ -55,18 +64,14 @@ async fn show_petition(
     Path(slug): Path<String>,
     Query(query): Query<PetitionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let slug = parse_slug(&slug)?;
+    let record = find(&*state.store, &slug).await?;
+    let slug = record.slug.clone();
     let wanted = query
         .lang
         .as_deref()
         .map(Lang::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request("invalid_lang", e))?;
-    let record = state
-        .store
-        .petition_by_slug(&slug)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
     let texts = state.store.petition_texts(record.id).await?;
     let text = pick_text(&texts, wanted.as_ref(), &record.default_lang)
         .ok_or_else(|| ApiError::NotFound(format!("petition {slug} has no text yet")))?;

@@ -98,12 +98,7 @@ async fn sign(
     headers: HeaderMap,
     Json(form): Json<SignatureForm>,
 ) -> Result<axum::Json<SignatureReceipt>, ApiError> {
-    let slug = Slug::parse(&slug).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
-    let petition = state
-        .store
-        .petition_by_slug(&slug)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let petition = crate::petitions::find(&*state.store, &slug).await?;
     let partners = state.store.petition_partners(petition.id).await?;
     let partner = sender(&headers, &form, &partners)?;
 

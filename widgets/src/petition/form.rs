@@ -153,12 +153,11 @@ pub fn signing_form(
     };
     let partner_opt_in = info.partner_opt_in.clone().map(|name| {
         let label = fill(messages.opt_in_partner, &[("partner", &name)]);
-        checkbox(
+        hooks.checkbox(
             "opt-in-partner",
             entries.opt_in_partner,
             label.into_any(),
             None,
-            hooks,
         )
     });
     let busy = move || matches!(stage.get(), Stage::Sending | Stage::Waiting);
@@ -174,7 +173,7 @@ pub fn signing_form(
         _ => None,
     };
     let field = |field, label, optional, kind, autocomplete, value| {
-        text_field(
+        hooks.text_field(
             FieldView {
                 field,
                 label,
@@ -183,7 +182,6 @@ pub fn signing_form(
                 autocomplete,
             },
             value,
-            hooks,
         )
     };
 
@@ -231,19 +229,17 @@ pub fn signing_form(
                 <p class="error" id="comment-error">{move || problem(Field::Comment)}</p>
             </div>
             <div class="consents">
-                {checkbox(
+                {hooks.checkbox(
                     "privacy-consent",
                     entries.privacy_consent,
                     view! { {messages.privacy_before} {privacy_link} {messages.privacy_after} }.into_any(),
                     Some(Field::PrivacyConsent),
-                    hooks,
                 )}
-                {checkbox(
+                {hooks.checkbox(
                     "opt-in-organiser",
                     entries.opt_in_organiser,
                     messages.opt_in_organiser.into_any(),
                     None,
-                    hooks,
                 )}
                 {partner_opt_in}
             </div>
@@ -273,86 +269,79 @@ struct FieldView {
     autocomplete: &'static str,
 }
 
-fn text_field<P, E, L>(
-    view: FieldView,
-    value: RwSignal<String>,
-    hooks: Hooks<P, E, L>,
-) -> impl IntoView
+impl<P, E, L> Hooks<P, E, L>
 where
     P: Fn(Field) -> Option<&'static str> + Copy + Send + Sync + 'static,
     E: Fn(Field) + Copy + Send + Sync + 'static,
     L: Fn(Field) + Copy + Send + Sync + 'static,
 {
-    let Hooks {
-        problem,
-        edited,
-        left,
-    } = hooks;
-    let field = view.field;
-    let id = field.as_str().replace('_', "-");
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label for=id.clone()>
-                {view.label}
-                {view.optional.map(|o| view! { " " <span class="optional">{o}</span> })}
-            </label>
-            <input
-                id=id
-                type=view.kind
-                autocomplete=view.autocomplete
-                aria-invalid=move || problem(field).is_some().to_string()
-                aria-describedby=error_id.clone()
-                prop:value=move || value.get()
-                on:input=move |ev| {
-                    value.set(event_target_value(&ev));
-                    edited(field);
-                }
-                on:blur=move |_| left(field)
-            />
-            <p class="error" id=error_id>{move || problem(field)}</p>
-        </div>
-    }
-}
-
-/// A consent box. With `field`, it is required and shows its problem.
-fn checkbox<P, E, L>(
-    id: &'static str,
-    checked: RwSignal<bool>,
-    label: AnyView,
-    field: Option<Field>,
-    hooks: Hooks<P, E, L>,
-) -> impl IntoView
-where
-    P: Fn(Field) -> Option<&'static str> + Copy + Send + Sync + 'static,
-    E: Fn(Field) + Copy + Send + Sync + 'static,
-    L: Fn(Field) + Copy + Send + Sync + 'static,
-{
-    let Hooks {
-        problem,
-        edited,
-        left,
-    } = hooks;
-    let error_id = format!("{id}-error");
-    let shown = move || field.and_then(problem);
-    view! {
-        <div class="check">
-            <input
-                id=id
-                type="checkbox"
-                aria-invalid=move || shown().is_some().to_string()
-                aria-describedby=error_id.clone()
-                prop:checked=move || checked.get()
-                on:change=move |ev| {
-                    checked.set(event_target_checked(&ev));
-                    if let Some(field) = field {
+    fn text_field(self, view: FieldView, value: RwSignal<String>) -> impl IntoView {
+        let Hooks {
+            problem,
+            edited,
+            left,
+        } = self;
+        let field = view.field;
+        let id = field.as_str().replace('_', "-");
+        let error_id = format!("{id}-error");
+        view! {
+            <div class="field">
+                <label for=id.clone()>
+                    {view.label}
+                    {view.optional.map(|o| view! { " " <span class="optional">{o}</span> })}
+                </label>
+                <input
+                    id=id
+                    type=view.kind
+                    autocomplete=view.autocomplete
+                    aria-invalid=move || problem(field).is_some().to_string()
+                    aria-describedby=error_id.clone()
+                    prop:value=move || value.get()
+                    on:input=move |ev| {
+                        value.set(event_target_value(&ev));
                         edited(field);
-                        left(field);
                     }
-                }
-            />
-            <label for=id>{label}</label>
-            <p class="error" id=error_id>{shown}</p>
-        </div>
+                    on:blur=move |_| left(field)
+                />
+                <p class="error" id=error_id>{move || problem(field)}</p>
+            </div>
+        }
+    }
+
+    /// A consent box. With `field`, it is required and shows its problem.
+    fn checkbox(
+        self,
+        id: &'static str,
+        checked: RwSignal<bool>,
+        label: AnyView,
+        field: Option<Field>,
+    ) -> impl IntoView {
+        let Hooks {
+            problem,
+            edited,
+            left,
+        } = self;
+        let error_id = format!("{id}-error");
+        let shown = move || field.and_then(problem);
+        view! {
+            <div class="check">
+                <input
+                    id=id
+                    type="checkbox"
+                    aria-invalid=move || shown().is_some().to_string()
+                    aria-describedby=error_id.clone()
+                    prop:checked=move || checked.get()
+                    on:change=move |ev| {
+                        checked.set(event_target_checked(&ev));
+                        if let Some(field) = field {
+                            edited(field);
+                            left(field);
+                        }
+                    }
+                />
+                <label for=id>{label}</label>
+                <p class="error" id=error_id>{shown}</p>
+            </div>
+        }
     }
 }
