@@ -18,7 +18,7 @@ use crate::error::ApiError;
 use crate::live::Counts;
 use crate::signing::SignatureWriter;
 use crate::storage::Store;
-use crate::{assets, frame, live, petitions, signing, site};
+use crate::{assets, frame, health, live, petitions, signing, site};
 
 /// The largest request body any endpoint accepts. Signing forms are a few
 /// hundred bytes; anything near this is a mistake or an attack.
@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .nest(chorus_wire::API_PREFIX, api)
         .merge(site::router())
         .merge(frame::router())
+        .merge(health::router())
         .fallback_service(assets::service(&state.assets))
         .layer(read_anywhere_cors());
     // Writes carry their own, narrower CORS policy.

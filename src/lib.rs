@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod frame;
+pub mod health;
 pub mod ident;
 pub mod live;
 pub mod petitions;

@@ -148,6 +148,9 @@ pub struct TallySince {
 
 #[async_trait]
 pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Succeeds when the database answers a trivial query.
+    async fn ping(&self) -> StoreResult<()>;
+
     async fn create_petition(&self, petition: &NewPetition) -> StoreResult<PetitionRecord>;
     /// Adds or replaces the text of a petition in one language.
     async fn put_petition_text(&self, petition_id: i64, text: &PetitionText) -> StoreResult<()>;

@@ -145,6 +145,11 @@ const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     async fn create_petition(&self, petition: &NewPetition) -> StoreResult<PetitionRecord> {
         let mut tx = self.pool.begin().await?;
         let created_at = now_millis();

@@ -137,3 +137,14 @@ async fn unknown_endpoints_and_methods_answer_in_the_error_shape() {
         .expect("request sent");
     assert_eq!(response.status(), 405);
 }
+
+#[tokio::test]
+async fn probes_say_the_process_is_up_and_the_database_reachable() {
+    let app = TestApp::spawn().await;
+    for (path, body) in [("/healthz", "ok\n"), ("/readyz", "ready\n")] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert_eq!(response.text().await.expect("body"), body);
+    }
+}
