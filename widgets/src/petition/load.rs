@@ -44,6 +44,12 @@ fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
 
+/// Only web addresses become links: a stored `javascript:` URL would run in
+/// the widget's origin.
+fn web_address(value: Option<String>) -> Option<String> {
+    value.filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+}
+
 fn text(value: &JsValue, name: &str) -> Option<String> {
     Reflect::get(value, &JsValue::from_str(name))
         .ok()?
@@ -68,10 +74,10 @@ fn decode(value: &JsValue) -> PetitionInfo {
         title: text(value, "title").unwrap_or_default(),
         summary: text(value, "summary").unwrap_or_default(),
         body: text(value, "body").unwrap_or_default(),
-        privacy_url: text(value, "privacy_url"),
+        privacy_url: web_address(text(value, "privacy_url")),
         share_message: text(&share, "message").unwrap_or_default(),
         hashtags,
-        share_url: text(&share, "url"),
+        share_url: web_address(text(&share, "url")),
         partner_opt_in: text(value, "partner_opt_in"),
         count: decode_count(value),
     }
