@@ -286,7 +286,11 @@ impl Store for SqliteStore {
     }
 
     async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>> {
-        let mut tx = self.pool.begin().await?;
+        // IMMEDIATE takes the write lock before the first read: a deferred
+        // transaction that reads, then writes, fails at once if another
+        // connection wrote in between, while this one waits its turn
+        // (busy_timeout) instead.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut ids = Vec::with_capacity(batch.len());
         for signature in batch {
             if let Some(signer) = &signature.signer
