@@ -44,7 +44,7 @@ pub fn mount(
         #[cfg(feature = "petition")]
         "petition" => mount_petition(placeholder, &chorus_origin, initial),
         other => {
-            web_sys::console::warn_1(&format!("Chorus: no widget named {other:?}").into());
+            web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
         }
     }
