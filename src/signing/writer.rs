@@ -7,6 +7,7 @@
 //! (`synchronous=FULL`).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -40,6 +41,8 @@ struct Queued {
 #[derive(Debug, Clone)]
 pub struct SignatureWriter {
     queue: mpsc::Sender<Queued>,
+    /// Transactions committed so far: fewer than signatures under load.
+    commits: Arc<AtomicU64>,
 }
 
 impl SignatureWriter {
@@ -47,8 +50,14 @@ impl SignatureWriter {
     /// something, so counters move at once.
     pub fn spawn(store: Arc<dyn Store>, counts: Counts) -> Self {
         let (queue, incoming) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(incoming, store, counts));
-        Self { queue }
+        let commits = Arc::new(AtomicU64::new(0));
+        tokio::spawn(write_batches(incoming, store, counts, commits.clone()));
+        Self { queue, commits }
+    }
+
+    /// How many transactions the writer has committed.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
     }
 
     /// Stores one signature and returns once it is on disk (or known to be a
@@ -68,12 +77,14 @@ async fn write_batches(
     mut incoming: mpsc::Receiver<Queued>,
     store: Arc<dyn Store>,
     counts: Counts,
+    commits: Arc<AtomicU64>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while incoming.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let signatures: Vec<NewSignature> = batch.iter().map(|q| q.signature.clone()).collect();
         match store.record_signatures(&signatures).await {
             Ok(ids) => {
+                commits.fetch_add(1, Ordering::Relaxed);
                 if ids.iter().any(Option::is_some) {
                     counts.wake();
                 }

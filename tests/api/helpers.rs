@@ -23,6 +23,7 @@ pub struct TestApp {
     pub database: DatabaseUrl,
     pub store: Arc<dyn Store>,
     counts: chorus::live::Counts,
+    pub signatures: chorus::signing::SignatureWriter,
     _dir: tempfile::TempDir,
 }
 
@@ -45,6 +46,7 @@ impl TestApp {
             .await
             .expect("state loads");
         let counts = state.counts.clone();
+        let signatures = state.signatures.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
         let addr: SocketAddr = listener.local_addr().expect("bound");
         // The accept loop `chorus serve` runs, not a test stand-in.
@@ -59,6 +61,7 @@ impl TestApp {
             database,
             store,
             counts,
+            signatures,
             _dir: dir,
         }
     }

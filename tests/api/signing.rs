@@ -93,6 +93,29 @@ async fn fifty_concurrent_retries_of_one_submission_store_one_signature() {
 }
 
 #[tokio::test]
+async fn a_burst_of_signatures_is_written_in_fewer_transactions() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", PARTNER, false).await;
+    let before = app.signatures.commits();
+
+    let answers = futures_util::future::join_all((0..200).map(|n| {
+        let submission = form(
+            &format!("burst{n}@example.org"),
+            &format!("burst-key-{n:08}-0000"),
+        );
+        let app = &app;
+        async move { app.sign("p", Some(PARTNER), &submission).await.status() }
+    }))
+    .await;
+    assert!(answers.iter().all(|status| *status == 200), "{answers:?}");
+    assert_eq!(app.signed_rows(&petition).await.len(), 200);
+    // Group commit: signatures that arrive during a commit share the next one.
+    let commits = app.signatures.commits() - before;
+    assert!(commits < 200, "{commits} transactions for 200 signatures");
+}
+
+#[tokio::test]
 async fn each_rule_is_reported_on_its_field_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", None).await;
