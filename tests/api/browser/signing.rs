@@ -112,6 +112,32 @@ async fn an_inline_petition_checks_fields_signs_and_moves_another_pages_counter(
         [("chorus:signed".to_owned(), r#"{"petition":"p"}"#.to_owned())]
     );
 
+    // The share step speaks the petition's message, hashtags and UTM tags.
+    let links: Vec<String> = serde_json::from_value(
+        browser
+            .eval(
+                "return [...document.querySelector('[data-chorus=petition]').shadowRoot \
+                 .querySelectorAll('.share a')].map(a => a.href);",
+                vec![],
+            )
+            .await,
+    )
+    .expect("links");
+    assert_eq!(links.len(), 6, "{links:?}");
+    let x = links
+        .iter()
+        .find(|l| l.starts_with("https://x.com/"))
+        .expect("an X link");
+    assert!(x.contains("hashtags=HumanRights"), "{x}");
+    assert!(x.contains("utm_source%3Dx"), "{x}");
+    assert!(x.contains("text=p%20title%3A%20sign%20with%20me"), "{x}");
+    assert!(
+        links
+            .iter()
+            .any(|l| l.starts_with("mailto:?subject=p%20title")),
+        "{links:?}"
+    );
+
     // The other partner page's counter moves without a reload.
     watcher
         .wait_for(
