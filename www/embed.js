@@ -89,7 +89,7 @@ async function take(element) {
   if (isFramed(element)) {
     // Frame handling is loaded only by pages that show a framed petition.
     import(`${origin}/frames.js`).then((frames) =>
-      frames.showInFrame(element, origin, languageOf(element)),
+      frames.showInFrame(element, languageOf(element)),
     );
     return;
   }

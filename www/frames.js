@@ -7,7 +7,7 @@
 const chorus = new URL(import.meta.url).origin;
 const frames = new Map();
 
-export function showInFrame(element, origin, lang) {
+export function showInFrame(element, lang) {
   const params = new URLSearchParams({
     lang,
     partner: location.origin,
@@ -16,7 +16,7 @@ export function showInFrame(element, origin, lang) {
   if (element.dataset.theme) params.set("theme", element.dataset.theme);
   const slug = encodeURIComponent(element.dataset.campaign || "");
   const frame = document.createElement("iframe");
-  frame.src = `${origin}/frame/petition/${slug}?${params}`;
+  frame.src = `${chorus}/frame/petition/${slug}?${params}`;
   frame.title = element.dataset.title || "Petition";
   frame.style.cssText = "display:block;width:100%;height:36em;border:0";
   (element.shadowRoot || element.attachShadow({ mode: "open" })).replaceChildren(frame);

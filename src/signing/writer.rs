@@ -81,27 +81,29 @@ async fn write_batches(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while incoming.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let signatures: Vec<NewSignature> = batch.iter().map(|q| q.signature.clone()).collect();
+        // The signatures go to storage, the reply channels stay here: no copy.
+        let (signatures, replies): (Vec<NewSignature>, Vec<_>) =
+            batch.drain(..).map(|q| (q.signature, q.reply)).unzip();
         match store.record_signatures(&signatures).await {
             Ok(ids) => {
                 commits.fetch_add(1, Ordering::Relaxed);
                 if ids.iter().any(Option::is_some) {
                     counts.wake();
                 }
-                for (queued, id) in batch.drain(..).zip(ids) {
+                for (reply, id) in replies.into_iter().zip(ids) {
                     let recorded = if id.is_some() {
                         Recorded::New
                     } else {
                         Recorded::Repeat
                     };
-                    let _ = queued.reply.send(Ok(recorded));
+                    let _ = reply.send(Ok(recorded));
                 }
             }
             Err(error) => {
-                tracing::error!(%error, batch = batch.len(), "cannot store signatures");
+                tracing::error!(%error, batch = replies.len(), "cannot store signatures");
                 let error = Arc::new(error);
-                for queued in batch.drain(..) {
-                    let _ = queued.reply.send(Err(error.clone()));
+                for reply in replies {
+                    let _ = reply.send(Err(error.clone()));
                 }
             }
         }

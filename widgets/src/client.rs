@@ -184,6 +184,12 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
     })
 }
 
+/// `text` as one URL component (a query value, a path segment).
+#[cfg(feature = "petition")]
+pub fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
+}
+
 /// Sets the Chorus origin before any widget follows a count.
 pub fn set_origin(origin: &str) {
     LIVE.with_borrow_mut(|live| {

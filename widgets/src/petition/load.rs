@@ -4,7 +4,7 @@ use chorus_wire::PetitionCount;
 use js_sys::{Array, Reflect};
 use wasm_bindgen::JsValue;
 
-use crate::client::{decode_count, request};
+use crate::client::{decode_count, encode, request};
 
 /// What the petition widget shows around its form.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,10 +38,6 @@ pub async fn fetch(
         200 => Ok(Some(decode(&answer.json))),
         status => Err(JsValue::from_str(&format!("HTTP {status}"))),
     }
-}
-
-fn encode(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
 }
 
 /// Only web addresses become links: a stored `javascript:` URL would run in

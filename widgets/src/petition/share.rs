@@ -5,6 +5,8 @@
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsValue;
 
+use crate::client::encode;
+
 /// What every share says and where it points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareContent {
@@ -115,10 +117,6 @@ impl ShareContent {
             )
         })
     }
-}
-
-fn encode(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
 }
 
 /// `navigator[name]`, if this browser has it.
