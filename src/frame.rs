@@ -67,10 +67,7 @@ async fn show_frame(
         .and_then(|l| Lang::parse(l).ok())
         .unwrap_or(record.default_lang.clone());
     let texts = state.store.petition_texts(record.id).await?;
-    let title = texts
-        .iter()
-        .find(|t| t.lang == lang)
-        .or_else(|| texts.iter().find(|t| t.lang == record.default_lang))
+    let title = crate::petitions::pick_text(&texts, Some(&lang), &record.default_lang)
         .map_or_else(|| slug.to_string(), |t| t.title.clone());
     let page = FramePage {
         slug: slug.to_string(),

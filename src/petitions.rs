@@ -112,7 +112,7 @@ async fn show_petition(
 }
 
 /// The text in the wanted language, else the default language, else any.
-fn pick_text<'a>(
+pub(crate) fn pick_text<'a>(
     texts: &'a [PetitionText],
     wanted: Option<&Lang>,
     default: &Lang,
