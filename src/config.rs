@@ -64,7 +64,8 @@ impl fmt::Display for DatabaseUrl {
 /// Where the database lives, shared by every subcommand.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StorageConfig {
-    /// The database: `sqlite://PATH`. Defaults to a SQLite file in the data directory.
+    /// The database: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DATABASE`.
+    /// Defaults to a SQLite file in the data directory.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<DatabaseUrl>,
     /// Where Chorus keeps its SQLite database when no URL is given.

@@ -104,6 +104,7 @@ impl Counts {
             loop {
                 tokio::select! {
                     () = counts.wake.notified() => {}
+                    () = counts.store.signatures_committed() => {}
                     () = tokio::time::sleep(POLL_INTERVAL) => {}
                 }
                 let result = if last_full.elapsed() >= FULL_TALLY_INTERVAL {

@@ -4,6 +4,8 @@
 //! implements it in its own module with its own migrations folder. The backend
 //! is chosen at start-up from the database URL.
 
+mod postgres;
+mod read;
 mod sqlite;
 
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use futures_util::stream::BoxStream;
 use crate::config::DatabaseUrl;
 use crate::ident::{Lang, Origin, Slug};
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// A failure to read or write storage. Handlers answer it with a retryable 503.
@@ -179,14 +182,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>>;
     /// Tallies signatures with an id above `watermark`; `0` tallies them all.
     async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince>;
+
+    /// Returns when some process may have committed signatures, so the live
+    /// counts look at once instead of at their next poll. Backends that
+    /// cannot tell never return; polling alone keeps their counts true.
+    async fn signatures_committed(&self) {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Opens the backend the URL names, creating and migrating the database.
 pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Arc<dyn Store>> {
     match url.scheme() {
         "sqlite" => Ok(Arc::new(SqliteStore::open(url.expose()).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::open(url.expose()).await?)),
         other => anyhow::bail!(
-            "unsupported database URL scheme {other:?}; use sqlite://PATH (PostgreSQL is planned)"
+            "unsupported database URL scheme {other:?}; use sqlite://PATH or postgres://USER@HOST/DATABASE"
         ),
     }
 }

@@ -10,11 +10,12 @@ use sqlx::{Row, SqlitePool};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
+use super::read::{self, PETITION_COLUMNS, conflict, missing_petition};
 use super::{
-    CampaignLinks, NewPetition, NewSignature, Partner, PetitionPartner, PetitionRecord,
-    PetitionText, SignedRow, Signer, Store, StoreError, StoreResult, Tally, TallySince, now_millis,
+    NewPetition, NewSignature, Partner, PetitionPartner, PetitionRecord, PetitionText, SignedRow,
+    Signer, Store, StoreError, StoreResult, TallySince, now_millis,
 };
-use crate::ident::{Lang, Origin, Slug};
+use crate::ident::{Origin, Slug};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -72,77 +73,6 @@ impl SqliteStore {
     }
 }
 
-fn conflict(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::AlreadyExists(what()),
-        _ => StoreError::Database(error),
-    }
-}
-
-fn petition_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<PetitionRecord> {
-    let corrupt = |field: &str, e: String| {
-        StoreError::Unsafe(format!("stored petition has an invalid {field}: {e}"))
-    };
-    let goal: Option<i64> = row.try_get("goal")?;
-    Ok(PetitionRecord {
-        id: row.try_get("id")?,
-        slug: Slug::parse(row.try_get("slug")?).map_err(|e| corrupt("slug", e))?,
-        default_lang: Lang::parse(row.try_get("default_lang")?).map_err(|e| corrupt("lang", e))?,
-        goal: goal.and_then(|g| u64::try_from(g).ok()),
-        links: CampaignLinks {
-            privacy_url: row.try_get("privacy_url")?,
-            share_url: row.try_get("share_url")?,
-        },
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn text_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<PetitionText> {
-    Ok(PetitionText {
-        lang: Lang::parse(row.try_get("lang")?).map_err(StoreError::Unsafe)?,
-        title: row.try_get("title")?,
-        summary: row.try_get("summary")?,
-        body: row.try_get("body")?,
-        share_message: row.try_get("share_message")?,
-        hashtags: row
-            .try_get::<String, _>("hashtags")?
-            .split_whitespace()
-            .map(str::to_owned)
-            .collect(),
-    })
-}
-
-fn partner_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<Partner> {
-    Ok(Partner {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        origin: Origin::parse(row.try_get("origin")?).map_err(StoreError::Unsafe)?,
-    })
-}
-
-fn signed_row_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<SignedRow> {
-    Ok(SignedRow {
-        signature_id: row.try_get("id")?,
-        signed_at: row.try_get("signed_at")?,
-        partner: row.try_get("partner")?,
-        signer: Signer {
-            email_key: row.try_get("email_key")?,
-            idempotency_key: row.try_get("idempotency_key")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            email: row.try_get("email")?,
-            country: row.try_get("country")?,
-            comment: row.try_get("comment")?,
-            lang: row.try_get("lang")?,
-            consent_version: row.try_get("consent_version")?,
-            opt_in_organiser: row.try_get("opt_in_organiser")?,
-            opt_in_partner: row.try_get("opt_in_partner")?,
-        },
-    })
-}
-
-const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, created_at";
-
 #[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
@@ -192,7 +122,7 @@ impl Store for SqliteStore {
             .bind(slug.as_str())
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(petition_from_row).transpose()
+        row.as_ref().map(read::petition).transpose()
     }
 
     async fn petition_by_id(&self, id: i64) -> StoreResult<Option<PetitionRecord>> {
@@ -201,13 +131,13 @@ impl Store for SqliteStore {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        row.as_ref().map(petition_from_row).transpose()
+        row.as_ref().map(read::petition).transpose()
     }
 
     async fn petitions(&self) -> StoreResult<Vec<PetitionRecord>> {
         let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions ORDER BY slug");
         let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-        rows.iter().map(petition_from_row).collect()
+        rows.iter().map(read::petition).collect()
     }
 
     async fn petition_texts(&self, petition_id: i64) -> StoreResult<Vec<PetitionText>> {
@@ -218,7 +148,7 @@ impl Store for SqliteStore {
         .bind(petition_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(text_from_row).collect()
+        rows.iter().map(read::text).collect()
     }
 
     async fn add_partner(&self, name: &str, origin: &Origin) -> StoreResult<Partner> {
@@ -242,7 +172,7 @@ impl Store for SqliteStore {
         let rows = sqlx::query("SELECT id, name, origin FROM partners ORDER BY name")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(partner_from_row).collect()
+        rows.iter().map(read::partner).collect()
     }
 
     async fn put_petition_partner(
@@ -278,7 +208,7 @@ impl Store for SqliteStore {
         rows.iter()
             .map(|row| {
                 Ok(PetitionPartner {
-                    partner: partner_from_row(row)?,
+                    partner: read::partner(row)?,
                     contact_opt_in: row.try_get("contact_opt_in")?,
                 })
             })
@@ -328,7 +258,7 @@ impl Store for SqliteStore {
         )
         .bind(petition_id)
         .fetch(&self.pool)
-        .map(|row| signed_row_from_row(&row?))
+        .map(|row| read::signed_row(&row?))
         .boxed()
     }
 
@@ -340,21 +270,7 @@ impl Store for SqliteStore {
         .bind(watermark)
         .fetch_all(&self.pool)
         .await?;
-        let mut since = TallySince {
-            tallies: Vec::with_capacity(rows.len()),
-            watermark,
-        };
-        for row in &rows {
-            let count: i64 = row.try_get("n")?;
-            let top: i64 = row.try_get("top")?;
-            since.watermark = since.watermark.max(top);
-            since.tallies.push(Tally {
-                petition_id: row.try_get("petition_id")?,
-                count: u64::try_from(count).unwrap_or(0),
-                last_signed_at: row.try_get("last")?,
-            });
-        }
-        Ok(since)
+        read::tallies(&rows, watermark)
     }
 }
 
@@ -430,13 +346,4 @@ async fn insert_text(
     .await
     .map_err(|e| missing_petition(e, petition_id))?;
     Ok(())
-}
-
-fn missing_petition(error: sqlx::Error, petition_id: i64) -> StoreError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Missing(format!("petition {petition_id}"))
-        }
-        _ => StoreError::Database(error),
-    }
 }

@@ -1,5 +1,7 @@
-//! `TestApp`: a Chorus on port 0 over a temporary database, with one method
-//! per thing tests do to it.
+//! `TestApp`: a Chorus on port 0 over a fresh database, with one method per
+//! thing tests do to it. The database is a temporary SQLite file, or a new
+//! database on the PostgreSQL server `cargo xtask test` names in
+//! `CHORUS_TEST_POSTGRES`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,12 +21,41 @@ use tokio::net::TcpListener;
 pub struct TestApp {
     pub origin: String,
     pub client: reqwest::Client,
-    /// The database path, for a second process-like connection.
+    /// The database, for a second instance or process on it.
     pub database: DatabaseUrl,
     pub store: Arc<dyn Store>,
     counts: chorus::live::Counts,
     pub signatures: chorus::signing::SignatureWriter,
     _dir: tempfile::TempDir,
+}
+
+/// A new, empty database: a SQLite file in `dir`, or a database of its own on
+/// the test PostgreSQL server.
+async fn fresh_database(dir: &std::path::Path) -> DatabaseUrl {
+    let Some(server) = postgres_server() else {
+        return DatabaseUrl::from_str(&format!("sqlite://{}", dir.join("t.db").display()))
+            .expect("valid URL");
+    };
+    use sqlx::{Connection, Executor};
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "chorus_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .expect("the test PostgreSQL server answers");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("test database created");
+    DatabaseUrl::from_str(&format!("{server}/{name}")).expect("valid URL")
+}
+
+/// The PostgreSQL server to test on, if this run is the PostgreSQL run.
+pub fn postgres_server() -> Option<String> {
+    std::env::var("CHORUS_TEST_POSTGRES").ok()
 }
 
 /// The built widget bundle: `cargo xtask test` builds it and says where.
@@ -38,9 +69,18 @@ pub fn assets_dir() -> PathBuf {
 impl TestApp {
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database =
-            DatabaseUrl::from_str(&format!("sqlite://{}", dir.path().join("t.db").display()))
-                .expect("valid URL");
+        let database = fresh_database(dir.path()).await;
+        Self::spawn_on(database, dir).await
+    }
+
+    /// Another instance of Chorus on this one's database, as behind a load
+    /// balancer.
+    pub async fn second_instance(&self) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_on(self.database.clone(), dir).await
+    }
+
+    async fn spawn_on(database: DatabaseUrl, dir: tempfile::TempDir) -> Self {
         let store = storage::open(&database).await.expect("database opens");
         let state = chorus::state_for(store.clone(), assets_dir())
             .await
@@ -64,6 +104,10 @@ impl TestApp {
             signatures,
             _dir: dir,
         }
+    }
+
+    pub fn on_postgres(&self) -> bool {
+        self.database.scheme() == "postgres"
     }
 
     pub async fn create_petition(&self, slug: &str, goal: Option<u64>) -> PetitionRecord {

@@ -102,21 +102,7 @@ pub fn build_tools() -> Result {
 /// Chromium and its driver for the browser tests, and cargo-deny.
 pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
-        let sudo = !is_root();
-        let apt = |args: &[&str]| {
-            let mut command = if sudo {
-                Command::new("sudo")
-            } else {
-                Command::new("apt-get")
-            };
-            if sudo {
-                command.arg("apt-get");
-            }
-            command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            run(&mut command)
-        };
-        apt(&["update", "-qq"])?;
-        apt(&["install", "-y", "-qq", "chromium", "chromium-driver"])?;
+        apt(&["chromium", "chromium-driver"])?;
     }
     if !has_version("cargo-deny", CARGO_DENY) {
         cargo_install("cargo-deny", CARGO_DENY, true)?;
@@ -124,7 +110,24 @@ pub fn test_tools() -> Result {
     Ok(())
 }
 
-fn is_root() -> bool {
+/// Installs Debian packages, through sudo unless already root.
+pub fn apt(packages: &[&str]) -> Result {
+    let command = |args: &[&str]| {
+        let mut command = if is_root() {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run(&mut command(&["update", "-qq"]))?;
+    run(command(&["install", "-y", "-qq"]).args(packages))
+}
+
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -8,6 +8,7 @@
 //! Each installs what the machine lacks first, from package registries only.
 
 mod install;
+mod postgres;
 mod sizes;
 
 use std::path::{Path, PathBuf};
@@ -179,14 +180,33 @@ fn test() -> Result {
         "sources",
     ]))?;
     build_widgets()?;
-    let mut tests = cargo();
-    tests
-        .args(["test", "--workspace"])
-        .env("CHORUS_TEST_ASSETS", dist())
-        .env("CHROMEDRIVER", install::CHROMEDRIVER)
-        .env("CHROMIUM", install::CHROMIUM);
-    run_tests(&mut tests)
+    let tests = || {
+        let mut tests = cargo();
+        tests
+            .env("CHORUS_TEST_ASSETS", dist())
+            .env("CHROMEDRIVER", install::CHROMEDRIVER)
+            .env("CHROMIUM", install::CHROMIUM);
+        tests
+    };
+    // The whole suite on SQLite, then the integration suite on PostgreSQL.
+    // The restart test stops the server under everyone's feet, so it runs
+    // alone, last.
+    run_tests(tests().args(["test", "--workspace", "--", "--skip", RESTART_TEST]))?;
+    let server = postgres::Server::start()?;
+    let on_postgres = || {
+        let mut command = tests();
+        command
+            .env("CHORUS_TEST_POSTGRES", &server.url)
+            .env("CHORUS_TEST_POSTGRES_RESTART", server.restart_command())
+            .args(["test", "--test", "api", "--"]);
+        command
+    };
+    run_tests(on_postgres().args(["--skip", RESTART_TEST]))?;
+    run_tests(on_postgres().arg(RESTART_TEST))
 }
+
+/// The name (a prefix) of the tests that restart PostgreSQL.
+const RESTART_TEST: &str = "postgres_restart";
 
 /// Runs cargo test, echoing its output, and closes with one line that sums
 /// every test binary: cargo's own last line is often a doc-test run of zero.

@@ -1,0 +1,398 @@
+//! The PostgreSQL backend: for coalitions that run several Chorus instances
+//! on one database. Instances learn of each other's signatures through
+//! `LISTEN`/`NOTIFY`, so no other service is needed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Row, Transaction};
+use tokio::sync::Notify;
+
+use super::read::{self, PETITION_COLUMNS, conflict, missing_petition};
+use super::{
+    NewPetition, NewSignature, Partner, PetitionPartner, PetitionRecord, PetitionText, SignedRow,
+    Signer, Store, StoreError, StoreResult, TallySince, now_millis,
+};
+use crate::ident::{Origin, Slug};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The channel every writer notifies after committing signatures.
+const CHANNEL: &str = "chorus_signatures";
+
+/// How long a request waits for a connection before answering "try again":
+/// during a database restart, a quick 503 beats a hung supporter.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    /// Woken when any instance committed signatures, or when the listener
+    /// reconnected and notices may have been missed.
+    committed: Arc<Notify>,
+}
+
+impl PostgresStore {
+    /// Connects, migrates (instances starting together take turns: the
+    /// migrator holds a lock), checks durability and starts listening.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(e.into()))?;
+        let store = Self {
+            pool,
+            committed: Arc::default(),
+        };
+        store.check_durability().await?;
+        tokio::spawn(listen(store.pool.clone(), store.committed.clone()));
+        Ok(store)
+    }
+
+    /// An acknowledged signature must survive a crash of the database server.
+    async fn check_durability(&self) -> StoreResult<()> {
+        let fsync: String = sqlx::query_scalar("SHOW fsync")
+            .fetch_one(&self.pool)
+            .await?;
+        let commit: String = sqlx::query_scalar("SHOW synchronous_commit")
+            .fetch_one(&self.pool)
+            .await?;
+        if fsync != "on" || commit == "off" {
+            return Err(StoreError::Unsafe(format!(
+                "fsync={fsync}, synchronous_commit={commit}; need fsync on and synchronous_commit not off"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Relays notices from other instances to [`Store::signatures_committed`],
+/// reconnecting for as long as the process runs.
+async fn listen(pool: PgPool, committed: Arc<Notify>) {
+    loop {
+        match PgListener::connect_with(&pool).await {
+            Ok(mut listener) => {
+                if let Err(error) = listener.listen(CHANNEL).await {
+                    tracing::warn!(%error, "could not listen for signatures");
+                } else {
+                    // Anything committed while we were not listening is
+                    // caught up by the tailer's next look.
+                    committed.notify_one();
+                    loop {
+                        match listener.try_recv().await {
+                            Ok(Some(_)) => committed.notify_one(),
+                            // The connection dropped; the next call reconnects.
+                            Ok(None) => committed.notify_one(),
+                            Err(error) => {
+                                tracing::warn!(%error, "lost the signature notices");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not connect to listen for signatures"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn create_petition(&self, petition: &NewPetition) -> StoreResult<PetitionRecord> {
+        let mut tx = self.pool.begin().await?;
+        let created_at = now_millis();
+        let goal = petition.goal.map(|g| i64::try_from(g).unwrap_or(i64::MAX));
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO petitions (slug, default_lang, goal, privacy_url, share_url, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(petition.slug.as_str())
+        .bind(petition.text.lang.as_str())
+        .bind(goal)
+        .bind(&petition.links.privacy_url)
+        .bind(&petition.links.share_url)
+        .bind(created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, || format!("petition {}", petition.slug)))?;
+        insert_text(&mut tx, id, &petition.text).await?;
+        tx.commit().await?;
+        Ok(PetitionRecord {
+            id,
+            slug: petition.slug.clone(),
+            default_lang: petition.text.lang.clone(),
+            goal: petition.goal,
+            links: petition.links.clone(),
+            created_at,
+        })
+    }
+
+    async fn put_petition_text(&self, petition_id: i64, text: &PetitionText) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_text(&mut tx, petition_id, text).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn petition_by_slug(&self, slug: &Slug) -> StoreResult<Option<PetitionRecord>> {
+        let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions WHERE slug = $1");
+        let row = sqlx::query(&sql)
+            .bind(slug.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(read::petition).transpose()
+    }
+
+    async fn petition_by_id(&self, id: i64) -> StoreResult<Option<PetitionRecord>> {
+        let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(read::petition).transpose()
+    }
+
+    async fn petitions(&self) -> StoreResult<Vec<PetitionRecord>> {
+        let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions ORDER BY slug");
+        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        rows.iter().map(read::petition).collect()
+    }
+
+    async fn petition_texts(&self, petition_id: i64) -> StoreResult<Vec<PetitionText>> {
+        let rows = sqlx::query(
+            "SELECT lang, title, summary, body, share_message, hashtags FROM petition_texts
+             WHERE petition_id = $1 ORDER BY lang",
+        )
+        .bind(petition_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(read::text).collect()
+    }
+
+    async fn add_partner(&self, name: &str, origin: &Origin) -> StoreResult<Partner> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO partners (name, origin, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(name)
+        .bind(origin.as_str())
+        .bind(now_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict(e, || format!("a partner named {name:?} or at {origin}")))?;
+        Ok(Partner {
+            id,
+            name: name.to_owned(),
+            origin: origin.clone(),
+        })
+    }
+
+    async fn partners(&self) -> StoreResult<Vec<Partner>> {
+        let rows = sqlx::query("SELECT id, name, origin FROM partners ORDER BY name")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(read::partner).collect()
+    }
+
+    async fn put_petition_partner(
+        &self,
+        petition_id: i64,
+        partner_id: i64,
+        contact_opt_in: bool,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO petition_partners (petition_id, partner_id, contact_opt_in)
+             VALUES ($1, $2, $3)
+             ON CONFLICT (petition_id, partner_id) DO UPDATE
+             SET contact_opt_in = excluded.contact_opt_in",
+        )
+        .bind(petition_id)
+        .bind(partner_id)
+        .bind(contact_opt_in)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| missing_petition(e, petition_id))?;
+        Ok(())
+    }
+
+    async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.name, p.origin, pp.contact_opt_in
+             FROM petition_partners pp JOIN partners p ON p.id = pp.partner_id
+             WHERE pp.petition_id = $1 ORDER BY p.name",
+        )
+        .bind(petition_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(PetitionPartner {
+                    partner: read::partner(row)?,
+                    contact_opt_in: row.try_get("contact_opt_in")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>> {
+        let mut tx = self.pool.begin().await?;
+        // One writer at a time across every instance. Readers tail signatures
+        // by id; without this, a transaction holding id 10 could commit after
+        // one holding id 11, and a reader that already moved past 11 would
+        // never count 10. It also makes the "already signed?" check below
+        // see every committed signature. Readers are not blocked.
+        sqlx::query("LOCK TABLE signatures IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        let mut ids = Vec::with_capacity(batch.len());
+        for signature in batch {
+            if let Some(signer) = &signature.signer
+                && already_signed(&mut tx, signature.petition_id, signer).await?
+            {
+                ids.push(None);
+                continue;
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO signatures (petition_id, partner_id, signed_at)
+                 VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(signature.petition_id)
+            .bind(signature.partner_id)
+            .bind(signature.signed_at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| missing_petition(e, signature.petition_id))?;
+            if let Some(signer) = &signature.signer {
+                insert_signer(&mut tx, id, signature.petition_id, signer).await?;
+            }
+            ids.push(Some(id));
+        }
+        if ids.iter().any(Option::is_some) {
+            // Delivered at commit, once per transaction: the other instances
+            // look at the table as soon as the batch is visible.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(CHANNEL)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
+        sqlx::query(
+            "SELECT s.id, s.signed_at, p.name AS partner, d.*
+             FROM signers d
+             JOIN signatures s ON s.id = d.signature_id
+             LEFT JOIN partners p ON p.id = s.partner_id
+             WHERE d.petition_id = $1 ORDER BY s.id",
+        )
+        .bind(petition_id)
+        .fetch(&self.pool)
+        .map(|row| read::signed_row(&row?))
+        .boxed()
+    }
+
+    async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince> {
+        let rows = sqlx::query(
+            "SELECT petition_id, COUNT(*) AS n, MAX(signed_at) AS last, MAX(id) AS top
+             FROM signatures WHERE id > $1 GROUP BY petition_id",
+        )
+        .bind(watermark)
+        .fetch_all(&self.pool)
+        .await?;
+        read::tallies(&rows, watermark)
+    }
+
+    async fn signatures_committed(&self) {
+        self.committed.notified().await;
+    }
+}
+
+/// Whether this address or this submission already signed the petition.
+async fn already_signed(
+    tx: &mut Transaction<'_, Postgres>,
+    petition_id: i64,
+    signer: &Signer,
+) -> StoreResult<bool> {
+    let found: Option<i32> = sqlx::query_scalar(
+        "SELECT 1 FROM signers
+         WHERE petition_id = $1 AND (email_key = $2 OR idempotency_key = $3)",
+    )
+    .bind(petition_id)
+    .bind(&signer.email_key)
+    .bind(&signer.idempotency_key)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(found.is_some())
+}
+
+async fn insert_signer(
+    tx: &mut Transaction<'_, Postgres>,
+    signature_id: i64,
+    petition_id: i64,
+    signer: &Signer,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO signers (signature_id, petition_id, email_key, idempotency_key,
+             first_name, last_name, email, country, comment, lang, consent_version,
+             opt_in_organiser, opt_in_partner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(signature_id)
+    .bind(petition_id)
+    .bind(&signer.email_key)
+    .bind(&signer.idempotency_key)
+    .bind(&signer.first_name)
+    .bind(&signer.last_name)
+    .bind(&signer.email)
+    .bind(&signer.country)
+    .bind(&signer.comment)
+    .bind(&signer.lang)
+    .bind(&signer.consent_version)
+    .bind(signer.opt_in_organiser)
+    .bind(signer.opt_in_partner)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_text(
+    tx: &mut Transaction<'_, Postgres>,
+    petition_id: i64,
+    text: &PetitionText,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO petition_texts
+             (petition_id, lang, title, summary, body, share_message, hashtags)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (petition_id, lang) DO UPDATE
+         SET title = excluded.title, summary = excluded.summary, body = excluded.body,
+             share_message = excluded.share_message, hashtags = excluded.hashtags",
+    )
+    .bind(petition_id)
+    .bind(text.lang.as_str())
+    .bind(&text.title)
+    .bind(&text.summary)
+    .bind(&text.body)
+    .bind(&text.share_message)
+    .bind(text.hashtags.join(" "))
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| missing_petition(e, petition_id))?;
+    Ok(())
+}
