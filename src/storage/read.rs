@@ -31,7 +31,8 @@ where
     Ok(PetitionRecord {
         id: row.try_get("id")?,
         slug: Slug::parse(&row.try_get::<String, _>("slug")?).map_err(|e| corrupt("slug", e))?,
-        default_lang: Lang::parse(&row.try_get::<String, _>("default_lang")?).map_err(|e| corrupt("lang", e))?,
+        default_lang: Lang::parse(&row.try_get::<String, _>("default_lang")?)
+            .map_err(|e| corrupt("lang", e))?,
         goal: goal.and_then(|g| u64::try_from(g).ok()),
         links: CampaignLinks {
             privacy_url: row.try_get("privacy_url")?,

@@ -1,9 +1,11 @@
 //! Chorus through its public interfaces: HTTP on a real socket over a fresh
-//! SQLite database, and the widgets in headless Chromium.
+//! database, and the widgets in headless Chromium. `cargo xtask test` runs
+//! it on SQLite, then again on PostgreSQL.
 
 mod browser;
 mod cors;
 mod helpers;
+mod instances;
 mod live;
 mod petitions;
 mod signing;

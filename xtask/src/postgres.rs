@@ -62,9 +62,10 @@ impl Server {
             ""
         };
         format!(
-            "{prefix}{} restart --wait --silent -m fast -D {}",
+            "{prefix}{} restart --wait --silent -m fast -D {} -l {}",
             self.bin.join("pg_ctl").display(),
-            self.data.display()
+            self.data.display(),
+            self.data.join("server.log").display()
         )
     }
 }
