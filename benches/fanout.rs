@@ -60,7 +60,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
-    let server = Server::start(SLUG).await;
+    let server = Server::start_on(SLUG, None).await;
     let (addr, store, petition, pid) = (
         server.addr.clone(),
         server.store.clone(),

@@ -6,9 +6,14 @@
 //! Latency is measured from when each request was due, not when it went out,
 //! so a stalled server cannot hide its stall by slowing the sender.
 //!
+//! It runs on SQLite, then, when `CHORUS_BENCH_POSTGRES` names a server
+//! (`cargo xtask bench` starts one), on PostgreSQL; each with one instance
+//! and with two behind a round-robin "load balancer" (the sender).
+//!
 //! Environment: `CHORUS_BIN` (the release binary, required),
 //! `CHORUS_BENCH_RATE` (signatures per second, default 2000),
-//! `CHORUS_BENCH_SECONDS` (default 60).
+//! `CHORUS_BENCH_SECONDS` (per run, default 60),
+//! `CHORUS_BENCH_POSTGRES` (`postgres://USER@HOST:PORT`, optional).
 
 mod common;
 
@@ -43,7 +48,24 @@ fn form(n: u64) -> String {
 async fn main() {
     let rate = env_or("CHORUS_BENCH_RATE", 2_000).max(1);
     let seconds = env_or("CHORUS_BENCH_SECONDS", 60).max(1);
-    let server = Server::start(SLUG).await;
+    let postgres = std::env::var("CHORUS_BENCH_POSTGRES").ok();
+    let mut backends = vec![("SQLite", None)];
+    if let Some(server) = postgres.as_deref() {
+        backends.push(("PostgreSQL", Some(server)));
+    }
+    for (name, server) in backends {
+        for instances in [1, 2] {
+            run(name, server, instances, rate, seconds).await;
+        }
+    }
+}
+
+async fn run(backend: &str, postgres: Option<&str>, instances: usize, rate: u64, seconds: u64) {
+    let server = Server::start_on(SLUG, postgres).await;
+    let mut others = Vec::new();
+    for _ in 1..instances {
+        others.push(server.another_instance().await);
+    }
     let origin = chorus::ident::Origin::parse(PARTNER).expect("valid origin");
     let partner = server
         .store
@@ -56,8 +78,13 @@ async fn main() {
         .await
         .expect("partner joined");
 
-    println!("\n== Signing: {rate} signatures/s for {seconds} s on loopback ==");
-    let url = format!("http://{}/api/v1/petitions/{SLUG}/signatures", server.addr);
+    println!(
+        "\n== Signing on {backend}, {instances} instance(s): {rate} signatures/s for {seconds} s on loopback =="
+    );
+    let urls: Vec<String> = std::iter::once(&server.addr)
+        .chain(others.iter().map(|o| &o.addr))
+        .map(|addr| format!("http://{addr}/api/v1/petitions/{SLUG}/signatures"))
+        .collect();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(IN_FLIGHT)
         .build()
@@ -71,7 +98,8 @@ async fn main() {
         let due = start + interval * u32::try_from(n).unwrap_or(u32::MAX);
         tokio::time::sleep_until(due).await;
         let permit = gate.clone().acquire_owned().await.expect("gate open");
-        let (client, url) = (client.clone(), url.clone());
+        let client = client.clone();
+        let url = urls[n as usize % urls.len()].clone();
         requests.push(tokio::spawn(async move {
             let _permit = permit;
             let sent = client
@@ -122,7 +150,7 @@ async fn main() {
     };
     println!("stored in the database: {stored} ({verdict})");
     println!(
-        "server RSS peak:       {:.1} MB",
+        "server RSS peak:       {:.1} MB (first instance)",
         rss_kib(server.pid(), "VmHWM:") as f64 / 1024.0
     );
 }

@@ -1,5 +1,6 @@
-//! What the benchmarks share: a release `chorus serve` on loopback over a
-//! fresh SQLite database holding one petition, and small measuring helpers.
+//! What the benchmarks share: release `chorus serve` instances on loopback
+//! over a fresh database (SQLite, or PostgreSQL when given) holding one
+//! petition, and small measuring helpers.
 
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
@@ -11,32 +12,82 @@ use chorus::ident::{Lang, Slug};
 use chorus::storage::{self, NewPetition, PetitionRecord, PetitionText, Store};
 use tokio::net::TcpStream;
 
-/// A running server; killed when dropped, so a failed run leaves nothing.
-pub struct Server {
+/// A running `chorus serve` process; killed when dropped, so a failed run
+/// leaves nothing behind.
+pub struct Instance {
     child: Child,
     pub addr: String,
-    pub store: Arc<dyn Store>,
-    pub petition: PetitionRecord,
-    _dir: tempfile::TempDir,
 }
 
-impl Drop for Server {
+impl Drop for Instance {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-impl Server {
-    /// Starts `$CHORUS_BIN serve` over a new database with petition `slug`.
-    pub async fn start(slug: &str) -> Self {
+impl Instance {
+    async fn start(database: &DatabaseUrl, assets: &std::path::Path) -> Self {
         let binary = std::env::var("CHORUS_BIN").expect("set CHORUS_BIN (cargo xtask bench does)");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = Command::new(&binary)
+            .args([
+                "serve",
+                "--addr",
+                &addr,
+                "--database-url",
+                database.expose(),
+            ])
+            .args(["--assets", &assets.display().to_string()])
+            .env("CHORUS_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("chorus starts");
+        let started = Instant::now();
+        while TcpStream::connect(&addr).await.is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { child, addr }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+/// Chorus over a fresh database holding one petition: one instance, and
+/// more on the same database on request.
+pub struct Server {
+    instance: Instance,
+    pub addr: String,
+    pub database: DatabaseUrl,
+    pub store: Arc<dyn Store>,
+    pub petition: PetitionRecord,
+    dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `$CHORUS_BIN serve` over a new database with petition `slug`:
+    /// SQLite, or a new database on the PostgreSQL server at `postgres`
+    /// (`postgres://USER@HOST:PORT`) when given.
+    pub async fn start_on(slug: &str, postgres: Option<&str>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let database = DatabaseUrl::from_str(&format!(
-            "sqlite://{}",
-            dir.path().join("bench.db").display()
-        ))
-        .expect("valid URL");
+        let database = match postgres {
+            Some(server) => fresh_postgres_database(server).await,
+            None => DatabaseUrl::from_str(&format!(
+                "sqlite://{}",
+                dir.path().join("bench.db").display()
+            ))
+            .expect("valid URL"),
+        };
         let store = storage::open(&database).await.expect("database opens");
         let petition = store
             .create_petition(&NewPetition {
@@ -54,44 +105,47 @@ impl Server {
             })
             .await
             .expect("petition created");
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(&binary)
-            .args([
-                "serve",
-                "--addr",
-                &addr,
-                "--database-url",
-                database.expose(),
-            ])
-            .args(["--assets", &dir.path().display().to_string()])
-            .env("CHORUS_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("chorus starts");
-        let started = Instant::now();
-        while TcpStream::connect(&addr).await.is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "server did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let instance = Instance::start(&database, dir.path()).await;
         Self {
-            child,
-            addr,
+            addr: instance.addr.clone(),
+            instance,
+            database,
             store,
             petition,
-            _dir: dir,
+            dir,
         }
     }
 
-    pub fn pid(&self) -> u32 {
-        self.child.id()
+    /// Another instance on the same database, as behind a load balancer.
+    pub async fn another_instance(&self) -> Instance {
+        Instance::start(&self.database, self.dir.path()).await
     }
+
+    pub fn pid(&self) -> u32 {
+        self.instance.pid()
+    }
+}
+
+async fn fresh_postgres_database(server: &str) -> DatabaseUrl {
+    use sqlx::{Connection, Executor};
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "chorus_bench_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .expect("the PostgreSQL server answers");
+    admin
+        .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+        .await
+        .expect("old bench database dropped");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("bench database created");
+    DatabaseUrl::from_str(&format!("{server}/{name}")).expect("valid URL")
 }
 
 /// A field of `/proc/PID/status` in KiB (`VmRSS:`, `VmHWM:`).

@@ -258,30 +258,23 @@ impl Store for PostgresStore {
         sqlx::query("LOCK TABLE signatures IN EXCLUSIVE MODE")
             .execute(&mut *tx)
             .await?;
-        let mut ids = Vec::with_capacity(batch.len());
-        for signature in batch {
-            if let Some(signer) = &signature.signer
-                && already_signed(&mut tx, signature.petition_id, signer).await?
-            {
-                ids.push(None);
-                continue;
-            }
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO signatures (petition_id, partner_id, signed_at)
-                 VALUES ($1, $2, $3) RETURNING id",
-            )
-            .bind(signature.petition_id)
-            .bind(signature.partner_id)
-            .bind(signature.signed_at)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| missing_petition(e, signature.petition_id))?;
-            if let Some(signer) = &signature.signer {
-                insert_signer(&mut tx, id, signature.petition_id, signer).await?;
-            }
-            ids.push(Some(id));
-        }
-        if ids.iter().any(Option::is_some) {
+        // Set-based, a few statements per batch whatever its size: a round
+        // trip per signature would cap a batch of hundreds at a few per second.
+        let keep = new_signers(&mut tx, batch).await?;
+        let kept: Vec<&NewSignature> = batch
+            .iter()
+            .zip(&keep)
+            .filter_map(|(signature, keep)| keep.then_some(signature))
+            .collect();
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT nextval(pg_get_serial_sequence('signatures', 'id'))
+             FROM generate_series(1, $1) ORDER BY 1",
+        )
+        .bind(i64::try_from(kept.len()).unwrap_or(i64::MAX))
+        .fetch_all(&mut *tx)
+        .await?;
+        if !kept.is_empty() {
+            insert_signatures(&mut tx, &ids, &kept).await?;
             // Delivered at commit, once per transaction: the other instances
             // look at the table as soon as the batch is visible.
             sqlx::query("SELECT pg_notify($1, '')")
@@ -290,7 +283,11 @@ impl Store for PostgresStore {
                 .await?;
         }
         tx.commit().await?;
-        Ok(ids)
+        let mut ids = ids.into_iter();
+        Ok(keep
+            .into_iter()
+            .map(|keep| if keep { ids.next() } else { None })
+            .collect())
     }
 
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
@@ -323,49 +320,114 @@ impl Store for PostgresStore {
     }
 }
 
-/// Whether this address or this submission already signed the petition.
-async fn already_signed(
+/// Which signatures of `batch` to store: not those whose address or
+/// submission already signed the petition, before or earlier in the batch.
+async fn new_signers(
     tx: &mut Transaction<'_, Postgres>,
-    petition_id: i64,
-    signer: &Signer,
-) -> StoreResult<bool> {
-    let found: Option<i32> = sqlx::query_scalar(
-        "SELECT 1 FROM signers
-         WHERE petition_id = $1 AND (email_key = $2 OR idempotency_key = $3)",
+    batch: &[NewSignature],
+) -> StoreResult<Vec<bool>> {
+    let signed = |f: fn(&Signer) -> &str| -> Vec<String> {
+        batch
+            .iter()
+            .map(|s| s.signer.as_ref().map_or("", f).to_owned())
+            .collect()
+    };
+    let petitions: Vec<i64> = batch.iter().map(|s| s.petition_id).collect();
+    let seen_before: std::collections::HashSet<i64> = sqlx::query_scalar(
+        "SELECT b.i FROM unnest($1::bigint[], $2::text[], $3::text[])
+             WITH ORDINALITY AS b (petition_id, email_key, idempotency_key, i)
+         WHERE EXISTS (SELECT 1 FROM signers s WHERE s.petition_id = b.petition_id
+             AND (s.email_key = b.email_key OR s.idempotency_key = b.idempotency_key))",
     )
-    .bind(petition_id)
-    .bind(&signer.email_key)
-    .bind(&signer.idempotency_key)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(found.is_some())
+    .bind(&petitions)
+    .bind(signed(|s| &s.email_key))
+    .bind(signed(|s| &s.idempotency_key))
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let mut in_batch = std::collections::HashSet::new();
+    Ok(batch
+        .iter()
+        .zip(1_i64..)
+        .map(|(signature, i)| match &signature.signer {
+            // Simulated supporters (the demo) have no one to deduplicate.
+            None => true,
+            Some(signer) => {
+                let email = (signature.petition_id, signer.email_key.as_str(), true);
+                let submission = (
+                    signature.petition_id,
+                    signer.idempotency_key.as_str(),
+                    false,
+                );
+                let fresh = !seen_before.contains(&i)
+                    && !in_batch.contains(&email)
+                    && !in_batch.contains(&submission);
+                if fresh {
+                    in_batch.insert(email);
+                    in_batch.insert(submission);
+                }
+                fresh
+            }
+        })
+        .collect())
 }
 
-async fn insert_signer(
+/// Stores `signatures` under the ids given, with their signers, in two statements.
+async fn insert_signatures(
     tx: &mut Transaction<'_, Postgres>,
-    signature_id: i64,
-    petition_id: i64,
-    signer: &Signer,
+    ids: &[i64],
+    signatures: &[&NewSignature],
 ) -> StoreResult<()> {
+    let column = |f: fn(&NewSignature) -> i64| signatures.iter().map(|s| f(s)).collect::<Vec<_>>();
+    let partners: Vec<Option<i64>> = signatures.iter().map(|s| s.partner_id).collect();
+    sqlx::query(
+        "INSERT INTO signatures (id, petition_id, partner_id, signed_at) OVERRIDING SYSTEM VALUE
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
+    )
+    .bind(ids)
+    .bind(column(|s| s.petition_id))
+    .bind(&partners)
+    .bind(column(|s| s.signed_at))
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| missing_petition(e, signatures[0].petition_id))?;
+
+    let with_signer: Vec<(i64, i64, &Signer)> = ids
+        .iter()
+        .zip(signatures)
+        .filter_map(|(id, s)| Some((*id, s.petition_id, s.signer.as_ref()?)))
+        .collect();
+    if with_signer.is_empty() {
+        return Ok(());
+    }
+    let text = |f: fn(&Signer) -> &str| -> Vec<&str> {
+        with_signer.iter().map(|(_, _, s)| f(s)).collect()
+    };
+    let flag = |f: fn(&Signer) -> bool| -> Vec<bool> {
+        with_signer.iter().map(|(_, _, s)| f(s)).collect()
+    };
     sqlx::query(
         "INSERT INTO signers (signature_id, petition_id, email_key, idempotency_key,
              first_name, last_name, email, country, comment, lang, consent_version,
              opt_in_organiser, opt_in_partner)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[],
+             $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+             $11::text[], $12::boolean[], $13::boolean[])",
     )
-    .bind(signature_id)
-    .bind(petition_id)
-    .bind(&signer.email_key)
-    .bind(&signer.idempotency_key)
-    .bind(&signer.first_name)
-    .bind(&signer.last_name)
-    .bind(&signer.email)
-    .bind(&signer.country)
-    .bind(&signer.comment)
-    .bind(&signer.lang)
-    .bind(&signer.consent_version)
-    .bind(signer.opt_in_organiser)
-    .bind(signer.opt_in_partner)
+    .bind(with_signer.iter().map(|(id, _, _)| *id).collect::<Vec<_>>())
+    .bind(with_signer.iter().map(|(_, p, _)| *p).collect::<Vec<_>>())
+    .bind(text(|s| &s.email_key))
+    .bind(text(|s| &s.idempotency_key))
+    .bind(text(|s| &s.first_name))
+    .bind(text(|s| &s.last_name))
+    .bind(text(|s| &s.email))
+    .bind(text(|s| &s.country))
+    .bind(text(|s| &s.comment))
+    .bind(text(|s| &s.lang))
+    .bind(text(|s| &s.consent_version))
+    .bind(flag(|s| s.opt_in_organiser))
+    .bind(flag(|s| s.opt_in_partner))
     .execute(&mut **tx)
     .await?;
     Ok(())

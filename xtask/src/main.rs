@@ -261,11 +261,14 @@ fn bench() -> Result {
     build_widgets()?;
     sizes::report(&dist())?;
     run(cargo().args(["build", "--release", "--bin", "chorus"]))?;
+    // Signing runs on PostgreSQL too, next to SQLite.
+    let postgres = postgres::Server::start()?;
     for bench in ["fanout", "signing"] {
         let mut command = cargo();
         command
             .args(["bench", "--bench", bench])
-            .env("CHORUS_BIN", root().join("target/release/chorus"));
+            .env("CHORUS_BIN", root().join("target/release/chorus"))
+            .env("CHORUS_BENCH_POSTGRES", &postgres.url);
         run(&mut command)?;
     }
     Ok(())
