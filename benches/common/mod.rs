@@ -2,6 +2,9 @@
 //! over a fresh database (SQLite, or PostgreSQL when given) holding one
 //! petition, and small measuring helpers.
 
+// Each benchmark compiles this module on its own and uses part of it.
+#![allow(dead_code)]
+
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 use std::sync::Arc;
