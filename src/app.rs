@@ -14,6 +14,7 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::live::Counts;
 use crate::signing::SignatureWriter;
@@ -28,6 +29,8 @@ pub const MAX_BODY_BYTES: u64 = 64 * 1024;
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    /// Petitions, their texts and partners, as recently read.
+    pub directory: Directory,
     pub counts: Counts,
     pub signatures: SignatureWriter,
     pub assets: Arc<PathBuf>,
@@ -49,7 +52,7 @@ pub fn router(state: AppState) -> Router {
         .layer(read_anywhere_cors());
     // Writes carry their own, narrower CORS policy.
     Router::new()
-        .merge(signing::router(state.store.clone()))
+        .merge(signing::router(state.directory.clone()))
         .merge(public)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

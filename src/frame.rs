@@ -47,9 +47,9 @@ async fn show_frame(
     Path(slug): Path<String>,
     Query(query): Query<FrameQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let record = crate::petitions::find(&*state.store, &slug).await?;
+    let campaign = crate::petitions::find(&state.directory, &slug).await?;
+    let (record, partners) = (&campaign.record, &campaign.partners);
     let slug = record.slug.clone();
-    let partners = state.store.petition_partners(record.id).await?;
     let claimed = query.partner.as_deref().and_then(|p| Origin::parse(p).ok());
     let framed_by = claimed.filter(|c| partners.iter().any(|p| &p.partner.origin == c));
     // Only the partner that asked may frame the page when it is one of the
@@ -66,8 +66,7 @@ async fn show_frame(
         .as_deref()
         .and_then(|l| Lang::parse(l).ok())
         .unwrap_or(record.default_lang.clone());
-    let texts = state.store.petition_texts(record.id).await?;
-    let title = crate::petitions::pick_text(&texts, Some(&lang), &record.default_lang)
+    let title = crate::petitions::pick_text(&campaign.texts, Some(&lang), &record.default_lang)
         .map_or_else(|| slug.to_string(), |t| t.title.clone());
     let page = FramePage {
         slug: slug.to_string(),

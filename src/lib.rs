@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod frame;
@@ -49,6 +50,7 @@ pub async fn state_for(
     counts.spawn_refresher();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
     Ok(AppState {
+        directory: directory::Directory::new(store.clone()),
         store,
         counts,
         signatures,

@@ -1,5 +1,7 @@
 //! Reading petitions: their text in the supporter's language, and their count.
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -9,10 +11,11 @@ use chorus_wire::{Petition, PetitionCount, Share};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::directory::{Campaign, Directory};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::ident::{Lang, Origin, Slug};
-use crate::storage::{PetitionRecord, PetitionText, Store};
+use crate::storage::PetitionText;
 
 /// A crowd refreshing a count is absorbed by any cache in front of Chorus:
 /// a count two seconds old is still news, and a stale one beats an error.
@@ -31,10 +34,10 @@ fn parse_slug(raw: &str) -> Result<Slug, ApiError> {
 }
 
 /// The petition a URL names: 400 for a malformed slug, 404 for an unknown one.
-pub async fn find(store: &dyn Store, raw_slug: &str) -> Result<PetitionRecord, ApiError> {
+pub async fn find(directory: &Directory, raw_slug: &str) -> Result<Arc<Campaign>, ApiError> {
     let slug = parse_slug(raw_slug)?;
-    store
-        .petition_by_slug(&slug)
+    directory
+        .campaign(&slug)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))
 }
@@ -64,7 +67,8 @@ async fn show_petition(
     Path(slug): Path<String>,
     Query(query): Query<PetitionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let record = find(&*state.store, &slug).await?;
+    let campaign = find(&state.directory, &slug).await?;
+    let (record, texts) = (&campaign.record, &campaign.texts);
     let slug = record.slug.clone();
     let wanted = query
         .lang
@@ -72,8 +76,7 @@ async fn show_petition(
         .map(Lang::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request("invalid_lang", e))?;
-    let texts = state.store.petition_texts(record.id).await?;
-    let text = pick_text(&texts, wanted.as_ref(), &record.default_lang)
+    let text = pick_text(texts, wanted.as_ref(), &record.default_lang)
         .ok_or_else(|| ApiError::NotFound(format!("petition {slug} has no text yet")))?;
     let count = state
         .counts
@@ -81,13 +84,11 @@ async fn show_petition(
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
     let partner_opt_in = match query.partner.as_deref().map(Origin::parse) {
-        Some(Ok(origin)) => state
-            .store
-            .petition_partners(record.id)
-            .await?
-            .into_iter()
+        Some(Ok(origin)) => campaign
+            .partners
+            .iter()
             .find(|p| p.partner.origin == origin && p.contact_opt_in)
-            .map(|p| p.partner.name),
+            .map(|p| p.partner.name.clone()),
         Some(Err(e)) => return Err(ApiError::bad_request("invalid_partner", e)),
         None => None,
     };
@@ -101,7 +102,7 @@ async fn show_petition(
         count,
         privacy_url: record.links.privacy_url.clone(),
         share: share_in(
-            &texts,
+            texts,
             text,
             &record.default_lang,
             record.links.share_url.clone(),

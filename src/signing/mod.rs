@@ -10,7 +10,6 @@ mod email;
 pub mod export;
 mod writer;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -25,10 +24,11 @@ pub use email::{email_key, is_deliverable_shape};
 pub use writer::{Recorded, SignatureWriter};
 
 use crate::app::AppState;
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::ident::{Origin, Slug};
-use crate::storage::{NewSignature, PetitionPartner, Signer, Store, now_millis};
+use crate::storage::{NewSignature, PetitionPartner, Signer, now_millis};
 
 /// A signing form is well under 4 KB; this leaves room for long names in
 /// multi-byte scripts and refuses anything else early.
@@ -39,24 +39,24 @@ fn path() -> String {
 }
 
 /// The signing route with its own CORS policy: only the petition's partners.
-pub fn router(store: Arc<dyn Store>) -> Router<AppState> {
+pub fn router(directory: Directory) -> Router<AppState> {
     Router::new()
         .route(
             &path(),
             post(sign).fallback(|| async { ApiError::MethodNotAllowed }),
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
-        .layer(partners_only_cors(store))
+        .layer(partners_only_cors(directory))
 }
 
 /// Browsers may send a signature from a partner's page only if that page's
 /// origin is one of the petition's partners. The answer depends on the
 /// origin, so it varies by it.
-fn partners_only_cors(store: Arc<dyn Store>) -> CorsLayer {
+fn partners_only_cors(directory: Directory) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::async_predicate(
             move |origin: HeaderValue, parts: &Parts| {
-                let store = store.clone();
+                let directory = directory.clone();
                 let slug = slug_in_path(parts.uri.path());
                 async move {
                     let (Some(slug), Ok(origin)) = (slug, origin.to_str()) else {
@@ -65,7 +65,9 @@ fn partners_only_cors(store: Arc<dyn Store>) -> CorsLayer {
                     let Ok(origin) = Origin::parse(origin) else {
                         return false;
                     };
-                    partner_for_origin(&*store, &slug, &origin).await.is_some()
+                    partner_for_origin(&directory, &slug, &origin)
+                        .await
+                        .is_some()
                 }
             },
         ))
@@ -83,13 +85,16 @@ fn slug_in_path(path: &str) -> Option<Slug> {
 }
 
 async fn partner_for_origin(
-    store: &dyn Store,
+    directory: &Directory,
     slug: &Slug,
     origin: &Origin,
 ) -> Option<PetitionPartner> {
-    let petition = store.petition_by_slug(slug).await.ok()??;
-    let partners = store.petition_partners(petition.id).await.ok()?;
-    partners.into_iter().find(|p| &p.partner.origin == origin)
+    let campaign = directory.campaign(slug).await.ok()??;
+    campaign
+        .partners
+        .iter()
+        .find(|p| &p.partner.origin == origin)
+        .cloned()
 }
 
 async fn sign(
@@ -98,9 +103,8 @@ async fn sign(
     headers: HeaderMap,
     Json(form): Json<SignatureForm>,
 ) -> Result<axum::Json<SignatureReceipt>, ApiError> {
-    let petition = crate::petitions::find(&*state.store, &slug).await?;
-    let partners = state.store.petition_partners(petition.id).await?;
-    let partner = sender(&headers, &form, &partners)?;
+    let campaign = crate::petitions::find(&state.directory, &slug).await?;
+    let partner = sender(&headers, &form, &campaign.partners)?;
 
     let mut problems = signing::check(&form);
     if !problems.iter().any(|(f, _)| *f == Field::Email) && !is_deliverable_shape(&form.email) {
@@ -111,7 +115,7 @@ async fn sign(
     }
 
     let signature = NewSignature {
-        petition_id: petition.id,
+        petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
         signed_at: now_millis(),
         signer: Some(signer_from(

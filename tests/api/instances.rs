@@ -1,6 +1,6 @@
 //! Several Chorus instances on one database, as behind a load balancer. On
 //! PostgreSQL this is the scaled-out set-up; on SQLite, two processes on one
-//! file. PostgreSQL's restart test is here too: it runs alone, last.
+//! file. PostgreSQL's outage test is here too: it runs alone, last.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -88,20 +88,78 @@ async fn sign_until_acknowledged(app: &TestApp, email: &str, key: &str) {
     }
 }
 
-#[tokio::test]
-async fn postgres_restart_loses_no_acknowledged_signature() {
-    let restart = std::env::var("CHORUS_TEST_POSTGRES_RESTART")
+/// Runs `pg_ctl ACTION` on the test server (`cargo xtask test` says how).
+async fn pg_ctl(action: &'static str) {
+    let control = std::env::var("CHORUS_TEST_POSTGRES_CTL")
         .expect("needs the PostgreSQL server that `cargo xtask test` starts");
+    let status = tokio::task::spawn_blocking(move || {
+        // The restarted server must not hold the test's output open.
+        std::process::Command::new("sh")
+            .args(["-c", &format!("{control} {action}")])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+    })
+    .await
+    .expect("pg_ctl ran")
+    .expect("pg_ctl runs");
+    assert!(status.success(), "pg_ctl {action}");
+}
+
+#[tokio::test]
+async fn postgres_restart_and_outage_lose_no_acknowledged_signature() {
     let app = TestApp::spawn().await;
-    assert!(app.on_postgres());
+    assert!(
+        app.on_postgres(),
+        "runs on the PostgreSQL server of `cargo xtask test`"
+    );
     let petition = app.create_petition("protect-defenders", None).await;
     app.add_partner(&petition, "Amnesty", PARTNER, false).await;
     let mut live = app.live("protect-defenders").await;
     assert_eq!(live.next_count(PATIENCE).await.map(|c| c.count), Some(0));
+    assert_eq!(
+        app.get("/api/v1/petitions/protect-defenders")
+            .await
+            .status(),
+        200
+    );
 
-    // Signers sign one after another until the restart is over, then a few more.
+    // Down: reads answer from memory, even once the copy is no longer fresh;
+    // writes and readiness say "try again".
+    pg_ctl("stop").await;
+    tokio::time::sleep(Duration::from_millis(5_500)).await;
+    assert_eq!(
+        app.get("/api/v1/petitions/protect-defenders")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.get("/api/v1/petitions/protect-defenders/count")
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    let refused = app
+        .sign(
+            "protect-defenders",
+            Some(PARTNER),
+            &form("first@example.org", "outage-key-000001"),
+        )
+        .await;
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "2");
+    pg_ctl("start").await;
+
+    // Restarted in the middle of a signing run: signers sign one after
+    // another, retrying like the widget, until the restart is over and then
+    // a few more.
     const SIGNERS: usize = 4;
     const AFTER: usize = 10;
+    sign_until_acknowledged(&app, "first@example.org", "outage-key-000001").await;
     let app = Arc::new(app);
     let restarted = Arc::new(AtomicBool::new(false));
     let signers: Vec<_> = (0..SIGNERS)
@@ -126,21 +184,9 @@ async fn postgres_restart_loses_no_acknowledged_signature() {
         .collect();
     let started_before = server_start_time(&app).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let status = tokio::task::spawn_blocking(move || {
-        // The restarted server must not hold the test's output open.
-        std::process::Command::new("sh")
-            .args(["-c", &restart])
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-    })
-    .await
-    .expect("restart ran")
-    .expect("restart runs");
-    assert!(status.success(), "PostgreSQL restarted");
+    pg_ctl("restart").await;
     restarted.store(true, Ordering::Relaxed);
-    let mut acknowledged = 0;
+    let mut acknowledged = 1;
     for signer in signers {
         acknowledged += signer.await.expect("signer finished");
     }

@@ -189,7 +189,7 @@ fn test() -> Result {
         tests
     };
     // The whole suite on SQLite, then the integration suite on PostgreSQL.
-    // The restart test stops the server under everyone's feet, so it runs
+    // The outage test stops the server under everyone's feet, so it runs
     // alone, last.
     run_tests(tests().args(["test", "--workspace", "--", "--skip", RESTART_TEST]))?;
     let server = postgres::Server::start()?;
@@ -197,7 +197,7 @@ fn test() -> Result {
         let mut command = tests();
         command
             .env("CHORUS_TEST_POSTGRES", &server.url)
-            .env("CHORUS_TEST_POSTGRES_RESTART", server.restart_command())
+            .env("CHORUS_TEST_POSTGRES_CTL", server.control_command())
             .args(["test", "--test", "api", "--"]);
         command
     };
@@ -205,7 +205,7 @@ fn test() -> Result {
     run_tests(on_postgres().arg(RESTART_TEST))
 }
 
-/// The name (a prefix) of the tests that restart PostgreSQL.
+/// The name (a prefix) of the tests that stop and restart PostgreSQL.
 const RESTART_TEST: &str = "postgres_restart";
 
 /// Runs cargo test, echoing its output, and closes with one line that sums

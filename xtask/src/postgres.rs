@@ -1,11 +1,12 @@
-//! A throwaway PostgreSQL server on loopback for the test suite: a fresh
-//! cluster under `target/`, started before the PostgreSQL run and stopped
-//! when the run ends, whatever its outcome.
+//! A throwaway PostgreSQL server on loopback for the tests and benchmarks: a
+//! fresh cluster in the system's temporary directory (the server's own user
+//! must reach it, and a checkout under `/root` is out of its reach), started
+//! before the PostgreSQL run and removed when the run ends, whatever its outcome.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{Result, install, root, run};
+use crate::{Result, install, run};
 
 pub struct Server {
     bin: PathBuf,
@@ -23,7 +24,8 @@ impl Server {
                 binaries().ok_or("postgresql installed, but no /usr/lib/postgresql/*/bin")?
             }
         };
-        let data = root().join("target/postgres-test");
+        let port = free_port()?;
+        let data = std::env::temp_dir().join(format!("chorus-postgres-{port}"));
         if data.exists() {
             std::fs::remove_dir_all(&data).map_err(|e| format!("cannot clear {data:?}: {e}"))?;
         }
@@ -32,21 +34,22 @@ impl Server {
             // PostgreSQL refuses to run as root; Debian's package made this user.
             run(Command::new("chown").arg("postgres").arg(&data))?;
         }
-        let port = free_port()?;
         run(as_owner(&bin.join("initdb"))
             .args(["--auth=trust", "--username=chorus", "--encoding=UTF8", "-D"])
             .arg(&data))?;
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={} \
-             -c max_connections=300",
+        // In the configuration file rather than on the command line, so that
+        // the fault test's `pg_ctl start` brings it back the same.
+        let settings = format!(
+            "listen_addresses = '127.0.0.1'\nport = {port}\n\
+             unix_socket_directories = '{}'\nmax_connections = 300\n",
             data.display()
         );
-        run(as_owner(&bin.join("pg_ctl"))
-            .args(["start", "--wait", "--silent", "-D"])
-            .arg(&data)
-            .args(["-l"])
-            .arg(data.join("server.log"))
-            .args(["-o", &options]))?;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .and_then(|mut conf| std::io::Write::write_all(&mut conf, settings.as_bytes()))
+            .map_err(|e| format!("cannot configure the test server: {e}"))?;
+        run(Command::new("sh").args(["-c", &format!("{} start", control_command(&bin, &data))]))?;
         Ok(Self {
             bin,
             data,
@@ -54,20 +57,27 @@ impl Server {
         })
     }
 
-    /// A shell command that restarts the server, for the fault test.
-    pub fn restart_command(&self) -> String {
-        let prefix = if install::is_root() {
-            "runuser -u postgres -- "
-        } else {
-            ""
-        };
-        format!(
-            "{prefix}{} restart --wait --silent -m fast -D {} -l {}",
-            self.bin.join("pg_ctl").display(),
-            self.data.display(),
-            self.data.join("server.log").display()
-        )
+    /// A shell command controlling the server, for the fault test to add
+    /// `stop`, `start` or `restart` to.
+    pub fn control_command(&self) -> String {
+        control_command(&self.bin, &self.data)
     }
+}
+
+/// `pg_ctl` on the cluster in `data`, as the server's own user. Its output
+/// goes to the log, so no caller's output stays open behind the server.
+fn control_command(bin: &Path, data: &Path) -> String {
+    let prefix = if install::is_root() {
+        "runuser -u postgres -- "
+    } else {
+        ""
+    };
+    format!(
+        "{prefix}{} --wait --silent -m fast -D {} -l {}",
+        bin.join("pg_ctl").display(),
+        data.display(),
+        data.join("server.log").display()
+    )
 }
 
 impl Drop for Server {
@@ -76,6 +86,7 @@ impl Drop for Server {
             .args(["stop", "--wait", "--silent", "-m", "immediate", "-D"])
             .arg(&self.data)
             .status();
+        let _ = std::fs::remove_dir_all(&self.data);
     }
 }
 

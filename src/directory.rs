@@ -1,0 +1,88 @@
+//! What Chorus knows about each petition besides its count (the record, its
+//! texts and its partners), kept in memory for a few seconds.
+//!
+//! Why: every signature, petition view and frame page needs them, and asking
+//! the database each time cost three or four queries per signature; across a
+//! network to PostgreSQL that halved the signing rate. And while the
+//! database is unreachable, the last copy keeps answering reads.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::ident::Slug;
+use crate::storage::{PetitionPartner, PetitionRecord, PetitionText, Store, StoreResult};
+
+/// How long a copy is used before the database is asked again: an
+/// organiser's change (a new partner, a translation) shows within this.
+const FRESH_FOR: Duration = Duration::from_secs(5);
+
+/// A petition with everything its pages and its signing route need.
+#[derive(Debug)]
+pub struct Campaign {
+    pub record: PetitionRecord,
+    pub texts: Vec<PetitionText>,
+    pub partners: Vec<PetitionPartner>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Directory {
+    store: Arc<dyn Store>,
+    known: Arc<Mutex<HashMap<Slug, (Instant, Arc<Campaign>)>>>,
+}
+
+impl Directory {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            known: Arc::default(),
+        }
+    }
+
+    /// The petition `slug`, `None` if there is none. A copy at most
+    /// [`FRESH_FOR`] old, or any copy when the database cannot answer.
+    pub async fn campaign(&self, slug: &Slug) -> StoreResult<Option<Arc<Campaign>>> {
+        let known = self.lock().get(slug).cloned();
+        if let Some((read_at, campaign)) = &known
+            && read_at.elapsed() < FRESH_FOR
+        {
+            return Ok(Some(campaign.clone()));
+        }
+        match self.read(slug).await {
+            Ok(Some(campaign)) => {
+                let campaign = Arc::new(campaign);
+                self.lock()
+                    .insert(slug.clone(), (Instant::now(), campaign.clone()));
+                Ok(Some(campaign))
+            }
+            Ok(None) => {
+                self.lock().remove(slug);
+                Ok(None)
+            }
+            Err(error) => match known {
+                Some((_, campaign)) => {
+                    tracing::warn!(%error, %slug, "database unreachable; answering from memory");
+                    Ok(Some(campaign))
+                }
+                None => Err(error),
+            },
+        }
+    }
+
+    async fn read(&self, slug: &Slug) -> StoreResult<Option<Campaign>> {
+        let Some(record) = self.store.petition_by_slug(slug).await? else {
+            return Ok(None);
+        };
+        let texts = self.store.petition_texts(record.id).await?;
+        let partners = self.store.petition_partners(record.id).await?;
+        Ok(Some(Campaign {
+            record,
+            texts,
+            partners,
+        }))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slug, (Instant, Arc<Campaign>)>> {
+        self.known.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
