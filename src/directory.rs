@@ -25,10 +25,13 @@ pub struct Campaign {
     pub partners: Vec<PetitionPartner>,
 }
 
+/// A campaign and when it was read.
+type Copy = (Instant, Arc<Campaign>);
+
 #[derive(Debug, Clone)]
 pub struct Directory {
     store: Arc<dyn Store>,
-    known: Arc<Mutex<HashMap<Slug, (Instant, Arc<Campaign>)>>>,
+    known: Arc<Mutex<HashMap<Slug, Copy>>>,
 }
 
 impl Directory {
@@ -82,7 +85,7 @@ impl Directory {
         }))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slug, (Instant, Arc<Campaign>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slug, Copy>> {
         self.known.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
