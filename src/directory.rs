@@ -26,12 +26,12 @@ pub struct Campaign {
 }
 
 /// A campaign and when it was read.
-type Copy = (Instant, Arc<Campaign>);
+type Snapshot = (Instant, Arc<Campaign>);
 
 #[derive(Debug, Clone)]
 pub struct Directory {
     store: Arc<dyn Store>,
-    known: Arc<Mutex<HashMap<Slug, Copy>>>,
+    known: Arc<Mutex<HashMap<Slug, Snapshot>>>,
 }
 
 impl Directory {
@@ -85,7 +85,7 @@ impl Directory {
         }))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slug, Copy>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slug, Snapshot>> {
         self.known.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
