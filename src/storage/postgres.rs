@@ -336,8 +336,12 @@ async fn new_signers(
     let seen_before: std::collections::HashSet<i64> = sqlx::query_scalar(
         "SELECT b.i FROM unnest($1::bigint[], $2::text[], $3::text[])
              WITH ORDINALITY AS b (petition_id, email_key, idempotency_key, i)
-         WHERE EXISTS (SELECT 1 FROM signers s WHERE s.petition_id = b.petition_id
-             AND (s.email_key = b.email_key OR s.idempotency_key = b.idempotency_key))",
+         -- Two lookups, each on its unique index: one with OR scans every
+         -- signer of the petition.
+         WHERE EXISTS (SELECT 1 FROM signers s
+                 WHERE s.petition_id = b.petition_id AND s.email_key = b.email_key)
+            OR EXISTS (SELECT 1 FROM signers s
+                 WHERE s.petition_id = b.petition_id AND s.idempotency_key = b.idempotency_key)",
     )
     .bind(&petitions)
     .bind(signed(|s| &s.email_key))
