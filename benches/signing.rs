@@ -22,6 +22,8 @@ use std::time::Duration;
 
 use common::{Server, ms, percentile, rss_kib};
 use futures_util::StreamExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
@@ -153,4 +155,76 @@ async fn run(backend: &str, postgres: Option<&str>, instances: usize, rate: u64,
         "server RSS peak:       {:.1} MB (first instance)",
         rss_kib(server.pid(), "VmHWM:") as f64 / 1024.0
     );
+    if let Some(other) = others.first() {
+        let delays = cross_instance_delays(&client, &urls[0], &other.addr, stored).await;
+        if !delays.is_empty() {
+            println!(
+                "signed on A, seen live on B: p50 {:.0} ms   max {:.0} ms   ({} of {CROSS_PROBES} probes)",
+                ms(percentile(&delays, 0.50)),
+                ms(percentile(&delays, 1.0)),
+                delays.len()
+            );
+        }
+    }
+}
+
+/// Signatures sent one at a time through instance A after the load run,
+/// each timed until a live connection on instance B carries its count.
+const CROSS_PROBES: u64 = 20;
+
+async fn cross_instance_delays(
+    client: &reqwest::Client,
+    url_on_a: &str,
+    addr_of_b: &str,
+    stored: u64,
+) -> Vec<Duration> {
+    let Ok(mut live_on_b) = TcpStream::connect(addr_of_b).await else {
+        return Vec::new();
+    };
+    let request =
+        format!("GET /api/v1/live?petitions={SLUG} HTTP/1.1\r\nHost: {addr_of_b}\r\n\r\n");
+    if live_on_b.write_all(request.as_bytes()).await.is_err()
+        || !read_until(&mut live_on_b, &format!("\"count\":{stored},")).await
+    {
+        return Vec::new();
+    }
+    let mut delays = Vec::new();
+    for probe in 1..=CROSS_PROBES {
+        let sent = Instant::now();
+        let acknowledged = client
+            .post(url_on_a)
+            .header("origin", PARTNER)
+            .header("content-type", "application/json")
+            .body(form(u64::MAX - probe))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200);
+        let expected = format!("\"count\":{},", stored + probe);
+        if !acknowledged || !read_until(&mut live_on_b, &expected).await {
+            break;
+        }
+        delays.push(sent.elapsed());
+    }
+    delays.sort();
+    delays
+}
+
+/// Reads the live stream until `needle` appears, for at most five seconds.
+async fn read_until(stream: &mut TcpStream, needle: &str) -> bool {
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let reading = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return false,
+                Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+            if seen.contains(needle) {
+                return true;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(5), reading)
+        .await
+        .unwrap_or(false)
 }
