@@ -1,6 +1,7 @@
 //! Several Chorus instances on one database, as behind a load balancer. On
 //! PostgreSQL this is the scaled-out set-up; on SQLite, two processes on one
-//! file. PostgreSQL's outage test is here too: it runs alone, last.
+//! file. The PostgreSQL-only tests are here too; `cargo xtask test` runs
+//! them alone, last, since the outage test stops the server.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -108,7 +109,7 @@ async fn pg_ctl(action: &'static str) {
 }
 
 #[tokio::test]
-async fn postgres_restart_and_outage_lose_no_acknowledged_signature() {
+async fn postgres_only_outage_and_restart_lose_no_acknowledged_signature() {
     let app = TestApp::spawn().await;
     assert!(
         app.on_postgres(),
@@ -208,6 +209,28 @@ async fn postgres_restart_and_outage_lose_no_acknowledged_signature() {
         last, acknowledged as u64,
         "the live connection resumed and is exact"
     );
+}
+
+#[tokio::test]
+async fn postgres_only_a_commit_is_announced_to_every_instance_at_once() {
+    let app = TestApp::spawn().await;
+    assert!(
+        app.on_postgres(),
+        "runs on the PostgreSQL server of `cargo xtask test`"
+    );
+    let petition = app.create_petition("protect-defenders", None).await;
+    let other = chorus::storage::open(&app.database)
+        .await
+        .expect("a second instance's store opens");
+    // The listener announces itself once it listens: from then on, every
+    // commit anywhere must reach it.
+    let listening = tokio::time::timeout(PATIENCE, other.signatures_committed()).await;
+    assert!(listening.is_ok(), "the listener connected");
+
+    app.sign_elsewhere(&petition, 1).await;
+    let announced = tokio::time::timeout(PATIENCE, other.signatures_committed()).await;
+
+    assert!(announced.is_ok(), "the other store heard of the commit");
 }
 
 /// When the PostgreSQL server behind `app` last started.

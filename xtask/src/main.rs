@@ -189,9 +189,9 @@ fn test() -> Result {
         tests
     };
     // The whole suite on SQLite, then the integration suite on PostgreSQL.
-    // The outage test stops the server under everyone's feet, so it runs
-    // alone, last.
-    run_tests(tests().args(["test", "--workspace", "--", "--skip", RESTART_TEST]))?;
+    // The PostgreSQL-only tests run alone, last: the outage test stops the
+    // server under everyone's feet.
+    run_tests(tests().args(["test", "--workspace", "--", "--skip", POSTGRES_ONLY]))?;
     let server = postgres::Server::start()?;
     let on_postgres = || {
         let mut command = tests();
@@ -201,12 +201,13 @@ fn test() -> Result {
             .args(["test", "--test", "api", "--"]);
         command
     };
-    run_tests(on_postgres().args(["--skip", RESTART_TEST]))?;
-    run_tests(on_postgres().arg(RESTART_TEST))
+    run_tests(on_postgres().args(["--skip", POSTGRES_ONLY]))?;
+    run_tests(on_postgres().args([POSTGRES_ONLY, "--test-threads=1"]))
 }
 
-/// The name (a prefix) of the tests that stop and restart PostgreSQL.
-const RESTART_TEST: &str = "postgres_restart";
+/// The name prefix of the tests that need PostgreSQL itself (one stops and
+/// restarts it).
+const POSTGRES_ONLY: &str = "postgres_only";
 
 /// Runs cargo test, echoing its output, and closes with one line that sums
 /// every test binary: cargo's own last line is often a doc-test run of zero.
