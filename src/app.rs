@@ -15,11 +15,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::directory::Directory;
+use crate::donations::{Stripe, Totals};
 use crate::error::ApiError;
 use crate::live::Counts;
 use crate::signing::SignatureWriter;
 use crate::storage::Store;
-use crate::{assets, frame, health, live, petitions, signing, site};
+use crate::{assets, donations, frame, health, live, petitions, signing, site};
 
 /// The largest request body any endpoint accepts. Signing forms are a few
 /// hundred bytes; anything near this is a mistake or an attack.
@@ -33,6 +34,10 @@ pub struct AppState {
     pub directory: Directory,
     pub counts: Counts,
     pub signatures: SignatureWriter,
+    /// Every donation campaign's totals.
+    pub totals: Totals,
+    /// The organisation's Stripe account.
+    pub stripe: Stripe,
     pub assets: Arc<PathBuf>,
 }
 
@@ -40,6 +45,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(petitions::router())
+        .merge(donations::router())
         .merge(live::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
@@ -53,6 +59,7 @@ pub fn router(state: AppState) -> Router {
     // Writes carry their own, narrower CORS policy.
     Router::new()
         .merge(signing::router(state.directory.clone()))
+        .merge(donations::writes(state.store.clone()))
         .merge(public)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

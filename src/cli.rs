@@ -44,6 +44,115 @@ pub enum Command {
     /// Export a petition's signatures.
     #[command(subcommand)]
     Signatures(SignaturesCommand),
+    /// Create, translate and list donation campaigns.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// Export a donation campaign's donations.
+    #[command(subcommand)]
+    Donations(DonationsCommand),
+}
+
+// Parsed once per process: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create a donation campaign with its words in its default language.
+    Create {
+        slug: String,
+        /// ISO 4217: EUR, USD, GBP, ...
+        #[arg(long)]
+        currency: String,
+        /// What the campaign hopes to raise, in the currency: 20000 or 2500.50
+        #[arg(long)]
+        goal: Option<String>,
+        /// The smallest gift accepted.
+        #[arg(long, default_value = "1")]
+        min: String,
+        /// The largest gift accepted.
+        #[arg(long, default_value = "10000")]
+        max: String,
+        /// The last day gifts are taken (2026-12-18, ending at midnight UTC)
+        /// or an RFC 3339 time.
+        #[arg(long)]
+        deadline: Option<String>,
+        /// The frequencies offered, the default first.
+        #[arg(long, value_delimiter = ',', default_value = "monthly,once,yearly")]
+        frequencies: Vec<String>,
+        /// A suggested amount: `monthly:5`. Repeat for more.
+        #[arg(long = "ask")]
+        asks: Vec<String>,
+        #[command(flatten)]
+        provider: ProviderArgs,
+        #[command(flatten)]
+        text: CampaignTextArgs,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// Add or replace the campaign's words in another language.
+    Translate {
+        slug: String,
+        #[command(flatten)]
+        text: CampaignTextArgs,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// List donation campaigns with their totals.
+    List(StorageConfig),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProviderArgs {
+    /// Where donors pay.
+    #[arg(long, value_enum, default_value_t = ProviderKind::Stripe)]
+    pub provider: ProviderKind,
+    /// With `--provider paypal`: the hosted button id from PayPal.
+    #[arg(long, required_if_eq("provider", "paypal"))]
+    pub paypal_button: Option<String>,
+    /// With `--provider link`: the payment page's address, with placeholders
+    /// {amount} {amount_minor} {currency} {frequency} {campaign} {lang}
+    /// {return_url} {cancel_url}.
+    #[arg(long, required_if_eq("provider", "link"))]
+    pub link_template: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProviderKind {
+    /// Stripe Checkout, with the key in CHORUS_STRIPE_SECRET_KEY.
+    Stripe,
+    /// A PayPal donate button (one-off gifts).
+    Paypal,
+    /// Any other provider's page, from a URL template.
+    Link,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CampaignTextArgs {
+    /// The language of these words: en, fr, es, ...
+    #[arg(long)]
+    pub lang: String,
+    #[arg(long)]
+    pub title: String,
+    /// One line on what a gift does.
+    #[arg(long, default_value = "")]
+    pub impact: String,
+    /// A suggested amount's label: "monthly:5=A coffee a day". Repeat for more.
+    #[arg(long = "label")]
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DonationsCommand {
+    /// Write every donation with its amount, frequency, partner and time.
+    Export {
+        campaign: String,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// A file to write; without one, standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -61,7 +170,7 @@ pub enum SignaturesCommand {
     },
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     /// Comma-separated, UTF-8, formula-safe for spreadsheets.
     Csv,
@@ -137,13 +246,18 @@ pub enum PartnerCommand {
     },
     /// List partner organisations.
     List(StorageConfig),
-    /// Make a partner one of a petition's partners: signatures are then
-    /// accepted from its site and attributed to it.
+    /// Make a partner one of a petition's (or a donation campaign's)
+    /// partners: signatures and gifts are then accepted from its site and
+    /// attributed to it.
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["petition", "campaign"])))]
     Join {
         /// The partner's name, as given to `partner add`.
         name: String,
         #[arg(long)]
-        petition: String,
+        petition: Option<String>,
+        /// A donation campaign, instead of a petition.
+        #[arg(long)]
+        campaign: Option<String>,
         /// The partner asks its signers whether it may write to them.
         #[arg(long)]
         contact_opt_in: bool,
@@ -168,6 +282,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Petition(command) => petition(command).await,
         Command::Partner(command) => partner(command).await,
         Command::Signatures(command) => signatures(command).await,
+        Command::Campaign(command) => crate::donations::cli::campaign(command).await,
+        Command::Donations(command) => crate::donations::cli::donations(command).await,
     }
 }
 
@@ -207,7 +323,7 @@ async fn signatures(command: SignaturesCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn open(storage: &StorageConfig) -> anyhow::Result<Arc<dyn Store>> {
+pub(crate) async fn open(storage: &StorageConfig) -> anyhow::Result<Arc<dyn Store>> {
     storage::open(&storage.url())
         .await
         .with_context(|| format!("opening {}", storage.url()))
@@ -368,11 +484,11 @@ async fn partner(command: PartnerCommand) -> anyhow::Result<()> {
         PartnerCommand::Join {
             name,
             petition,
+            campaign,
             contact_opt_in,
             storage,
         } => {
             let store = open(&storage).await?;
-            let petition = find_petition(&*store, &petition).await?;
             let partner = store
                 .partners()
                 .await?
@@ -381,6 +497,20 @@ async fn partner(command: PartnerCommand) -> anyhow::Result<()> {
                 .with_context(|| {
                     format!("no partner {name:?}; `chorus partner list` shows them")
                 })?;
+            let Some(petition) = petition else {
+                let campaign = crate::donations::cli::find_campaign(
+                    &*store,
+                    campaign.as_deref().unwrap_or_default(),
+                )
+                .await?;
+                store.put_donation_partner(campaign.id, partner.id).await?;
+                println!(
+                    "{} is a partner of {}; gifts from {} are accepted",
+                    partner.name, campaign.slug, partner.origin
+                );
+                return Ok(());
+            };
+            let petition = find_petition(&*store, &petition).await?;
             store
                 .put_petition_partner(petition.id, partner.id, contact_opt_in)
                 .await?;

@@ -92,6 +92,62 @@ pub struct ServeConfig {
     pub assets: PathBuf,
     #[command(flatten)]
     pub storage: StorageConfig,
+    #[command(flatten)]
+    pub payments: PaymentsConfig,
+}
+
+/// A secret from configuration (an API key, a webhook signing secret):
+/// never shown in `Debug` output or logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Secret {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err("a secret cannot be empty".into());
+        }
+        Ok(Self(raw.to_owned()))
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(REDACTED)")
+    }
+}
+
+/// The organisation's payment provider accounts. Secrets come from here,
+/// never from a campaign's stored settings and never from a widget.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PaymentsConfig {
+    /// The organisation's Stripe secret key (`sk_live_...`), for Checkout Sessions.
+    #[arg(long, env = "CHORUS_STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<Secret>,
+    /// Stripe webhook signing secrets (`whsec_...`), comma-separated: during a
+    /// rotation, the old and the new one are both accepted.
+    #[arg(
+        long,
+        env = "CHORUS_STRIPE_WEBHOOK_SECRETS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub stripe_webhook_secrets: Vec<Secret>,
+    /// Stripe's API address; tests point it at a local stand-in.
+    #[arg(
+        long,
+        env = "CHORUS_STRIPE_API_BASE",
+        default_value = "https://api.stripe.com"
+    )]
+    pub stripe_api_base: url::Url,
 }
 
 #[cfg(test)]
@@ -110,6 +166,14 @@ mod tests {
             url.expose(),
             "postgres://chorus:hunter2@db.internal/chorus?sslmode=require"
         );
+    }
+
+    #[test]
+    fn a_secret_never_reaches_debug_output() {
+        let secret = Secret::from_str(" sk_test_hunter2 ").expect("non-empty");
+        assert_eq!(secret.expose(), "sk_test_hunter2");
+        assert!(!format!("{secret:?}").contains("hunter2"));
+        assert!(Secret::from_str("  ").is_err());
     }
 
     #[test]

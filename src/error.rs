@@ -30,6 +30,10 @@ pub enum ApiError {
     Unavailable(#[source] std::sync::Arc<StoreError>),
     #[error("this endpoint does not take that method")]
     MethodNotAllowed,
+    /// A service Chorus relies on (a payment provider) failed; the detail is
+    /// logged, not shown.
+    #[error("the payment provider did not answer; please try again")]
+    Upstream(String),
     #[error("something went wrong on our side")]
     Internal(String),
 }
@@ -54,6 +58,7 @@ impl ApiError {
             Self::UnreadableBody { status, code, .. } => (*status, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "provider_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -77,6 +82,7 @@ impl IntoResponse for ApiError {
         match &self {
             Self::Unavailable(source) => tracing::error!(error = %source, "storage failed"),
             Self::Internal(detail) => tracing::error!(%detail, "internal error"),
+            Self::Upstream(detail) => tracing::warn!(%detail, "payment provider failed"),
             _ => {}
         }
         let fields = match &self {

@@ -66,7 +66,7 @@ async fn show_frame(
         .as_deref()
         .and_then(|l| Lang::parse(l).ok())
         .unwrap_or(record.default_lang.clone());
-    let title = crate::petitions::pick_text(&campaign.texts, Some(&lang), &record.default_lang)
+    let title = crate::ident::pick_text(&campaign.texts, Some(&lang), &record.default_lang)
         .map_or_else(|| slug.to_string(), |t| t.title.clone());
     let page = FramePage {
         slug: slug.to_string(),

@@ -69,6 +69,24 @@ impl fmt::Display for Lang {
     }
 }
 
+/// Something written in one language: a petition's or a campaign's text.
+pub trait Written {
+    fn lang(&self) -> &Lang;
+}
+
+/// The text in the wanted language, else the default language, else any.
+pub fn pick_text<'a, T: Written>(
+    texts: &'a [T],
+    wanted: Option<&Lang>,
+    default: &Lang,
+) -> Option<&'a T> {
+    let find = |lang: &Lang| texts.iter().find(|t| t.lang() == lang);
+    wanted
+        .and_then(find)
+        .or_else(|| find(default))
+        .or_else(|| texts.first())
+}
+
 /// A web origin (`https://partner.example`), as browsers send it in `Origin`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin(String);

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod directory;
+pub mod donations;
 pub mod error;
 pub mod extract;
 pub mod frame;
@@ -38,22 +39,27 @@ pub async fn start(config: &ServeConfig) -> anyhow::Result<AppState> {
     let store = storage::open(&url)
         .await
         .with_context(|| format!("opening the database {url}"))?;
-    state_for(store, config.assets.clone()).await
+    state_for(store, config.assets.clone(), &config.payments).await
 }
 
 /// The application state over an already open store.
 pub async fn state_for(
     store: Arc<dyn storage::Store>,
     assets: std::path::PathBuf,
+    payments: &config::PaymentsConfig,
 ) -> anyhow::Result<AppState> {
     let counts = Counts::load(store.clone()).await?;
     counts.spawn_refresher();
+    let totals = donations::Totals::load(store.clone()).await?;
+    totals.spawn_refresher();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
     Ok(AppState {
         directory: directory::Directory::new(store.clone()),
         store,
         counts,
         signatures,
+        totals,
+        stripe: donations::Stripe::new(payments),
         assets: Arc::new(assets),
     })
 }

@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::directory::{Campaign, Directory};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::ident::{Lang, Origin, Slug};
+use crate::ident::{Lang, Origin, Slug, pick_text};
 use crate::storage::PetitionText;
 
 /// A crowd refreshing a count is absorbed by any cache in front of Chorus:
@@ -110,19 +110,6 @@ async fn show_petition(
         partner_opt_in,
     };
     Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
-}
-
-/// The text in the wanted language, else the default language, else any.
-pub(crate) fn pick_text<'a>(
-    texts: &'a [PetitionText],
-    wanted: Option<&Lang>,
-    default: &Lang,
-) -> Option<&'a PetitionText> {
-    let find = |lang: &Lang| texts.iter().find(|t| &t.lang == lang);
-    wanted
-        .and_then(find)
-        .or_else(|| find(default))
-        .or_else(|| texts.first())
 }
 
 /// The share step's content in `text`'s language, each part falling back to
@@ -237,7 +224,7 @@ mod tests {
             |l: &str| pick_text(&texts, Lang::parse(l).ok().as_ref(), &en).map(|t| t.title.clone());
         assert_eq!(pick("fr-CA").as_deref(), Some("fr"));
         assert_eq!(pick("de").as_deref(), Some("en"));
-        assert_eq!(pick_text(&[], None, &en), None);
+        assert_eq!(pick_text::<PetitionText>(&[], None, &en), None);
     }
 
     #[test]

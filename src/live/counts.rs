@@ -8,7 +8,7 @@ use chorus_wire::PetitionCount;
 use tokio::sync::{Notify, broadcast};
 
 use crate::ident::Slug;
-use crate::storage::{Millis, PetitionRecord, Store, StoreResult, TallySince};
+use crate::storage::{Millis, PetitionRecord, Store, StoreResult, TallySince, rfc3339};
 
 /// How often the engine looks for signatures it was not told about.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -286,17 +286,9 @@ impl Counts {
     }
 }
 
-/// Formats storage milliseconds as RFC 3339 UTC, as the wire carries times.
-fn rfc3339(millis: Millis) -> Option<String> {
-    let nanos = i128::from(millis) * 1_000_000;
-    let time = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
-    time.format(&time::format_description::well_known::Rfc3339)
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use crate::storage::rfc3339;
 
     #[test]
     fn storage_times_become_rfc3339_utc() {

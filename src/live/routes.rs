@@ -1,5 +1,6 @@
 //! `GET /api/v1/live`: one Server-Sent Events stream per page, carrying the
-//! counts of every petition on that page.
+//! counts of every petition and the totals of every donation campaign on
+//! that page.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -16,14 +17,18 @@ use serde::Deserialize;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
-use super::{CountUpdate, Counts};
+use chorus_wire::COUNT_EVENT;
+use chorus_wire::donate::TOTALS_EVENT;
+
+use super::CountUpdate;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::ident::Slug;
 
-/// Petitions one connection may follow: a page rarely shows more than a few.
-const MAX_PETITIONS: usize = 20;
+/// Petitions (and campaigns) one connection may follow: a page rarely shows
+/// more than a few.
+const MAX_FOLLOWED: usize = 20;
 /// How long a browser waits before reconnecting after a drop.
 const RETRY: Duration = Duration::from_secs(3);
 
@@ -34,30 +39,67 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Deserialize)]
 struct LiveQuery {
     /// Comma-separated petition slugs.
+    #[serde(default)]
     petitions: String,
+    /// Comma-separated donation campaign slugs.
+    #[serde(default)]
+    campaigns: String,
 }
 
 async fn follow_counts(
     State(state): State<AppState>,
     Query(query): Query<LiveQuery>,
 ) -> Result<Response, ApiError> {
-    let slugs = parse_slugs(&query.petitions)?;
-    // Subscribe before reading the current counts, so no update falls between.
-    let updates = state.counts.subscribe();
-    let mut current = Vec::with_capacity(slugs.len());
-    for slug in &slugs {
+    let petitions = parse_slugs(&query.petitions)?;
+    let campaigns = parse_slugs(&query.campaigns)?;
+    if petitions.is_empty() && campaigns.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "name petitions or campaigns to follow: ?petitions=a,b&campaigns=c",
+        ));
+    }
+    // Subscribe before reading the current values, so no update falls between.
+    let count_updates = state.counts.subscribe();
+    let totals_updates = state.totals.subscribe();
+    let mut current = Vec::with_capacity(petitions.len() + campaigns.len());
+    for slug in &petitions {
         let count = state
             .counts
             .get(slug)
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
-        current.push(count_event(
+        current.push(event(
+            COUNT_EVENT,
             &serde_json::to_string(&count).unwrap_or_default(),
+        ));
+    }
+    for slug in &campaigns {
+        let totals = state
+            .totals
+            .get(slug)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no donation campaign {slug}")))?;
+        current.push(event(
+            TOTALS_EVENT,
+            &serde_json::to_string(&totals).unwrap_or_default(),
         ));
     }
     let first = current.remove(0).retry(RETRY);
     let opening = stream::iter(std::iter::once(first).chain(current));
-    let live = follow(updates, state.counts.clone(), slugs);
+    let counts = state.counts.clone();
+    let totals = state.totals.clone();
+    let live = stream::select(
+        follow(count_updates, petitions, COUNT_EVENT, move |slug| {
+            counts
+                .cached(slug)
+                .and_then(|c| serde_json::to_string(&c).ok())
+        }),
+        follow(totals_updates, campaigns, TOTALS_EVENT, move |slug| {
+            totals
+                .cached(slug)
+                .and_then(|t| serde_json::to_string(&t).ok())
+        }),
+    );
     let sse = Sse::new(opening.chain(live).map(Ok::<_, Infallible>))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
     // Reverse proxies such as nginx buffer responses unless told otherwise.
@@ -73,40 +115,41 @@ fn parse_slugs(raw: &str) -> Result<Vec<Slug>, ApiError> {
             slugs.push(slug);
         }
     }
-    if slugs.is_empty() || slugs.len() > MAX_PETITIONS {
+    if slugs.len() > MAX_FOLLOWED {
         return Err(ApiError::bad_request(
             "invalid_query",
-            format!("name 1 to {MAX_PETITIONS} petitions: ?petitions=a,b"),
+            format!("follow at most {MAX_FOLLOWED} petitions and {MAX_FOLLOWED} campaigns"),
         ));
     }
     Ok(slugs)
 }
 
-/// The updates for `slugs`. A connection that fell too far behind gets the
-/// current counts again instead of the updates it missed.
+/// The updates for `slugs`, as `name` events. A connection that fell too
+/// far behind gets the current values (`current`) again instead of the
+/// updates it missed.
 fn follow(
     updates: tokio::sync::broadcast::Receiver<Arc<CountUpdate>>,
-    counts: Counts,
     slugs: Vec<Slug>,
+    name: &'static str,
+    current: impl Fn(&Slug) -> Option<String> + Send + 'static,
 ) -> impl Stream<Item = Event> {
     let wanted: HashSet<Slug> = slugs.iter().cloned().collect();
     BroadcastStream::new(updates).flat_map(move |received| {
         let events: Vec<Event> = match received {
-            Ok(update) if wanted.contains(&update.slug) => vec![count_event(&update.json)],
+            Ok(update) if wanted.contains(&update.slug) => vec![event(name, &update.json)],
             Ok(_) => Vec::new(),
             Err(BroadcastStreamRecvError::Lagged(_)) => slugs
                 .iter()
-                .filter_map(|slug| counts.cached(slug))
-                .filter_map(|count| serde_json::to_string(&count).ok())
-                .map(|json| count_event(&json))
+                .filter_map(&current)
+                .map(|json| event(name, &json))
                 .collect(),
         };
         stream::iter(events)
     })
 }
 
-fn count_event(json: &str) -> Event {
-    Event::default().event(chorus_wire::COUNT_EVENT).data(json)
+fn event(name: &str, json: &str) -> Event {
+    Event::default().event(name).data(json)
 }
 
 #[cfg(test)]
@@ -117,9 +160,9 @@ mod tests {
     fn petition_lists_are_deduplicated_and_bounded() {
         let slugs = parse_slugs("a,b,a,,c").expect("valid list");
         assert_eq!(slugs.len(), 3);
-        assert!(parse_slugs("").is_err());
+        assert!(parse_slugs("").expect("valid").is_empty());
         assert!(parse_slugs("Bad Slug").is_err());
-        let too_many: Vec<String> = (0..=MAX_PETITIONS).map(|i| format!("p{i}")).collect();
+        let too_many: Vec<String> = (0..=MAX_FOLLOWED).map(|i| format!("p{i}")).collect();
         assert!(parse_slugs(&too_many.join(",")).is_err());
     }
 }

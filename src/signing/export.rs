@@ -3,11 +3,9 @@
 
 use std::io::Write;
 
+use crate::storage::{SignedRow, Store, StoreResult, rfc3339};
 use futures_util::StreamExt;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-
-use crate::storage::{SignedRow, Store};
+use futures_util::stream::BoxStream;
 
 const HEADER: [&str; 13] = [
     "signed_at",
@@ -32,12 +30,22 @@ pub async fn write_csv(
     petition_id: i64,
     out: impl Write,
 ) -> anyhow::Result<u64> {
+    write_rows(&HEADER, store.signed_rows(petition_id), record, out).await
+}
+
+/// Writes a header, then each row of `rows` as `to_cells` lays it out, with
+/// formula cells defused. Returns how many rows were written.
+pub(crate) async fn write_rows<T, const N: usize>(
+    header: &[&str; N],
+    mut rows: BoxStream<'_, StoreResult<T>>,
+    to_cells: fn(&T) -> [String; N],
+    out: impl Write,
+) -> anyhow::Result<u64> {
     let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(HEADER)?;
-    let mut rows = store.signed_rows(petition_id);
+    csv.write_record(header)?;
     let mut written = 0;
     while let Some(row) = rows.next().await {
-        csv.write_record(record(&row?).iter().map(|cell| defuse(cell)))?;
+        csv.write_record(to_cells(&row?).iter().map(|cell| defuse(cell)))?;
         written += 1;
     }
     csv.flush()?;
@@ -46,11 +54,7 @@ pub async fn write_csv(
 
 fn record(row: &SignedRow) -> [String; 13] {
     let signer = &row.signer;
-    let signed_at =
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(row.signed_at) * 1_000_000)
-            .ok()
-            .and_then(|t| t.format(&Rfc3339).ok())
-            .unwrap_or_default();
+    let signed_at = rfc3339(row.signed_at).unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     [
         signed_at,

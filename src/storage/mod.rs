@@ -4,6 +4,8 @@
 //! implements it in its own module with its own migrations folder. The backend
 //! is chosen at start-up from the database URL.
 
+mod donation_sql;
+mod donations;
 mod postgres;
 mod read;
 mod sqlite;
@@ -16,6 +18,11 @@ use futures_util::stream::BoxStream;
 use crate::config::DatabaseUrl;
 use crate::ident::{Lang, Origin, Slug};
 
+pub use donations::{
+    Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
+    DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
+    ProviderEvent,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -49,6 +56,12 @@ pub struct PetitionText {
     pub share_message: String,
     /// Without the `#`.
     pub hashtags: Vec<String>,
+}
+
+impl crate::ident::Written for PetitionText {
+    fn lang(&self) -> &Lang {
+        &self.lang
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -149,8 +162,10 @@ pub struct TallySince {
     pub watermark: i64,
 }
 
+/// Everything Chorus stores. Donations have their own part of the interface
+/// ([`DonationStore`]), implemented beside each backend.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait Store: DonationStore + Send + Sync + std::fmt::Debug {
     /// Succeeds when the database answers a trivial query.
     async fn ping(&self) -> StoreResult<()>;
 
@@ -208,4 +223,13 @@ pub fn now_millis() -> Millis {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Formats storage milliseconds as RFC 3339 UTC, as the wire and exports
+/// show times.
+pub fn rfc3339(millis: Millis) -> Option<String> {
+    let nanos = i128::from(millis) * 1_000_000;
+    let time = time::OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()?;
+    time.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }

@@ -462,3 +462,12 @@ async fn insert_text(
     .map_err(|e| missing_petition(e, petition_id))?;
     Ok(())
 }
+
+super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
+
+impl PostgresStore {
+    /// A transaction for writing donations.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+}

@@ -1,8 +1,14 @@
 //! Reading stored rows into Chorus's types, the same way for every backend:
 //! the column names and Rust types are shared, only the SQL differs.
 
+use std::collections::BTreeMap;
+
+use chorus_wire::donate::Frequency;
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 
+use super::donations::{
+    CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationText,
+};
 use super::{
     CampaignLinks, Partner, PetitionRecord, PetitionText, SignedRow, Signer, StoreError,
     StoreResult,
@@ -114,10 +120,13 @@ pub(super) fn conflict(error: sqlx::Error, what: impl FnOnce() -> String) -> Sto
 
 /// A foreign-key violation on a petition id means there is no such petition.
 pub(super) fn missing_petition(error: sqlx::Error, petition_id: i64) -> StoreError {
+    missing(error, || format!("petition {petition_id}"))
+}
+
+/// A foreign-key violation means the row referred to does not exist.
+pub(super) fn missing(error: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
     match &error {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
-            StoreError::Missing(format!("petition {petition_id}"))
-        }
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Missing(what()),
         _ => StoreError::Database(error),
     }
 }
@@ -144,4 +153,139 @@ where
         });
     }
     Ok(since)
+}
+
+/// The columns every donation campaign query selects.
+pub(super) const DONATION_CAMPAIGN_COLUMNS: &str = "id, slug, default_lang, currency, goal, \
+     min_amount, max_amount, deadline, frequencies, asks, provider, created_at";
+
+/// How a campaign's list columns are stored: frequencies space-separated,
+/// asks and the provider as JSON.
+pub(super) struct StoredSettings {
+    pub frequencies: String,
+    pub asks: String,
+    pub provider: String,
+}
+
+impl StoredSettings {
+    pub fn of(settings: &CampaignSettings) -> StoreResult<Self> {
+        let json =
+            |e: serde_json::Error| StoreError::Unsafe(format!("cannot encode settings: {e}"));
+        Ok(Self {
+            frequencies: settings
+                .frequencies
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            asks: serde_json::to_string(&settings.asks).map_err(json)?,
+            provider: serde_json::to_string(&settings.provider).map_err(json)?,
+        })
+    }
+}
+
+/// A stored amount: never negative, by the table's checks.
+pub(super) fn amount(stored: i64) -> u64 {
+    u64::try_from(stored).unwrap_or(0)
+}
+
+/// An amount as stored: amounts are bounded far below `i64::MAX` on entry.
+pub(super) fn stored_amount(amount: u64) -> i64 {
+    i64::try_from(amount).unwrap_or(i64::MAX)
+}
+
+pub(super) fn donation_campaign<'r, R>(row: &'r R) -> StoreResult<DonationCampaignRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Column<'r, R::Database>,
+    String: Column<'r, R::Database>,
+{
+    let corrupt = |field: &str, e: String| {
+        StoreError::Unsafe(format!(
+            "stored donation campaign has an invalid {field}: {e}"
+        ))
+    };
+    let frequencies = row
+        .try_get::<String, _>("frequencies")?
+        .split_whitespace()
+        .map(|f| Frequency::parse(f).ok_or_else(|| corrupt("frequency", f.to_owned())))
+        .collect::<StoreResult<Vec<_>>>()?;
+    let asks = serde_json::from_str(&row.try_get::<String, _>("asks")?)
+        .map_err(|e| corrupt("asks", e.to_string()))?;
+    let provider = serde_json::from_str(&row.try_get::<String, _>("provider")?)
+        .map_err(|e| corrupt("provider", e.to_string()))?;
+    let goal: Option<i64> = row.try_get("goal")?;
+    Ok(DonationCampaignRecord {
+        id: row.try_get("id")?,
+        slug: Slug::parse(&row.try_get::<String, _>("slug")?).map_err(|e| corrupt("slug", e))?,
+        default_lang: Lang::parse(&row.try_get::<String, _>("default_lang")?)
+            .map_err(|e| corrupt("lang", e))?,
+        settings: CampaignSettings {
+            currency: row.try_get("currency")?,
+            goal: goal.map(amount),
+            min_amount: amount(row.try_get("min_amount")?),
+            max_amount: amount(row.try_get("max_amount")?),
+            deadline: row.try_get("deadline")?,
+            frequencies,
+            asks,
+            provider,
+        },
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(super) fn donation_text<'r, R>(row: &'r R) -> StoreResult<DonationText>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    String: Column<'r, R::Database>,
+{
+    Ok(DonationText {
+        lang: Lang::parse(&row.try_get::<String, _>("lang")?).map_err(StoreError::Unsafe)?,
+        title: row.try_get("title")?,
+        impact: row.try_get("impact")?,
+        labels: serde_json::from_str(&row.try_get::<String, _>("labels")?)
+            .map_err(|e| StoreError::Unsafe(format!("stored labels are not JSON: {e}")))?,
+    })
+}
+
+pub(super) fn donation_row<'r, R>(row: &'r R) -> StoreResult<DonationRow>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Column<'r, R::Database>,
+    String: Column<'r, R::Database>,
+{
+    let frequency: String = row.try_get("frequency")?;
+    Ok(DonationRow {
+        id: row.try_get("id")?,
+        donated_at: row.try_get("donated_at")?,
+        partner: row.try_get("partner")?,
+        provider: row.try_get("provider")?,
+        amount: amount(row.try_get("amount")?),
+        currency: row.try_get("currency")?,
+        frequency: Frequency::parse(&frequency)
+            .ok_or_else(|| StoreError::Unsafe(format!("stored frequency {frequency:?}")))?,
+    })
+}
+
+/// Totals from `campaign_id, raised, donors` rows.
+pub(super) fn campaign_totals<'r, R>(rows: &'r [R]) -> StoreResult<BTreeMap<i64, CampaignTotals>>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Column<'r, R::Database>,
+{
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("campaign_id")?,
+                CampaignTotals {
+                    raised: amount(row.try_get("raised")?),
+                    donors: amount(row.try_get("donors")?),
+                },
+            ))
+        })
+        .collect()
 }

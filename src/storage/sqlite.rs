@@ -347,3 +347,12 @@ async fn insert_text(
     .map_err(|e| missing_petition(e, petition_id))?;
     Ok(())
 }
+
+super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
+
+impl SqliteStore {
+    /// A transaction for writing donations.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}

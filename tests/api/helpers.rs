@@ -9,7 +9,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chorus::config::DatabaseUrl;
+use chorus::config::{DatabaseUrl, PaymentsConfig, Secret};
 use chorus::ident::{Lang, Slug};
 use chorus::storage::{
     self, CampaignLinks, NewPetition, NewSignature, Partner, PetitionRecord, PetitionText,
@@ -17,6 +17,8 @@ use chorus::storage::{
 };
 use futures_util::StreamExt;
 use tokio::net::TcpListener;
+
+use crate::stripe_standin::{self, StripeStandIn};
 
 pub struct TestApp {
     pub origin: String,
@@ -26,6 +28,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     counts: chorus::live::Counts,
     pub signatures: chorus::signing::SignatureWriter,
+    /// The Stripe this instance talks to.
+    pub stripe: StripeStandIn,
     _dir: tempfile::TempDir,
 }
 
@@ -82,7 +86,18 @@ impl TestApp {
 
     async fn spawn_on(database: DatabaseUrl, dir: tempfile::TempDir) -> Self {
         let store = storage::open(&database).await.expect("database opens");
-        let state = chorus::state_for(store.clone(), assets_dir())
+        let stripe = StripeStandIn::start().await;
+        let payments = PaymentsConfig {
+            stripe_secret_key: Some(Secret::from_str(stripe_standin::SECRET_KEY).expect("key")),
+            stripe_webhook_secrets: [
+                stripe_standin::WEBHOOK_SECRET,
+                stripe_standin::OLD_WEBHOOK_SECRET,
+            ]
+            .map(|s| Secret::from_str(s).expect("secret"))
+            .into(),
+            stripe_api_base: url::Url::parse(&stripe.base).expect("stand-in URL"),
+        };
+        let state = chorus::state_for(store.clone(), assets_dir(), &payments)
             .await
             .expect("state loads");
         let counts = state.counts.clone();
@@ -102,6 +117,7 @@ impl TestApp {
             store,
             counts,
             signatures,
+            stripe,
             _dir: dir,
         }
     }
@@ -224,7 +240,7 @@ impl TestApp {
             .get(&format!("/api/v1/live?petitions={petitions}"))
             .await;
         assert_eq!(response.status(), 200, "live connection refused");
-        EventReader::new(response)
+        EventReader::from_response(response)
     }
 }
 
@@ -270,7 +286,7 @@ pub struct SseEvent {
 }
 
 impl EventReader {
-    fn new(response: reqwest::Response) -> Self {
+    pub fn from_response(response: reqwest::Response) -> Self {
         Self {
             body: response.bytes_stream().boxed(),
             buffer: String::new(),

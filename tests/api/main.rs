@@ -4,8 +4,10 @@
 
 mod browser;
 mod cors;
+mod donations;
 mod helpers;
 mod instances;
 mod live;
 mod petitions;
 mod signing;
+mod stripe_standin;

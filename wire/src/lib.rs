@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 mod countries;
+pub mod donate;
 pub mod signing;
 
 pub use countries::{country_codes, is_country};

@@ -89,6 +89,10 @@ impl Browser {
             Value::Object(map) => map,
             _ => unreachable!("a JSON object literal"),
         };
+        // Two TLS backends are linked into the tests (ring through Chorus's
+        // reqwest, aws-lc-rs through fantoccini), so rustls cannot pick one
+        // for fantoccini by itself. An error means one is already installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let started = Instant::now();
         let client = loop {
             match ClientBuilder::rustls()
