@@ -88,7 +88,8 @@ pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow
     println!("Chorus (snippet page):   {chorus_origin}/");
     println!("Demo partner site:       {partner_origin}/");
     println!("A simulated supporter signs every few seconds. Ctrl-C stops the demo.");
-    let partner = run_until_stopped(partner_listener, demo::partner_site(chorus_origin));
+    let partner_site = demo::partner_site(chorus_origin, partner_origin, state.store.clone());
+    let partner = run_until_stopped(partner_listener, partner_site);
     tokio::select! {
         result = run_until_stopped(chorus_listener, app::router(state)) => result,
         result = partner => result,

@@ -2,6 +2,7 @@
 //   <script type="module" src="https://CHORUS-HOST/embed.js" async></script>
 //   <div data-chorus="counter" data-campaign="petition-slug"></div>
 //   <div data-chorus="petition" data-campaign="petition-slug"></div>
+//   <div data-chorus="donate" data-campaign="donation-campaign-slug"></div>
 //
 // It shows each count as plain text at once, loads the widgets' WebAssembly
 // once for the whole page, mounts every placeholder, and watches for
@@ -32,7 +33,8 @@ function fetchCount(slug) {
 }
 
 // A widget bundle, imported and instantiated once per page: "chorus-counter"
-// (counters only) or "chorus-widgets" (every widget).
+// (counters), "chorus-widgets" (counters and the petition form) or
+// "chorus-donate" (counters and the donate button).
 function loadBundle(name) {
   if (!bundles.has(name)) {
     bundles.set(
@@ -50,15 +52,17 @@ function isFramed(element) {
   return element.dataset.chorus === "petition" && element.dataset.mode !== "inline";
 }
 
-function needsFullBundle(element) {
-  return element.dataset.chorus !== "counter" && !isFramed(element);
+// The bundle a placeholder needs; null for counters, which every bundle
+// shows, and for framed petitions, whose frame brings its own.
+function bundleNeeded(element) {
+  const kind = element.dataset.chorus;
+  if (kind === "donate") return "chorus-donate";
+  if (kind === "petition" && !isFramed(element)) return "chorus-widgets";
+  return null;
 }
 
 function bundleFor(element) {
-  if (needsFullBundle(element) && pageBundle !== "chorus-widgets") {
-    return loadBundle("chorus-widgets");
-  }
-  return loadBundle(pageBundle);
+  return loadBundle(bundleNeeded(element) ?? pageBundle);
 }
 
 function languageOf(element) {
@@ -96,7 +100,8 @@ async function take(element) {
   const slug = element.dataset.campaign;
   const bundle = bundleFor(element);
   let count = null;
-  if (slug) {
+  // A donate button's campaign is a donation campaign, not a petition.
+  if (slug && element.dataset.chorus !== "donate") {
     count = await fetchCount(slug);
     if (element.dataset.chorus === "counter") showCountAsText(element, count);
   }
@@ -115,7 +120,7 @@ function placeholdersIn(root) {
 
 function scan(root) {
   const found = placeholdersIn(root);
-  pageBundle ??= found.some(needsFullBundle) ? "chorus-widgets" : "chorus-counter";
+  pageBundle ??= found.map(bundleNeeded).find(Boolean) ?? "chorus-counter";
   found.forEach(take);
 }
 

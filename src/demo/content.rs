@@ -81,3 +81,71 @@ pub const PETITIONS: &[DemoPetition] = &[
         ],
     },
 ];
+
+/// The demo donation campaign, for International Migrants Day.
+pub const DONATION_SLUG: &str = "migrants-day";
+pub const DONATION_CURRENCY: &str = "EUR";
+/// Amounts as organisers type them.
+pub const DONATION_GOAL: &str = "25000";
+pub const DONATION_FREQUENCIES: &[&str] = &["monthly", "once", "yearly"];
+pub const DONATION_ASKS: &[&str] = &[
+    "monthly:3",
+    "monthly:10",
+    "monthly:25",
+    "once:20",
+    "once:50",
+    "once:100",
+    "yearly:36",
+    "yearly:120",
+];
+/// (language, title, impact line, labels of asks)
+pub type DonationText = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+pub const DONATION_TEXTS: &[DonationText] = &[
+    (
+        "en",
+        "Stand with people on the move",
+        "Your gift pays for legal advice at the border and for interpreters at asylum hearings.",
+        &[
+            "monthly:3=The price of a coffee",
+            "yearly:36=A coffee a month, for a year",
+        ],
+    ),
+    (
+        "fr",
+        "Aux côtés des personnes en migration",
+        "Votre don finance des conseils juridiques à la frontière et des interprètes lors des audiences d'asile.",
+        &[
+            "monthly:3=Le prix d'un café",
+            "yearly:36=Un café par mois, pendant un an",
+        ],
+    ),
+    (
+        "es",
+        "Junto a las personas migrantes",
+        "Tu donación paga asesoría jurídica en la frontera e intérpretes en las audiencias de asilo.",
+        &[
+            "monthly:3=Lo que cuesta un café",
+            "yearly:36=Un café al mes, durante un año",
+        ],
+    ),
+];
+/// Gifts already made when the demo starts: (frequency, euros).
+pub const PAST_GIFTS: &[(&str, u64)] = &[
+    ("monthly", 3),
+    ("monthly", 10),
+    ("once", 50),
+    ("monthly", 3),
+    ("once", 20),
+    ("yearly", 120),
+    ("monthly", 25),
+    ("once", 100),
+    ("monthly", 3),
+    ("once", 35),
+    ("monthly", 10),
+    ("once", 20),
+];

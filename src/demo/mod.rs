@@ -7,10 +7,14 @@ mod partner_site;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chorus_wire::donate::Frequency;
+
+use crate::donations::campaign::{SettingsDraft, TextDraft, check_settings, check_text};
 use crate::ident::{Lang, Origin, Slug};
 use crate::live::Counts;
 use crate::storage::{
-    CampaignLinks, NewPetition, NewSignature, PetitionText, Store, StoreError, now_millis,
+    CampaignLinks, NewDonation, NewDonationCampaign, NewPetition, NewSignature, PetitionText,
+    Provider, ProviderEvent, Store, StoreError, now_millis,
 };
 
 pub use partner_site::router as partner_site;
@@ -81,7 +85,97 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
             .record_signatures(&past_signatures(petition.id, partner_id, demo.signatures))
             .await?;
     }
+    seed_donations(store, partner_origin, partner_id).await
+}
+
+/// The demo donation campaign: paid on the partner site's stand-in payment
+/// page, so the whole flow works offline and with no provider account.
+async fn seed_donations(
+    store: &dyn Store,
+    partner_origin: &Origin,
+    partner_id: Option<i64>,
+) -> anyhow::Result<()> {
+    let slug = Slug::parse(content::DONATION_SLUG).map_err(anyhow::Error::msg)?;
+    let campaign = match store.donation_campaign_by_slug(&slug).await? {
+        Some(existing) => existing,
+        None => {
+            let settings = check_settings(&SettingsDraft {
+                currency: content::DONATION_CURRENCY.into(),
+                goal: Some(content::DONATION_GOAL.into()),
+                min: "2".into(),
+                max: "5000".into(),
+                deadline: None,
+                frequencies: owned(content::DONATION_FREQUENCIES),
+                asks: owned(content::DONATION_ASKS),
+                provider: Provider::Link {
+                    template: format!(
+                        "{partner_origin}/pay?campaign={{campaign}}&amount={{amount_minor}}\
+                         &currency={{currency}}&frequency={{frequency}}\
+                         &return_url={{return_url}}&cancel_url={{cancel_url}}"
+                    ),
+                },
+            })
+            .map_err(anyhow::Error::msg)?;
+            let mut texts = content::DONATION_TEXTS
+                .iter()
+                .map(|(lang, title, impact, labels)| {
+                    check_text(
+                        &TextDraft {
+                            lang: (*lang).into(),
+                            title: (*title).into(),
+                            impact: (*impact).into(),
+                            labels: owned(labels),
+                        },
+                        &settings,
+                    )
+                    .map_err(anyhow::Error::msg)
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?
+                .into_iter();
+            let first = texts
+                .next()
+                .ok_or_else(|| anyhow::anyhow!("demo campaign without text"))?;
+            let campaign = store
+                .create_donation_campaign(&NewDonationCampaign {
+                    slug,
+                    settings,
+                    text: first,
+                })
+                .await?;
+            for text in texts {
+                store.put_donation_text(campaign.id, &text).await?;
+            }
+            campaign
+        }
+    };
+    if let Some(partner_id) = partner_id {
+        store.put_donation_partner(campaign.id, partner_id).await?;
+    }
+    for (i, (frequency, euros)) in content::PAST_GIFTS.iter().enumerate() {
+        let reference = format!("demo-seed-{i}");
+        // Recorded once, by reference, however often the demo starts.
+        store
+            .record_provider_event(&ProviderEvent {
+                provider: "demo",
+                event_id: reference.clone(),
+                donation: Some(NewDonation {
+                    campaign_id: campaign.id,
+                    partner_id: (i % 2 == 0).then_some(partner_id).flatten(),
+                    payment_ref: reference.clone(),
+                    donor_ref: reference,
+                    amount: euros * 100,
+                    currency: content::DONATION_CURRENCY.into(),
+                    frequency: Frequency::parse(frequency).unwrap_or(Frequency::Once),
+                    donated_at: now_millis() - 3_600_000 * (i as i64 + 1),
+                }),
+            })
+            .await?;
+    }
     Ok(())
+}
+
+fn owned(items: &[&str]) -> Vec<String> {
+    items.iter().map(|item| (*item).to_owned()).collect()
 }
 
 /// `count` signatures spread over the last three days, denser lately, as a

@@ -21,6 +21,16 @@ const PATIENCE: Duration = Duration::from_secs(5);
 /// A EUR campaign: monthly (the default) or one-off, 2 to 5,000, a 20,000
 /// goal, with `PARTNER` as its partner.
 async fn campaign(app: &TestApp, slug: &str, provider: Provider) -> DonationCampaignRecord {
+    campaign_with_partner(app, slug, provider, PARTNER).await
+}
+
+/// The same, with the partner site at `partner_origin`.
+pub(crate) async fn campaign_with_partner(
+    app: &TestApp,
+    slug: &str,
+    provider: Provider,
+    partner_origin: &str,
+) -> DonationCampaignRecord {
     let frequencies = match provider {
         Provider::Paypal { .. } => vec!["once".into()],
         _ => vec!["monthly".into(), "once".into()],
@@ -69,7 +79,7 @@ async fn campaign(app: &TestApp, slug: &str, provider: Provider) -> DonationCamp
         .put_donation_text(record.id, &text("fr", "Journée des migrants", ""))
         .await
         .expect("translation stored");
-    let origin = chorus::ident::Origin::parse(PARTNER).expect("origin");
+    let origin = chorus::ident::Origin::parse(partner_origin).expect("origin");
     let partner = match app.store.partners().await.expect("partners") {
         known if !known.is_empty() => known[0].clone(),
         _ => app
@@ -109,12 +119,17 @@ async fn checkout(app: &TestApp, slug: &str, origin: &str, body: &Value) -> (u16
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     chorus::storage::now_millis() / 1000
 }
 
 /// Posts a Stripe event signed with `secret` at `timestamp`.
-async fn deliver(app: &TestApp, event: &Value, secret: &str, timestamp: i64) -> (u16, Value) {
+pub(crate) async fn deliver(
+    app: &TestApp,
+    event: &Value,
+    secret: &str,
+    timestamp: i64,
+) -> (u16, Value) {
     let body = serde_json::to_vec(event).expect("JSON");
     let response = app
         .client
@@ -141,7 +156,12 @@ fn one_off_paid(event_id: &str, session: &str, amount: u64, kind: &str) -> Value
     })
 }
 
-fn invoice_paid(event_id: &str, invoice: &str, subscription: &str, amount: u64) -> Value {
+pub(crate) fn invoice_paid(
+    event_id: &str,
+    invoice: &str,
+    subscription: &str,
+    amount: u64,
+) -> Value {
     json!({
         "id": event_id, "type": "invoice.paid", "created": now(),
         "data": {"object": {
@@ -222,7 +242,7 @@ async fn a_monthly_gift_opens_a_stripe_subscription_session_with_attribution() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body["redirect"],
-        "https://checkout.stripe.example/c/pay/cs_test_0"
+        format!("{}c/pay/cs_test_0", app.stripe.base)
     );
     let sent = app.stripe.requests();
     assert_eq!(sent.len(), 1);

@@ -31,6 +31,7 @@ pub struct SessionRequest {
 struct Seen {
     requests: Arc<Mutex<Vec<SessionRequest>>>,
     sessions: Arc<Mutex<HashMap<String, String>>>,
+    base: Arc<Mutex<String>>,
 }
 
 pub struct StripeStandIn {
@@ -43,9 +44,11 @@ impl StripeStandIn {
         let seen = Seen::default();
         let app = Router::new()
             .route("/v1/checkout/sessions", post(create_session))
+            .route("/c/pay/{id}", axum::routing::get(checkout_page))
             .with_state(seen.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
         let base = format!("http://{}/", listener.local_addr().expect("bound"));
+        base.clone_into(&mut seen.base.lock().expect("not poisoned"));
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { base, seen }
     }
@@ -90,7 +93,12 @@ async fn create_session(State(seen): State<Seen>, headers: HeaderMap, body: Stri
     let session = serde_json::json!({
         "id": id,
         "object": "checkout.session",
-        "url": format!("https://checkout.stripe.example/c/pay/{id}"),
+        "url": format!("{}c/pay/{id}", seen.base.lock().expect("not poisoned")),
     });
     axum::Json(session).into_response()
+}
+
+/// Where a session's URL leads: Stripe's payment page, for a browser test to land on.
+async fn checkout_page() -> axum::response::Html<&'static str> {
+    axum::response::Html("<!doctype html><title>Stripe stand-in</title><h1>Pay</h1>")
 }

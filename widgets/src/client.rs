@@ -1,13 +1,16 @@
 //! The page's one link to Chorus: HTTP reads and the live connection.
 //!
 //! Invariant: however many widgets a page has, it holds one Server-Sent
-//! Events connection, naming every petition on the page. When it cannot stay
-//! open, counts are polled from the cacheable count URL until it can.
+//! Events connection, naming every petition and donation campaign on the
+//! page. When it cannot stay open, counts and totals are polled from their
+//! cacheable URLs until it can.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+#[cfg(feature = "donate")]
+use chorus_wire::donate::{DonationTotals, TOTALS_EVENT};
 use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -47,6 +50,9 @@ struct Live {
     owner: Owner,
     origin: String,
     counts: BTreeMap<String, RwSignal<Load>>,
+    /// Donation campaigns' totals, for those Chorus has.
+    #[cfg(feature = "donate")]
+    totals: BTreeMap<String, RwSignal<DonationTotals>>,
     connection: Option<Connection>,
     connect_scheduled: bool,
     failures: u32,
@@ -62,6 +68,14 @@ impl Live {
             .map(|(slug, _)| slug.clone())
             .collect()
     }
+
+    /// The donation campaigns on the page.
+    fn followed_campaigns(&self) -> Vec<String> {
+        #[cfg(feature = "donate")]
+        return self.totals.keys().cloned().collect();
+        #[cfg(not(feature = "donate"))]
+        Vec::new()
+    }
 }
 
 impl Default for Live {
@@ -70,6 +84,8 @@ impl Default for Live {
             owner: Owner::new_root(None),
             origin: String::new(),
             counts: BTreeMap::new(),
+            #[cfg(feature = "donate")]
+            totals: BTreeMap::new(),
             connection: None,
             connect_scheduled: false,
             failures: 0,
@@ -107,6 +123,57 @@ pub fn follow(origin: &str, slug: &str, initial: Option<PetitionCount>) -> RwSig
         None => {}
     }
     signal
+}
+
+/// The live totals of the donation campaign `slug`, starting from `initial`
+/// (read with the campaign). Widgets of the same campaign share one signal.
+#[cfg(feature = "donate")]
+pub fn follow_totals(origin: &str, initial: DonationTotals) -> RwSignal<DonationTotals> {
+    set_origin(origin);
+    let slug = initial.campaign.clone();
+    let (signal, is_new) = LIVE.with_borrow_mut(|live| match live.totals.get(&slug) {
+        Some(signal) => (*signal, false),
+        None => {
+            let signal = live.owner.with(|| RwSignal::new(initial.clone()));
+            live.totals.insert(slug, signal);
+            (signal, true)
+        }
+    });
+    if is_new {
+        schedule_connect(Duration::ZERO);
+    } else if signal.get_untracked() != initial {
+        signal.set(initial);
+    }
+    signal
+}
+
+/// Reads totals from JSON the browser parsed (no serde, as for counts).
+#[cfg(feature = "donate")]
+pub fn decode_totals(value: &JsValue) -> Option<DonationTotals> {
+    Some(DonationTotals {
+        campaign: field_text(value, "campaign")?,
+        raised: whole(field(value, "raised")?)?,
+        goal: field(value, "goal").and_then(whole),
+        donors: whole(field(value, "donors")?)?,
+    })
+}
+
+/// A field of parsed JSON.
+pub fn field(value: &JsValue, name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(value, &JsValue::from_str(name)).ok()
+}
+
+/// A text field of parsed JSON.
+pub fn field_text(value: &JsValue, name: &str) -> Option<String> {
+    field(value, name)?.as_string()
+}
+
+/// A JSON number that is a whole, non-negative count or amount.
+pub fn whole(value: JsValue) -> Option<u64> {
+    value
+        .as_f64()
+        .filter(|n| *n >= 0.0 && n.fract() == 0.0)
+        .map(|n| n as u64)
 }
 
 /// Reads a count `embed.js` could not, to tell a wrong slug from a network
@@ -156,7 +223,7 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
     // A cross-origin GET carries no cookies by default; only a POST needs
     // the fuller request, and only the petition widget posts.
     let sent = match json {
-        #[cfg(feature = "petition")]
+        #[cfg(any(feature = "petition", feature = "donate"))]
         Some(json) => {
             let init = web_sys::RequestInit::new();
             init.set_credentials(web_sys::RequestCredentials::Omit);
@@ -185,7 +252,7 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
 }
 
 /// `text` as one URL component (a query value, a path segment).
-#[cfg(feature = "petition")]
+#[cfg(any(feature = "petition", feature = "donate"))]
 pub fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
@@ -203,17 +270,11 @@ pub fn set_origin(origin: &str) {
 /// than through serde: serde's error messages would pull the float printer
 /// and a deserializer into every partner's download (about 15 KB).
 pub fn decode_count(value: &JsValue) -> Option<PetitionCount> {
-    let field = |name: &str| js_sys::Reflect::get(value, &JsValue::from_str(name)).ok();
-    let whole = |v: JsValue| {
-        v.as_f64()
-            .filter(|n| *n >= 0.0 && n.fract() == 0.0)
-            .map(|n| n as u64)
-    };
     Some(PetitionCount {
-        petition: field("petition")?.as_string()?,
-        count: whole(field("count")?)?,
-        goal: field("goal").and_then(whole),
-        last_signed_at: field("last_signed_at").and_then(|v| v.as_string()),
+        petition: field_text(value, "petition")?,
+        count: whole(field(value, "count")?)?,
+        goal: field(value, "goal").and_then(whole),
+        last_signed_at: field_text(value, "last_signed_at"),
     })
 }
 
@@ -227,25 +288,25 @@ fn schedule_connect(delay: Duration) {
 }
 
 fn connect() {
-    let slugs: Vec<String> = LIVE.with_borrow_mut(|live| {
+    let (slugs, campaigns) = LIVE.with_borrow_mut(|live| {
         live.connect_scheduled = false;
         live.connection = None;
-        live.followed()
+        (live.followed(), live.followed_campaigns())
     });
-    if slugs.is_empty() {
+    if slugs.is_empty() && campaigns.is_empty() {
         return;
     }
-    let url = api_url(&format!("/live?petitions={}", slugs.join(",")));
+    let url = api_url(&format!(
+        "/live?petitions={}&campaigns={}",
+        slugs.join(","),
+        campaigns.join(",")
+    ));
     let Ok(source) = EventSource::new(&url) else {
         start_polling();
         return;
     };
     let on_count = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
-        let data = event
-            .dyn_ref::<MessageEvent>()
-            .and_then(|e| e.data().as_string());
-        let parsed = data.and_then(|d| js_sys::JSON::parse(&d).ok());
-        if let Some(count) = parsed.as_ref().and_then(decode_count) {
+        if let Some(count) = event_json(&event).as_ref().and_then(decode_count) {
             apply(count);
         }
     });
@@ -273,12 +334,40 @@ fn connect() {
     listen(COUNT_EVENT, &on_count);
     listen("open", &on_open);
     listen("error", &on_error);
+    #[cfg_attr(not(feature = "donate"), allow(unused_mut))]
+    let mut listeners = vec![on_count, on_open, on_error];
+    #[cfg(feature = "donate")]
+    {
+        let on_totals = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
+            if let Some(totals) = event_json(&event).as_ref().and_then(decode_totals) {
+                apply_totals(totals);
+            }
+        });
+        listen(TOTALS_EVENT, &on_totals);
+        listeners.push(on_totals);
+    }
     LIVE.with_borrow_mut(|live| {
         live.connection = Some(Connection {
             source,
-            _listeners: vec![on_count, on_open, on_error],
+            _listeners: listeners,
         });
     });
+}
+
+/// The parsed JSON data of a Server-Sent Event.
+fn event_json(event: &JsValue) -> Option<JsValue> {
+    let data = event.dyn_ref::<MessageEvent>()?.data().as_string()?;
+    js_sys::JSON::parse(&data).ok()
+}
+
+#[cfg(feature = "donate")]
+fn apply_totals(totals: DonationTotals) {
+    let signal = LIVE.with_borrow(|live| live.totals.get(&totals.campaign).copied());
+    if let Some(signal) = signal
+        && signal.get_untracked() != totals
+    {
+        signal.set(totals);
+    }
 }
 
 fn apply(count: PetitionCount) {
@@ -314,6 +403,16 @@ fn poll_once() {
         spawn_local(async move {
             if let Ok(Some(count)) = fetch_count(&slug).await {
                 apply(count);
+            }
+        });
+    }
+    #[cfg(feature = "donate")]
+    for slug in LIVE.with_borrow(Live::followed_campaigns) {
+        spawn_local(async move {
+            if let Ok(answer) = request(&format!("/campaigns/{slug}/totals"), None).await
+                && let Some(totals) = decode_totals(&answer.json)
+            {
+                apply_totals(totals);
             }
         });
     }

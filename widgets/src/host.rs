@@ -13,6 +13,10 @@ const STYLE: &str = include_str!("style.css");
 const PETITION_STYLE: &str = include_str!("petition/style.css");
 #[cfg(not(feature = "petition"))]
 const PETITION_STYLE: &str = "";
+#[cfg(feature = "donate")]
+const DONATE_STYLE: &str = include_str!("donate/style.css");
+#[cfg(not(feature = "donate"))]
+const DONATE_STYLE: &str = "";
 
 /// What a partner wrote on a placeholder.
 #[derive(Debug, Clone)]
@@ -126,11 +130,57 @@ fn adopt_style(root: &ShadowRoot) -> Result<(), JsValue> {
     let sheet = SHEET.with(|cell| {
         cell.get_or_init(|| {
             let sheet = CssStyleSheet::new()?;
-            sheet.replace_sync(&[STYLE, PETITION_STYLE].concat())?;
+            sheet.replace_sync(&[STYLE, PETITION_STYLE, DONATE_STYLE].concat())?;
             Ok(sheet)
         })
         .clone()
     })?;
     root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     Ok(())
+}
+
+/// Tells the partner page what happened, with no personal data: a
+/// `chorus:{what}` event on the placeholder, with `detail` as its detail.
+#[cfg(any(feature = "petition", feature = "donate"))]
+pub fn announce(placeholder: &HtmlElement, what: &str, detail: &[(&str, &str)]) {
+    let object = js_sys::Object::new();
+    for (key, value) in detail {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&object);
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("chorus:{what}"), &init)
+    {
+        let _ = placeholder.dispatch_event(&event);
+    }
+}
+
+/// Moves focus to the first element matching `selector` in the widget once
+/// the next frame has rendered it.
+#[cfg(any(feature = "petition", feature = "donate"))]
+pub fn focus_later(placeholder: &HtmlElement, selector: &'static str) {
+    let placeholder = placeholder.clone();
+    leptos::prelude::request_animation_frame(move || {
+        let found = placeholder
+            .shadow_root()
+            .and_then(|root| root.query_selector(selector).ok().flatten());
+        if let Some(element) = found.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+}
+
+/// Waits without blocking the page.
+#[cfg(any(feature = "petition", feature = "donate"))]
+pub async fn sleep(duration: std::time::Duration) {
+    let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

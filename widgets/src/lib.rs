@@ -6,6 +6,8 @@
 mod client;
 mod clock;
 mod counter;
+#[cfg(feature = "donate")]
+mod donate;
 mod goal;
 mod host;
 mod i18n;
@@ -43,6 +45,8 @@ pub fn mount(
         "counter" => mount_counter(&placeholder, &chorus_origin, initial),
         #[cfg(feature = "petition")]
         "petition" => mount_petition(placeholder, &chorus_origin, initial),
+        #[cfg(feature = "donate")]
+        "donate" => mount_donate(placeholder, &chorus_origin),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -117,4 +121,37 @@ fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> R
         &placeholder,
         move || view! { <petition::Petition setup count /> },
     )
+}
+
+#[cfg(feature = "donate")]
+fn mount_donate(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
+    let Some(slug) = placeholder.campaign.clone() else {
+        return Err("Chorus: a donate button needs data-campaign=\"campaign-slug\"".into());
+    };
+    client::set_origin(origin);
+    let location = web_sys::window().map(|w| w.location());
+    let page_url = location
+        .as_ref()
+        .and_then(|l| l.href().ok())
+        .unwrap_or_default();
+    // The provider sends the donor back with ?chorus=thanks&chorus_campaign=SLUG.
+    let query = location.and_then(|l| l.search().ok()).unwrap_or_default();
+    let params = web_sys::UrlSearchParams::new_with_str(&query).ok();
+    let param = |name: &str| params.as_ref().and_then(|p| p.get(name));
+    let returned = match param("chorus").as_deref() {
+        _ if param("chorus_campaign").as_deref() != Some(slug.as_str()) => None,
+        Some("thanks") => Some(donate::Return::Thanks),
+        Some("cancelled") => Some(donate::Return::Cancelled),
+        _ => None,
+    };
+    let setup = donate::Setup {
+        slug,
+        origin: origin.to_owned(),
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        placeholder: placeholder.element.clone(),
+        page_url,
+        returned,
+    };
+    mount_in(&placeholder, move || view! { <donate::Donate setup /> })
 }

@@ -81,32 +81,34 @@ fn build_widgets() -> Result {
         .args(["build", "--release"])
         .env("PATH", install::tool_path());
     run(&mut trunk)?;
-    build_counter_bundle()?;
+    build_partial_bundle("counter")?;
+    build_partial_bundle("donate")?;
     minify("embed.js", None)?;
     minify("frame.js", Some("esm"))?;
     minify("frames.js", Some("esm"))?;
-    for bundle in ["chorus-widgets", "chorus-counter"] {
+    for bundle in ["chorus-widgets", "chorus-counter", "chorus-donate"] {
         minify(&format!("{bundle}.js"), Some("esm"))?;
     }
     sizes::precompress(&dist())
 }
 
-/// The counter-only bundle (`www/counter.html`, no petition form): built
-/// apart, then renamed into `dist/` beside the full one.
-fn build_counter_bundle() -> Result {
-    let out = root().join("target/counter-dist");
+/// A bundle with only some widgets (`www/{name}.html`: the counter alone, or
+/// the counter and the donate button): built apart, then renamed into
+/// `dist/` as `chorus-{name}` beside the full one.
+fn build_partial_bundle(name: &str) -> Result {
+    let out = root().join(format!("target/{name}-dist"));
     let mut trunk = Command::new("trunk");
     trunk
-        .args(["build", "www/counter.html", "--release", "--dist"])
+        .args(["build", &format!("www/{name}.html"), "--release", "--dist"])
         .arg(&out)
         .env("PATH", install::tool_path());
     run(&mut trunk)?;
-    for (built, name) in [
-        ("chorus-widgets.js", "chorus-counter.js"),
-        ("chorus-widgets_bg.wasm", "chorus-counter_bg.wasm"),
+    for (built, renamed) in [
+        ("chorus-widgets.js", format!("chorus-{name}.js")),
+        ("chorus-widgets_bg.wasm", format!("chorus-{name}_bg.wasm")),
     ] {
-        std::fs::copy(out.join(built), dist().join(name))
-            .map_err(|e| format!("copying the counter bundle's {built}: {e}"))?;
+        std::fs::copy(out.join(built), dist().join(&renamed))
+            .map_err(|e| format!("copying the {name} bundle's {built}: {e}"))?;
     }
     Ok(())
 }
@@ -153,8 +155,14 @@ fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
-    // Both bundles: every widget, and the counter alone.
-    for features in [&[][..], &["--no-default-features"][..]] {
+    // Every feature set: all widgets (development), and each bundle's: the
+    // counter alone, the petition, the donate button.
+    for features in [
+        &[][..],
+        &["--no-default-features"][..],
+        &["--no-default-features", "--features", "donate"][..],
+        &["--no-default-features", "--features", "petition"][..],
+    ] {
         run(cargo()
             .args([
                 "clippy",

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
-use super::{Problems, Setup, Stage, countries, focus_later, start_sending, submit};
+use super::{Problems, Setup, Stage, countries, start_sending, submit};
+use crate::host::focus_later;
 use crate::i18n::fill;
 
 /// What the supporter typed.

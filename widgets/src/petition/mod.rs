@@ -17,7 +17,7 @@ use web_sys::HtmlElement;
 
 use crate::client::Load;
 use crate::counter::tally;
-use crate::host::Theme;
+use crate::host::{Theme, focus_later, sleep};
 use crate::i18n::Locale;
 use load::PetitionInfo;
 use messages::Messages;
@@ -347,47 +347,11 @@ fn thanks(setup: &Setup, share: ShareContent, messages: &'static Messages) -> im
 /// Tells the partner page what happened, with no personal data: a
 /// `chorus:signed` or `chorus:shared` event on the placeholder.
 fn announce(setup: &Setup, what: &str, network: Option<&str>) {
-    let detail = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&detail, &"petition".into(), &setup.slug.as_str().into());
+    let mut detail = vec![("petition", setup.slug.as_str())];
     if let Some(network) = network {
-        let _ = js_sys::Reflect::set(&detail, &"network".into(), &network.into());
+        detail.push(("network", network));
     }
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&detail);
-    if let Ok(event) =
-        web_sys::CustomEvent::new_with_event_init_dict(&format!("chorus:{what}"), &init)
-    {
-        let _ = setup.placeholder.dispatch_event(&event);
-    }
-}
-
-/// Moves focus to the first element matching `selector` in the widget once
-/// the next frame has rendered it.
-pub fn focus_later(placeholder: &HtmlElement, selector: &'static str) {
-    let placeholder = placeholder.clone();
-    request_animation_frame(move || {
-        let found = placeholder
-            .shadow_root()
-            .and_then(|root| root.query_selector(selector).ok().flatten());
-        if let Some(element) =
-            found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlElement>(e).ok())
-        {
-            let _ = element.focus();
-        }
-    });
-}
-
-/// Waits without blocking the page.
-async fn sleep(duration: Duration) {
-    let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    crate::host::announce(&setup.placeholder, what, &detail);
 }
 
 /// Starts sending a new signature: saved on the device first, then sent.

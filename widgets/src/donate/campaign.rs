@@ -1,0 +1,140 @@
+//! Reading a donation campaign, and amounts as supporters type and read them.
+
+use chorus_wire::donate::{Ask, DonationTotals, Frequency};
+use js_sys::{Array, Intl, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use crate::client::{decode_totals, encode, field, field_text, request, whole};
+
+/// What the donate widget shows and checks, in the supporter's language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    pub slug: String,
+    pub title: String,
+    pub impact: String,
+    pub currency: String,
+    pub minor_units: u8,
+    /// The default first.
+    pub frequencies: Vec<Frequency>,
+    pub asks: Vec<Ask>,
+    pub min_amount: u64,
+    pub max_amount: u64,
+    pub open: bool,
+    pub totals: DonationTotals,
+}
+
+impl Campaign {
+    pub fn asks_for(&self, frequency: Frequency) -> impl Iterator<Item = &Ask> {
+        self.asks.iter().filter(move |a| a.frequency == frequency)
+    }
+}
+
+/// `Ok(None)`: Chorus has no such campaign.
+pub async fn fetch(slug: &str, lang: &str) -> Result<Option<Campaign>, JsValue> {
+    let answer = request(&format!("/campaigns/{slug}?lang={}", encode(lang)), None).await?;
+    match answer.status {
+        404 => Ok(None),
+        200 => decode(&answer.json)
+            .map(Some)
+            .ok_or_else(|| JsValue::from_str("not a campaign")),
+        status => Err(JsValue::from_str(&format!("HTTP {status}"))),
+    }
+}
+
+/// Field by field, like counts: no serde in the bundle.
+fn decode(value: &JsValue) -> Option<Campaign> {
+    let list = |name: &str| {
+        field(value, name)
+            .filter(Array::is_array)
+            .map(|items| Array::from(&items).iter().collect::<Vec<JsValue>>())
+            .unwrap_or_default()
+    };
+    let frequency = |v: &JsValue| v.as_string().as_deref().and_then(Frequency::parse);
+    let asks = list("asks")
+        .iter()
+        .filter_map(|ask| {
+            Some(Ask {
+                frequency: frequency(&field(ask, "frequency")?)?,
+                amount: whole(field(ask, "amount")?)?,
+                label: field_text(ask, "label"),
+            })
+        })
+        .collect();
+    Some(Campaign {
+        slug: field_text(value, "slug")?,
+        title: field_text(value, "title").unwrap_or_default(),
+        impact: field_text(value, "impact").unwrap_or_default(),
+        currency: field_text(value, "currency")?,
+        minor_units: whole(field(value, "minor_units")?)?.min(4) as u8,
+        frequencies: list("frequencies").iter().filter_map(frequency).collect(),
+        asks,
+        min_amount: whole(field(value, "min_amount")?)?,
+        max_amount: whole(field(value, "max_amount")?)?,
+        open: field(value, "open")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true),
+        totals: decode_totals(value)?,
+    })
+}
+
+/// An amount of `currency` as the supporter's locale writes it: "5 €",
+/// "€5", "5,50 €". Whole amounts have no decimals.
+pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String {
+    let options = Object::new();
+    let set = |key: &str, value: &str| {
+        let _ = Reflect::set(&options, &key.into(), &value.into());
+    };
+    set("style", "currency");
+    set("currency", currency);
+    set("trailingZeroDisplay", "stripIfInteger");
+    let major = amount as f64 / 10_f64.powi(i32::from(minor_units));
+    Intl::NumberFormat::new(&Array::of1(&JsValue::from_str(tag)), &options)
+        .format()
+        .call1(&JsValue::NULL, &JsValue::from_f64(major))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| format!("{amount} {currency}"))
+}
+
+/// Reads what a supporter typed ("10", "7.50", "7,5") as minor units.
+/// `None` for anything else, including more decimals than the currency has.
+pub fn parse_amount(typed: &str, minor_units: u8) -> Option<u64> {
+    let typed = typed.trim();
+    let (whole, fraction) = typed.split_once(['.', ',']).unwrap_or((typed, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let places = usize::from(minor_units);
+    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > places {
+        return None;
+    }
+    let scale = 10u64.checked_pow(u32::from(minor_units))?;
+    let fraction = format!("{fraction:0<places$}");
+    let fraction: u64 = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse().ok()?
+    };
+    whole
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(scale)?
+        .checked_add(fraction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_amount;
+
+    #[test]
+    fn typed_amounts_become_minor_units() {
+        assert_eq!(parse_amount("10", 2), Some(1000));
+        assert_eq!(parse_amount(" 7,5 ", 2), Some(750));
+        assert_eq!(parse_amount("7.50", 2), Some(750));
+        assert_eq!(parse_amount("500", 0), Some(500));
+        assert_eq!(parse_amount("7.505", 2), None);
+        assert_eq!(parse_amount("5.5", 0), None);
+        assert_eq!(parse_amount("-5", 2), None);
+        assert_eq!(parse_amount("", 2), None);
+        assert_eq!(parse_amount("1e3", 2), None);
+        assert_eq!(parse_amount("99999999999999999999", 2), None);
+    }
+}

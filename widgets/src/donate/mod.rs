@@ -1,0 +1,214 @@
+//! The `donate` widget: what the campaign has raised and from how many
+//! people, live; a button that opens the gift panel; then the hand-off to
+//! the payment provider's page, and a thank-you when the donor comes back.
+
+mod campaign;
+mod messages;
+mod panel;
+
+use std::time::Duration;
+
+use chorus_wire::donate::DonationTotals;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::HtmlElement;
+
+use crate::client;
+use crate::goal::bar_width;
+use crate::host::{Theme, focus_later};
+use crate::i18n::{Locale, fill};
+use campaign::{Campaign, money};
+use messages::Messages;
+
+/// The longest pause between two attempts to read the campaign.
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
+/// Where a donate widget is, and how the donor arrived.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub slug: String,
+    pub origin: String,
+    pub locale: Locale,
+    pub theme: Theme,
+    /// Receives `chorus:donate-start` and `chorus:donated`.
+    pub placeholder: HtmlElement,
+    /// The page to come back to from the provider.
+    pub page_url: String,
+    /// Set when the provider sent the donor back to this page for this campaign.
+    pub returned: Option<Return>,
+}
+
+/// How a donor came back from the provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Return {
+    Thanks,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum State {
+    Loading,
+    Missing,
+    Ready(Box<Campaign>, RwSignal<DonationTotals>),
+}
+
+#[component]
+pub fn Donate(setup: Setup) -> impl IntoView {
+    let state = RwSignal::new(State::Loading);
+    let messages = messages::for_tag(&setup.locale.tag);
+    {
+        let (slug, lang, origin) = (
+            setup.slug.clone(),
+            setup.locale.tag.clone(),
+            setup.origin.clone(),
+        );
+        spawn_local(async move {
+            let mut pause = Duration::from_secs(1);
+            loop {
+                match campaign::fetch(&slug, &lang).await {
+                    Ok(Some(campaign)) => {
+                        let totals = client::follow_totals(&origin, campaign.totals.clone());
+                        return state.set(State::Ready(Box::new(campaign), totals));
+                    }
+                    Ok(None) => return state.set(State::Missing),
+                    Err(_) => {
+                        crate::host::sleep(pause).await;
+                        pause = (pause * 2).min(MAX_RETRY);
+                    }
+                }
+            }
+        });
+    }
+    if setup.returned == Some(Return::Thanks) {
+        crate::host::announce(&setup.placeholder, "donated", &[("campaign", &setup.slug)]);
+    }
+    let (tag, theme) = (setup.locale.tag.clone(), setup.theme);
+    let body = move || match state.get() {
+        State::Loading => view! { <p class="notice">{messages.loading}</p> }.into_any(),
+        State::Missing => view! { <p class="notice">{messages.unknown_campaign}</p> }.into_any(),
+        State::Ready(campaign, totals) => content(&setup, *campaign, totals, messages).into_any(),
+    };
+    view! {
+        <div class="chorus donate" data-theme=theme.as_str() lang=tag>
+            {body}
+        </div>
+    }
+}
+
+fn content(
+    setup: &Setup,
+    campaign: Campaign,
+    totals: RwSignal<DonationTotals>,
+    messages: &'static Messages,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let returned = setup.returned.map(|how| match how {
+        Return::Thanks => view! { <p class="notice thanks" role="status">{messages.thanks}</p> },
+        Return::Cancelled => view! { <p class="notice" role="status">{messages.cancelled}</p> },
+    });
+    let progress = progress(setup, &campaign, totals, messages);
+    let action = if campaign.open {
+        let panel_setup = setup.clone();
+        let campaign = campaign.clone();
+        let placeholder = setup.placeholder.clone();
+        let close = Callback::new(move |()| {
+            open.set(false);
+            // Found by class, not held in a NodeRef: NodeRef's thread check
+            // pulls a second allocator into the bundle.
+            focus_later(&placeholder, ".donate-button");
+        });
+        view! {
+            <button
+                class="donate-button"
+                aria-haspopup="dialog"
+                aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.set(true)
+            >
+                {messages.donate}
+            </button>
+            {move || {
+                open.get().then(|| panel::Panel(panel::PanelProps {
+                    setup: panel_setup.clone(),
+                    campaign: campaign.clone(),
+                    messages,
+                    close,
+                }))
+            }}
+        }
+        .into_any()
+    } else {
+        view! { <p class="notice">{messages.closed}</p> }.into_any()
+    };
+    view! {
+        <h3 class="title">{campaign.title.clone()}</h3>
+        {returned}
+        {progress}
+        {action}
+    }
+}
+
+/// Raised against the goal, and the donors, both live.
+fn progress(
+    setup: &Setup,
+    campaign: &Campaign,
+    totals: RwSignal<DonationTotals>,
+    messages: &'static Messages,
+) -> impl IntoView + use<> {
+    let (tag, currency, units) = (
+        setup.locale.tag.clone(),
+        campaign.currency.clone(),
+        campaign.minor_units,
+    );
+    let shown = move |amount: u64| money(&tag, amount, &currency, units);
+    let shown_goal = shown.clone();
+    let raised_text = move || {
+        let current = totals.get();
+        let raised = shown(current.raised);
+        match current.goal {
+            Some(goal) => fill(
+                messages.raised_of_goal,
+                &[("raised", &raised), ("goal", &shown_goal(goal))],
+            ),
+            None => fill(messages.raised, &[("raised", &raised)]),
+        }
+    };
+    let locale = setup.locale.clone();
+    let donors_text = move || {
+        let donors = totals.get().donors;
+        if donors == 0 {
+            return messages.no_donors_yet.to_owned();
+        }
+        let rule = js_sys::Intl::PluralRules::new(
+            &js_sys::Array::of1(&locale.tag.as_str().into()),
+            &js_sys::Object::new(),
+        )
+        .select(donors as f64);
+        let message = if rule == "one" {
+            messages.donors_one
+        } else {
+            messages.donors_other
+        };
+        fill(message, &[("count", &locale.number(donors))])
+    };
+    let bar = move || {
+        let current = totals.get();
+        current.goal.map(|goal| {
+            view! {
+                <div
+                    class="bar"
+                    role="progressbar"
+                    aria-valuemin="0"
+                    aria-valuemax=goal.to_string()
+                    aria-valuenow=current.raised.to_string()
+                >
+                    <div class="fill" style:width=bar_width(current.raised, goal)></div>
+                </div>
+            }
+        })
+    };
+    view! {
+        <p class="raised">{raised_text}</p>
+        {bar}
+        <p class="donors">{donors_text}</p>
+    }
+}
