@@ -95,6 +95,16 @@ impl Locale {
     }
 }
 
+/// Of three things made per language (English, French, Spanish), the one
+/// for a tag's primary subtag; English's for any other language.
+pub fn by_language<T>(tag: &str, [en, fr, es]: [&'static T; 3]) -> &'static T {
+    match tag.split(['-', '_']).next().unwrap_or_default() {
+        "fr" => fr,
+        "es" => es,
+        _ => en,
+    }
+}
+
 fn catalog_for(primary: &str) -> Option<&'static Catalog> {
     match primary {
         "en" => Some(&en::CATALOG),

@@ -70,11 +70,7 @@ impl Messages {
 
 /// The messages for a language tag's primary subtag; English otherwise.
 pub fn for_tag(tag: &str) -> &'static Messages {
-    match tag.split(['-', '_']).next().unwrap_or_default() {
-        "fr" => &fr::MESSAGES,
-        "es" => &es::MESSAGES,
-        _ => &en::MESSAGES,
-    }
+    crate::i18n::by_language(tag, [&en::MESSAGES, &fr::MESSAGES, &es::MESSAGES])
 }
 
 #[cfg(test)]
