@@ -20,7 +20,7 @@ use crate::error::ApiError;
 use crate::live::Counts;
 use crate::signing::SignatureWriter;
 use crate::storage::Store;
-use crate::{assets, donations, frame, health, live, petitions, signing, site};
+use crate::{assets, donations, frame, health, live, petitions, signing, site, updates};
 
 /// The largest request body any endpoint accepts. Signing forms are a few
 /// hundred bytes; anything near this is a mistake or an attack.
@@ -46,12 +46,14 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(petitions::router())
         .merge(donations::router())
+        .merge(updates::router())
         .merge(live::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     let public = Router::new()
         .nest(chorus_wire::API_PREFIX, api)
         .merge(site::router())
+        .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(health::router())
         .fallback_service(assets::service(&state.assets))

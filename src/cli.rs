@@ -50,6 +50,12 @@ pub enum Command {
     /// Export a donation campaign's donations.
     #[command(subcommand)]
     Donations(DonationsCommand),
+    /// Create and list update feeds.
+    #[command(subcommand)]
+    Feed(crate::updates::cli::FeedCommand),
+    /// Post, edit, unpublish and list a feed's updates.
+    #[command(subcommand)]
+    Update(crate::updates::cli::UpdateCommand),
 }
 
 // Parsed once per process: the size of a variant does not matter.
@@ -284,6 +290,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Signatures(command) => signatures(command).await,
         Command::Campaign(command) => crate::donations::cli::campaign(command).await,
         Command::Donations(command) => crate::donations::cli::donations(command).await,
+        Command::Feed(command) => crate::updates::cli::feed(command).await,
+        Command::Update(command) => crate::updates::cli::update(command).await,
     }
 }
 

@@ -20,6 +20,7 @@ pub mod server;
 pub mod signing;
 pub mod site;
 pub mod storage;
+pub mod updates;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -38,10 +38,6 @@ async fn show_snippets(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
     let mut petitions = Vec::new();
     for record in state.store.petitions().await? {
         let texts = state.store.petition_texts(record.id).await?;
@@ -58,7 +54,7 @@ async fn show_snippets(
         });
     }
     let page = SnippetsPage {
-        origin: format!("http://{host}"),
+        origin: own_origin(&headers),
         petitions,
     };
     let html = page
@@ -71,4 +67,15 @@ async fn show_snippets(
         ],
         Html(html),
     ))
+}
+
+/// Chorus's own origin as the request reached it, for absolute links in the
+/// pages and feeds it serves. Behind a TLS proxy this says `http`: a
+/// configured public URL belongs with the CDN work (see README).
+pub fn own_origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
 }

@@ -9,6 +9,8 @@ mod donations;
 mod postgres;
 mod read;
 mod sqlite;
+mod update_sql;
+mod updates;
 
 use std::sync::Arc;
 
@@ -25,6 +27,7 @@ pub use donations::{
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use updates::{FeedRecord, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore};
 
 /// A failure to read or write storage. Handlers answer it with a retryable 503.
 #[derive(Debug, thiserror::Error)]
@@ -162,10 +165,11 @@ pub struct TallySince {
     pub watermark: i64,
 }
 
-/// Everything Chorus stores. Donations have their own part of the interface
-/// ([`DonationStore`]), implemented beside each backend.
+/// Everything Chorus stores. Donations and updates have their own parts of
+/// the interface ([`DonationStore`], [`UpdateStore`]), each implemented once
+/// for both backends.
 #[async_trait]
-pub trait Store: DonationStore + Send + Sync + std::fmt::Debug {
+pub trait Store: DonationStore + UpdateStore + Send + Sync + std::fmt::Debug {
     /// Succeeds when the database answers a trivial query.
     async fn ping(&self) -> StoreResult<()>;
 

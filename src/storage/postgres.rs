@@ -464,6 +464,7 @@ async fn insert_text(
 }
 
 super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
+super::update_sql::update_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
     /// A transaction for writing donations.

@@ -9,6 +9,7 @@ use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 use super::donations::{
     CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationText,
 };
+use super::updates::{FeedRecord, ItemContent, ItemRecord};
 use super::{
     CampaignLinks, Partner, PetitionRecord, PetitionText, SignedRow, Signer, StoreError,
     StoreResult,
@@ -288,4 +289,66 @@ where
             ))
         })
         .collect()
+}
+
+/// The columns every feed query selects.
+pub(super) const FEED_COLUMNS: &str = "id, slug, title, default_lang, source_url, created_at";
+
+/// The columns every item query selects.
+pub(super) const ITEM_COLUMNS: &str = "id, feed_id, title, summary, body_html, image_url, \
+     image_alt, link, tags, lang, published_at, updated_at, unpublished";
+
+pub(super) fn feed<'r, R>(row: &'r R) -> StoreResult<FeedRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Column<'r, R::Database>,
+    String: Column<'r, R::Database>,
+{
+    Ok(FeedRecord {
+        id: row.try_get("id")?,
+        slug: Slug::parse(&row.try_get::<String, _>("slug")?).map_err(StoreError::Unsafe)?,
+        title: row.try_get("title")?,
+        default_lang: Lang::parse(&row.try_get::<String, _>("default_lang")?)
+            .map_err(StoreError::Unsafe)?,
+        source_url: row.try_get("source_url")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(super) fn item<'r, R>(row: &'r R) -> StoreResult<ItemRecord>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Column<'r, R::Database>,
+    String: Column<'r, R::Database>,
+    bool: Column<'r, R::Database>,
+{
+    Ok(ItemRecord {
+        id: row.try_get("id")?,
+        feed_id: row.try_get("feed_id")?,
+        content: ItemContent {
+            title: row.try_get("title")?,
+            summary: row.try_get("summary")?,
+            body_html: row.try_get("body_html")?,
+            image_url: row.try_get("image_url")?,
+            image_alt: row.try_get("image_alt")?,
+            link: row.try_get("link")?,
+            tags: row
+                .try_get::<String, _>("tags")?
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            lang: Lang::parse(&row.try_get::<String, _>("lang")?).map_err(StoreError::Unsafe)?,
+            published_at: row.try_get("published_at")?,
+        },
+        updated_at: row.try_get("updated_at")?,
+        unpublished: row.try_get("unpublished")?,
+    })
+}
+
+/// Tags as stored: space-separated with a space at each end, so that one tag
+/// matches `LIKE '% tag %'`.
+pub(super) fn stored_tags(tags: &[String]) -> String {
+    format!(" {} ", tags.join(" "))
 }

@@ -349,6 +349,7 @@ async fn insert_text(
 }
 
 super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
+super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing donations.

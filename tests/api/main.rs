@@ -11,3 +11,4 @@ mod live;
 mod petitions;
 mod signing;
 mod stripe_standin;
+mod updates;

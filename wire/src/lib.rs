@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 mod countries;
 pub mod donate;
 pub mod signing;
+pub mod updates;
 
 pub use countries::{country_codes, is_country};
 

@@ -1,0 +1,209 @@
+//! One implementation of [`UpdateStore`] for both backends, its SQL written
+//! once in what SQLite and PostgreSQL both accept, as for donations.
+//!
+//! [`UpdateStore`]: super::UpdateStore
+
+/// Implements `UpdateStore` for `$store` (in the invoking module), whose
+/// `pool` is a pool of `$db`.
+macro_rules! update_store {
+    ($store:ident, $db:ty) => {
+        mod updates {
+            use async_trait::async_trait;
+
+            use super::$store;
+            use crate::ident::Slug;
+            use crate::storage::read::{self, FEED_COLUMNS, ITEM_COLUMNS, conflict, stored_tags};
+            use crate::storage::{
+                FeedRecord, ItemContent, ItemQuery, ItemRecord, NewFeed, StoreResult,
+                UpdateStore, now_millis,
+            };
+
+            #[async_trait]
+            impl UpdateStore for $store {
+                async fn create_feed(&self, feed: &NewFeed) -> StoreResult<FeedRecord> {
+                    let created_at = now_millis();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO feeds (slug, title, default_lang, source_url, created_at)
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(feed.slug.as_str())
+                    .bind(&feed.title)
+                    .bind(feed.default_lang.as_str())
+                    .bind(&feed.source_url)
+                    .bind(created_at)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| conflict(e, || format!("feed {}", feed.slug)))?;
+                    Ok(FeedRecord {
+                        id,
+                        slug: feed.slug.clone(),
+                        title: feed.title.clone(),
+                        default_lang: feed.default_lang.clone(),
+                        source_url: feed.source_url.clone(),
+                        created_at,
+                    })
+                }
+
+                async fn feed_by_slug(&self, slug: &Slug) -> StoreResult<Option<FeedRecord>> {
+                    let sql = format!("SELECT {FEED_COLUMNS} FROM feeds WHERE slug = $1");
+                    let row = sqlx::query(&sql)
+                        .bind(slug.as_str())
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(read::feed).transpose()
+                }
+
+                async fn feeds(&self) -> StoreResult<Vec<FeedRecord>> {
+                    let sql = format!("SELECT {FEED_COLUMNS} FROM feeds ORDER BY slug");
+                    let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+                    rows.iter().map(read::feed).collect()
+                }
+
+                async fn post_item(
+                    &self,
+                    feed_id: i64,
+                    content: &ItemContent,
+                ) -> StoreResult<ItemRecord> {
+                    let now = now_millis();
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO feed_items (feed_id, title, summary, body_html, image_url,
+                             image_alt, link, tags, lang, published_at, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    )
+                    .bind(feed_id)
+                    .bind(&content.title)
+                    .bind(&content.summary)
+                    .bind(&content.body_html)
+                    .bind(&content.image_url)
+                    .bind(&content.image_alt)
+                    .bind(&content.link)
+                    .bind(stored_tags(&content.tags))
+                    .bind(content.lang.as_str())
+                    .bind(content.published_at)
+                    .bind(now)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| read::missing(e, || format!("feed {feed_id}")))?;
+                    Ok(ItemRecord {
+                        id,
+                        feed_id,
+                        content: content.clone(),
+                        updated_at: now,
+                        unpublished: false,
+                    })
+                }
+
+                async fn edit_item(
+                    &self,
+                    item_id: i64,
+                    content: &ItemContent,
+                ) -> StoreResult<Option<ItemRecord>> {
+                    let changed = sqlx::query(
+                        "UPDATE feed_items SET title = $1, summary = $2, body_html = $3,
+                             image_url = $4, image_alt = $5, link = $6, tags = $7, lang = $8,
+                             published_at = $9, updated_at = $10
+                         WHERE id = $11",
+                    )
+                    .bind(&content.title)
+                    .bind(&content.summary)
+                    .bind(&content.body_html)
+                    .bind(&content.image_url)
+                    .bind(&content.image_alt)
+                    .bind(&content.link)
+                    .bind(stored_tags(&content.tags))
+                    .bind(content.lang.as_str())
+                    .bind(content.published_at)
+                    .bind(now_millis())
+                    .bind(item_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    if changed == 0 {
+                        return Ok(None);
+                    }
+                    self.item(item_id).await
+                }
+
+                async fn set_unpublished(&self, item_id: i64, unpublished: bool) -> StoreResult<bool> {
+                    let changed = sqlx::query(
+                        "UPDATE feed_items SET unpublished = $1, updated_at = $2 WHERE id = $3",
+                    )
+                    .bind(unpublished)
+                    .bind(now_millis())
+                    .bind(item_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    Ok(changed == 1)
+                }
+
+                async fn item(&self, item_id: i64) -> StoreResult<Option<ItemRecord>> {
+                    let sql = format!("SELECT {ITEM_COLUMNS} FROM feed_items WHERE id = $1");
+                    let row = sqlx::query(&sql)
+                        .bind(item_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(read::item).transpose()
+                }
+
+                async fn items(&self, query: &ItemQuery) -> StoreResult<Vec<ItemRecord>> {
+                    let mut sql = format!(
+                        "SELECT {ITEM_COLUMNS} FROM feed_items
+                         WHERE feed_id = $1 AND unpublished = $2 AND published_at <= $3"
+                    );
+                    let mut next = 4;
+                    let mut param = || {
+                        next += 1;
+                        format!("${}", next - 1)
+                    };
+                    if query.before.is_some() {
+                        let (time, id) = (param(), param());
+                        sql.push_str(&format!(
+                            " AND (published_at < {time} OR (published_at = {time} AND id < {id}))"
+                        ));
+                    }
+                    if query.tag.is_some() {
+                        sql.push_str(&format!(" AND tags LIKE {}", param()));
+                    }
+                    if query.lang.is_some() {
+                        sql.push_str(&format!(" AND lang = {}", param()));
+                    }
+                    sql.push_str(&format!(
+                        " ORDER BY published_at DESC, id DESC LIMIT {}",
+                        param()
+                    ));
+                    let mut statement = sqlx::query(&sql)
+                        .bind(query.feed_id)
+                        .bind(false)
+                        .bind(query.now);
+                    if let Some((time, id)) = query.before {
+                        statement = statement.bind(time).bind(id);
+                    }
+                    if let Some(tag) = &query.tag {
+                        // Tags are `a-z`, `0-9` and `-`: no LIKE wildcards.
+                        statement = statement.bind(format!("% {tag} %"));
+                    }
+                    if let Some(lang) = &query.lang {
+                        statement = statement.bind(lang.as_str());
+                    }
+                    let rows = statement
+                        .bind(i64::from(query.limit))
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter().map(read::item).collect()
+                }
+
+                async fn all_items(&self, feed_id: i64) -> StoreResult<Vec<ItemRecord>> {
+                    let sql = format!(
+                        "SELECT {ITEM_COLUMNS} FROM feed_items WHERE feed_id = $1
+                         ORDER BY published_at DESC, id DESC"
+                    );
+                    let rows = sqlx::query(&sql).bind(feed_id).fetch_all(&self.pool).await?;
+                    rows.iter().map(read::item).collect()
+                }
+            }
+        }
+    };
+}
+
+pub(super) use update_store;

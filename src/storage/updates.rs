@@ -1,0 +1,88 @@
+//! What storage knows about update feeds and their items, and the part of
+//! the storage interface that reads and writes them.
+
+use async_trait::async_trait;
+
+use super::{Millis, StoreResult};
+use crate::ident::{Lang, Slug};
+
+#[derive(Debug, Clone)]
+pub struct NewFeed {
+    pub slug: Slug,
+    pub title: String,
+    pub default_lang: Lang,
+    /// The organisation's own feed to mirror; `None`: organisers post here.
+    pub source_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRecord {
+    pub id: i64,
+    pub slug: Slug,
+    pub title: String,
+    pub default_lang: Lang,
+    pub source_url: Option<String>,
+    pub created_at: Millis,
+}
+
+/// An item's content, checked and sanitised (`updates::item`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemContent {
+    pub title: String,
+    /// Plain text.
+    pub summary: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    pub image_url: Option<String>,
+    pub image_alt: String,
+    pub link: Option<String>,
+    /// Lower case, `a-z`, `0-9` and `-`.
+    pub tags: Vec<String>,
+    pub lang: Lang,
+    /// In the future: the item is published then.
+    pub published_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    pub id: i64,
+    pub feed_id: i64,
+    pub content: ItemContent,
+    pub updated_at: Millis,
+    pub unpublished: bool,
+}
+
+/// Which published items to read, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemQuery {
+    pub feed_id: i64,
+    /// Items published after this are not out yet.
+    pub now: Millis,
+    /// Only items older than this (publication time, id): the cursor.
+    pub before: Option<(Millis, i64)>,
+    pub tag: Option<String>,
+    pub lang: Option<Lang>,
+    pub limit: u32,
+}
+
+#[async_trait]
+pub trait UpdateStore {
+    async fn create_feed(&self, feed: &NewFeed) -> StoreResult<FeedRecord>;
+    async fn feed_by_slug(&self, slug: &Slug) -> StoreResult<Option<FeedRecord>>;
+    async fn feeds(&self) -> StoreResult<Vec<FeedRecord>>;
+    async fn post_item(&self, feed_id: i64, content: &ItemContent) -> StoreResult<ItemRecord>;
+    /// Replaces an item's content; `None` if there is no such item.
+    async fn edit_item(
+        &self,
+        item_id: i64,
+        content: &ItemContent,
+    ) -> StoreResult<Option<ItemRecord>>;
+    /// Takes an item out of the feed, or puts it back; false if there is no
+    /// such item.
+    async fn set_unpublished(&self, item_id: i64, unpublished: bool) -> StoreResult<bool>;
+    async fn item(&self, item_id: i64) -> StoreResult<Option<ItemRecord>>;
+    /// Published items, newest first, as the query says.
+    async fn items(&self, query: &ItemQuery) -> StoreResult<Vec<ItemRecord>>;
+    /// Every item of a feed, unpublished and future ones too, newest first.
+    async fn all_items(&self, feed_id: i64) -> StoreResult<Vec<ItemRecord>>;
+}

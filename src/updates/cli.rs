@@ -1,0 +1,206 @@
+//! The organisers' feed commands: `chorus feed create|list` and
+//! `chorus update post|edit|unpublish|list`.
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use super::item::{self, ItemDraft};
+use crate::cli::open;
+use crate::config::StorageConfig;
+use crate::ident::{Lang, Slug};
+use crate::storage::{FeedRecord, NewFeed, Store, rfc3339};
+
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// Create a feed that organisers post updates to.
+    Create {
+        slug: String,
+        #[arg(long)]
+        title: String,
+        /// The feed's main language: en, fr, es, ...
+        #[arg(long, default_value = "en")]
+        lang: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// List feeds.
+    List(StorageConfig),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ItemArgs {
+    #[arg(long)]
+    title: String,
+    /// The body, in Markdown.
+    #[arg(long, default_value = "")]
+    body: String,
+    /// Plain text; without one, the start of the body.
+    #[arg(long, default_value = "")]
+    summary: String,
+    #[arg(long)]
+    image_url: Option<String>,
+    /// What the image shows, for people who cannot see it. Required with an image.
+    #[arg(long, default_value = "")]
+    image_alt: String,
+    /// Where "read more" leads.
+    #[arg(long)]
+    link: Option<String>,
+    /// Such as "africa,treaty-bodies".
+    #[arg(long, default_value = "")]
+    tags: String,
+    /// The item's language; without one, the feed's.
+    #[arg(long)]
+    lang: Option<String>,
+    /// When it appears (RFC 3339); without one, now.
+    #[arg(long)]
+    publish_at: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// Post an update to a feed.
+    Post {
+        feed: String,
+        #[command(flatten)]
+        item: ItemArgs,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// Replace an update's content.
+    Edit {
+        id: i64,
+        #[command(flatten)]
+        item: ItemArgs,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// Take an update out of its feed (`--undo` puts it back).
+    Unpublish {
+        id: i64,
+        #[arg(long)]
+        undo: bool,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// List a feed's updates, unpublished and scheduled ones too.
+    List {
+        feed: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+}
+
+pub async fn feed(command: FeedCommand) -> anyhow::Result<()> {
+    match command {
+        FeedCommand::Create {
+            slug,
+            title,
+            lang,
+            storage,
+        } => {
+            let title = super::sanitise::text(&title);
+            anyhow::ensure!(
+                (1..=200).contains(&title.chars().count()),
+                "a feed title has 1 to 200 characters"
+            );
+            let feed = open(&storage)
+                .await?
+                .create_feed(&NewFeed {
+                    slug: Slug::parse(&slug).map_err(anyhow::Error::msg)?,
+                    title,
+                    default_lang: Lang::parse(&lang).map_err(anyhow::Error::msg)?,
+                    source_url: None,
+                })
+                .await?;
+            println!("created feed {} ({})", feed.slug, feed.default_lang);
+        }
+        FeedCommand::List(storage) => {
+            for feed in open(&storage).await?.feeds().await? {
+                println!("{:<32} {:<4} {}", feed.slug, feed.default_lang, feed.title);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn update(command: UpdateCommand) -> anyhow::Result<()> {
+    match command {
+        UpdateCommand::Post {
+            feed,
+            item,
+            storage,
+        } => {
+            let store = open(&storage).await?;
+            let feed = find_feed(&*store, &feed).await?;
+            let content = item::check(&draft(item, &feed)).map_err(anyhow::Error::msg)?;
+            let posted = store.post_item(feed.id, &content).await?;
+            println!("posted update {} to {}", posted.id, feed.slug);
+        }
+        UpdateCommand::Edit { id, item, storage } => {
+            let store = open(&storage).await?;
+            let existing = store
+                .item(id)
+                .await?
+                .with_context(|| format!("no update {id}"))?;
+            let feed = store
+                .feeds()
+                .await?
+                .into_iter()
+                .find(|f| f.id == existing.feed_id)
+                .context("the update's feed is gone")?;
+            let content = item::check(&draft(item, &feed)).map_err(anyhow::Error::msg)?;
+            store.edit_item(id, &content).await?;
+            println!("update {id} edited");
+        }
+        UpdateCommand::Unpublish { id, undo, storage } => {
+            let found = open(&storage).await?.set_unpublished(id, !undo).await?;
+            anyhow::ensure!(found, "no update {id}");
+            println!(
+                "update {id} {}",
+                if undo {
+                    "published again"
+                } else {
+                    "unpublished"
+                }
+            );
+        }
+        UpdateCommand::List { feed, storage } => {
+            let store = open(&storage).await?;
+            let feed = find_feed(&*store, &feed).await?;
+            for item in store.all_items(feed.id).await? {
+                let state = if item.unpublished { "unpublished" } else { "" };
+                println!(
+                    "{:>6}  {}  {:<3} {:<12} {}",
+                    item.id,
+                    rfc3339(item.content.published_at).unwrap_or_default(),
+                    item.content.lang,
+                    state,
+                    item.content.title
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn find_feed(store: &dyn Store, slug: &str) -> anyhow::Result<FeedRecord> {
+    let slug = Slug::parse(slug).map_err(anyhow::Error::msg)?;
+    store
+        .feed_by_slug(&slug)
+        .await?
+        .with_context(|| format!("no feed {slug}; `chorus feed list` shows them"))
+}
+
+fn draft(args: ItemArgs, feed: &FeedRecord) -> ItemDraft {
+    ItemDraft {
+        title: args.title,
+        summary: args.summary,
+        body_markdown: args.body,
+        image_url: args.image_url,
+        image_alt: args.image_alt,
+        link: args.link,
+        tags: args.tags,
+        lang: args.lang.unwrap_or_else(|| feed.default_lang.to_string()),
+        publish_at: args.publish_at,
+    }
+}

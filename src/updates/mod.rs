@@ -1,0 +1,187 @@
+//! The "latest updates" feed: organisers' short news items, sanitised before
+//! storage, served to widgets page by page and to feed readers as Atom and
+//! JSON Feed.
+
+pub mod cli;
+pub mod item;
+pub mod sanitise;
+mod syndication;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chorus_wire::updates::{Update, UpdatesPage};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::extract::{Path, Query};
+use crate::ident::{Lang, Slug};
+use crate::storage::{FeedRecord, ItemQuery, ItemRecord, Store, now_millis, rfc3339};
+
+const DEFAULT_PAGE: u32 = 10;
+const MAX_PAGE: u32 = 50;
+/// What a feed reader or a crowd of widgets may reuse: a new item shows
+/// within half a minute.
+const FEED_CACHE: &str = "public, max-age=30, stale-while-revalidate=300, stale-if-error=3600";
+/// Items a feed reader gets: the newest ones.
+const SYNDICATED: u32 = 50;
+
+/// The widgets' API, under the API prefix.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/feeds/{slug}/items", get(list_items))
+}
+
+/// The feeds for feed readers, at the root: `/feeds/{slug}.atom`, `.json`.
+pub fn syndication_router() -> Router<AppState> {
+    Router::new().route("/feeds/{file}", get(syndicate))
+}
+
+async fn find(store: &dyn Store, raw: &str) -> Result<FeedRecord, ApiError> {
+    let slug = Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
+    store
+        .feed_by_slug(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no feed {slug}")))
+}
+
+#[derive(Debug, Deserialize)]
+struct ItemsQuery {
+    limit: Option<u32>,
+    cursor: Option<String>,
+    tag: Option<String>,
+    lang: Option<String>,
+}
+
+async fn list_items(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<ItemsQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let feed = find(&*state.store, &slug).await?;
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request(
+            "invalid_limit",
+            format!("limit is 1 to {MAX_PAGE}"),
+        ));
+    }
+    let before = query.cursor.as_deref().map(parse_cursor).transpose()?;
+    let tag = query
+        .tag
+        .as_deref()
+        .map(
+            |t| match item::tags(t).map_err(|e| ApiError::bad_request("invalid_tag", e))? {
+                tags if tags.len() == 1 => Ok(tags[0].clone()),
+                _ => Err(ApiError::bad_request("invalid_tag", "name one tag")),
+            },
+        )
+        .transpose()?;
+    let lang = query
+        .lang
+        .as_deref()
+        .map(Lang::parse)
+        .transpose()
+        .map_err(|e| ApiError::bad_request("invalid_lang", e))?;
+    // One more than asked: whether there is a next page.
+    let mut items = state
+        .store
+        .items(&ItemQuery {
+            feed_id: feed.id,
+            now: now_millis(),
+            before,
+            tag,
+            lang,
+            limit: limit + 1,
+        })
+        .await?;
+    let next = (items.len() > limit as usize).then(|| {
+        items.truncate(limit as usize);
+        items.last().map(cursor_after)
+    });
+    let page = UpdatesPage {
+        feed: feed.slug.to_string(),
+        title: feed.title.clone(),
+        items: items.iter().map(to_wire).collect(),
+        next: next.flatten(),
+    };
+    Ok(([(header::CACHE_CONTROL, FEED_CACHE)], axum::Json(page)))
+}
+
+/// Cursors are `PUBLISHED.ID` of the last item on the page: stable while
+/// items are added above it.
+fn cursor_after(item: &ItemRecord) -> String {
+    format!("{}.{}", item.content.published_at, item.id)
+}
+
+fn parse_cursor(raw: &str) -> Result<(i64, i64), ApiError> {
+    raw.split_once('.')
+        .and_then(|(time, id)| Some((time.parse().ok()?, id.parse().ok()?)))
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_cursor", "pass the cursor a page gave as next")
+        })
+}
+
+fn to_wire(item: &ItemRecord) -> Update {
+    let content = &item.content;
+    Update {
+        id: item.id,
+        title: content.title.clone(),
+        summary: content.summary.clone(),
+        body_html: content.body_html.clone(),
+        image_url: content.image_url.clone(),
+        image_alt: content.image_alt.clone(),
+        link: content.link.clone(),
+        tags: content.tags.clone(),
+        lang: content.lang.to_string(),
+        published_at: rfc3339(content.published_at).unwrap_or_default(),
+    }
+}
+
+async fn syndicate(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let (slug, format) = file
+        .rsplit_once('.')
+        .filter(|(_, format)| matches!(*format, "atom" | "json"))
+        .ok_or_else(|| ApiError::NotFound("feeds are at /feeds/SLUG.atom and .json".into()))?;
+    let feed = find(&*state.store, slug).await?;
+    let items = state
+        .store
+        .items(&ItemQuery {
+            feed_id: feed.id,
+            now: now_millis(),
+            before: None,
+            tag: None,
+            lang: None,
+            limit: SYNDICATED,
+        })
+        .await?;
+    let origin = crate::site::own_origin(&headers);
+    let urls = syndication::FeedUrls {
+        atom: format!("{origin}/feeds/{}.atom", feed.slug),
+        json: format!("{origin}/feeds/{}.json", feed.slug),
+        home: format!("{origin}/"),
+    };
+    let (content_type, body) = match format {
+        "atom" => (
+            "application/atom+xml; charset=utf-8",
+            syndication::atom(&feed, &items, &urls),
+        ),
+        _ => (
+            "application/feed+json; charset=utf-8",
+            syndication::json(&feed, &items, &urls),
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, FEED_CACHE),
+        ],
+        body,
+    ))
+}

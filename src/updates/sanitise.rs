@@ -1,0 +1,251 @@
+//! Every piece of HTML an update carries passes through here before it is
+//! stored: an allow-list of text markup and http(s) links, nothing else.
+//! Whatever a mirrored feed or an organiser sends, nothing stored can run on
+//! a partner's page.
+//!
+//! Images are not allowed in bodies: a widget must make no request to
+//! another origin, and an update's one picture travels apart from its body.
+
+use std::collections::HashSet;
+
+use ammonia::{Builder, UrlRelative};
+use url::Url;
+
+/// Text markup only. No `img`, no forms, no media, no SVG or MathML.
+const TAGS: [&str; 25] = [
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+    "u",
+    "ul",
+];
+
+/// Dropped with everything inside them, not just their tags: their text is
+/// code or markup, never prose.
+const DROPPED_WHOLE: [&str; 9] = [
+    "script", "style", "svg", "math", "template", "noscript", "iframe", "object", "title",
+];
+
+fn builder<'a>(base: Option<&Url>) -> Builder<'a> {
+    let mut builder = Builder::empty();
+    builder
+        .tags(HashSet::from(TAGS))
+        .clean_content_tags(HashSet::from(DROPPED_WHOLE))
+        // `lang` and `dir` keep French, Spanish and right-to-left passages
+        // readable in a widget of another language.
+        .generic_attributes(HashSet::from(["lang", "dir"]))
+        .add_tag_attributes("a", ["href", "title"])
+        .add_tag_attributes("abbr", ["title"])
+        .url_schemes(HashSet::from(["http", "https"]))
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true);
+    match base {
+        // A mirrored feed's relative links point into its own site.
+        Some(base) => builder.url_relative(UrlRelative::RewriteWithBase(base.clone())),
+        None => builder.url_relative(UrlRelative::Deny),
+    };
+    builder
+}
+
+/// `html` reduced to the allow-list. Relative links resolve against `base`
+/// when there is one, and are dropped when there is none.
+pub fn clean(html: &str, base: Option<&Url>) -> String {
+    // The parser turns raw carriage returns into line feeds and drops a
+    // byte-order mark at the very start, but `&#13;` or a mark left mid-text
+    // reach the output as they are, and a second pass would then change
+    // them. Normalised here, sanitising twice changes nothing.
+    builder(base)
+        .clean(html)
+        .to_string()
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\u{feff}', "")
+}
+
+/// An organiser's Markdown as sanitised HTML. Raw HTML in it is sanitised
+/// like any other.
+pub fn markdown(source: &str) -> String {
+    let parser = pulldown_cmark::Parser::new(source);
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    clean(&html, None)
+}
+
+/// The text of some HTML, for summaries and titles: tags gone, entities
+/// decoded, whitespace collapsed.
+pub fn text(html: &str) -> String {
+    let cleaned = Builder::empty()
+        .clean_content_tags(HashSet::from(DROPPED_WHOLE))
+        .clean(html)
+        .to_string();
+    let decoded = decode_entities(&cleaned);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Ammonia escapes text as `&lt;`, `&gt;`, `&amp;`, `&quot;` and `&#39;`.
+fn decode_entities(escaped: &str) -> String {
+    escaped
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Attacks from the usual XSS cheat sheets, each with what must not survive.
+    const ATTACKS: &[(&str, &str)] = &[
+        ("<script>alert(1)</script>", "alert"),
+        ("<img src=x onerror=alert(1)>", "onerror"),
+        ("<a href=\"javascript:alert(1)\">x</a>", "javascript"),
+        ("<a href=\"JaVaScRiPt:alert(1)\">x</a>", "alert"),
+        ("<a href=\"&#106;avascript:alert(1)\">x</a>", "alert"),
+        ("<a href=\" javascript:alert(1)\">x</a>", "alert"),
+        (
+            "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+            "data:",
+        ),
+        ("<a href=\"vbscript:msgbox(1)\">x</a>", "vbscript"),
+        ("<svg onload=alert(1)><circle/></svg>", "svg"),
+        ("<svg><script>alert(1)</script></svg>", "alert"),
+        (
+            "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+            "onerror",
+        ),
+        ("<math href=\"javascript:alert(1)\">x</math>", "javascript"),
+        ("<iframe src=\"https://evil.example\"></iframe>", "iframe"),
+        (
+            "<object data=\"https://evil.example/x.swf\"></object>",
+            "object",
+        ),
+        ("<embed src=\"https://evil.example/x.swf\">", "embed"),
+        (
+            "<form action=\"https://evil.example\"><input name=p></form>",
+            "form",
+        ),
+        (
+            "<p style=\"background:url(javascript:alert(1))\">x</p>",
+            "style",
+        ),
+        ("<p onclick=\"alert(1)\">x</p>", "onclick"),
+        (
+            "<div><p>unclosed <b>bold <a href=\"https://ok.example\" onmouseover=alert(1)>x",
+            "onmouseover",
+        ),
+        ("<!--<img src=x onerror=alert(1)>-->", "onerror"),
+        (
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+            "onerror",
+        ),
+        (
+            "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+            "refresh",
+        ),
+        ("<base href=\"https://evil.example/\">", "base"),
+        (
+            "<link rel=stylesheet href=\"https://evil.example/x.css\">",
+            "stylesheet",
+        ),
+        ("<template><script>alert(1)</script></template>", "alert"),
+        (
+            "<a href=\"https://ok.example\" target=\"_self\" rel=\"opener\">x</a>",
+            "opener\"",
+        ),
+        ("<img src=\"https://tracker.example/pixel.gif\">", "tracker"),
+        ("<scr<script>ipt>alert(1)</script>", "<script"),
+        ("<a href=\"//evil.example/\">x</a>", "evil"),
+    ];
+
+    #[test]
+    fn known_attacks_are_removed() {
+        for (attack, forbidden) in ATTACKS {
+            let cleaned = clean(attack, None);
+            assert!(
+                !cleaned
+                    .to_ascii_lowercase()
+                    .contains(&forbidden.to_ascii_lowercase()),
+                "{attack:?} became {cleaned:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_markup_and_web_links_stay() {
+        let cleaned = clean(
+            "<h2>Geneva</h2><p lang=\"fr\">Le <em>Comité</em> a <a href=\"https://ohchr.example/s\">publié</a>.</p>",
+            None,
+        );
+        assert_eq!(
+            cleaned,
+            "<h2>Geneva</h2><p lang=\"fr\">Le <em>Comité</em> a \
+             <a href=\"https://ohchr.example/s\" rel=\"noopener noreferrer\">publié</a>.</p>"
+        );
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_feed_or_are_dropped() {
+        let base = Url::parse("https://news.example/posts/1").expect("url");
+        assert!(
+            clean("<a href=\"/about\">a</a>", Some(&base)).contains("https://news.example/about")
+        );
+        assert!(!clean("<a href=\"/about\">a</a>", None).contains("href"));
+    }
+
+    #[test]
+    fn markdown_becomes_sanitised_html() {
+        let html = markdown(
+            "A **session** report, [read it](https://un.example/r).\n\n<script>x</script>",
+        );
+        assert!(html.contains("<strong>session</strong>"), "{html}");
+        assert!(html.contains("rel=\"noopener noreferrer\""), "{html}");
+        assert!(!html.contains("script"), "{html}");
+    }
+
+    #[test]
+    fn text_keeps_the_words_only() {
+        assert_eq!(
+            text("<p>Tom &amp; Jerry <b>&lt;3</b></p><script>x()</script>"),
+            "Tom & Jerry <3"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn sanitising_twice_changes_nothing(html in "(<[a-z]{1,6}( [a-z]{1,5}=\"[^\"]{0,12}\")?>|</[a-z]{1,6}>|[^<]{0,10}|&[a-z#0-9]{1,5};){0,30}") {
+            let once = clean(&html, None);
+            prop_assert_eq!(clean(&once, None), once.clone());
+        }
+
+        #[test]
+        fn sanitising_any_text_twice_changes_nothing(html in ".{0,200}") {
+            let once = clean(&html, None);
+            prop_assert_eq!(clean(&once, None), once.clone());
+        }
+    }
+}

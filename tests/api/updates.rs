@@ -1,0 +1,221 @@
+//! The updates feed over HTTP: pages with cursors and filters for widgets,
+//! Atom and JSON Feed for readers, and nothing unsafe in any of them.
+
+use chorus::ident::{Lang, Slug};
+use chorus::storage::{FeedRecord, NewFeed};
+use chorus::updates::item::{ItemDraft, check};
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+
+async fn feed(app: &TestApp) -> FeedRecord {
+    app.store
+        .create_feed(&NewFeed {
+            slug: Slug::parse("defenders-news").expect("slug"),
+            title: "Defenders news".into(),
+            default_lang: Lang::parse("en").expect("lang"),
+            source_url: None,
+        })
+        .await
+        .expect("feed created")
+}
+
+/// Posts an update published `minutes_ago` (negative: in the future).
+async fn post(
+    app: &TestApp,
+    feed: &FeedRecord,
+    title: &str,
+    lang: &str,
+    tags: &str,
+    minutes_ago: i64,
+) -> i64 {
+    let when = chorus::storage::rfc3339(chorus::storage::now_millis() - minutes_ago * 60_000);
+    let content = check(&ItemDraft {
+        title: title.into(),
+        body_markdown: format!(
+            "About **{title}**. <img src=x onerror=alert(1)> [more](javascript:alert(1))"
+        ),
+        tags: tags.into(),
+        lang: lang.into(),
+        publish_at: when,
+        ..ItemDraft::default()
+    })
+    .expect("valid update");
+    app.store
+        .post_item(feed.id, &content)
+        .await
+        .expect("posted")
+        .id
+}
+
+async fn page(app: &TestApp, query: &str) -> (u16, Value) {
+    let response = app
+        .get(&format!("/api/v1/feeds/defenders-news/items{query}"))
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn titles(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["title"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Twelve updates: ten out (one per minute, "u10" newest), one scheduled
+/// for tomorrow, one unpublished.
+async fn seeded(app: &TestApp) -> FeedRecord {
+    let feed = feed(app).await;
+    for n in 1..=10 {
+        let (lang, tags) = if n % 3 == 0 {
+            ("fr", "africa")
+        } else {
+            ("en", "geneva,treaty-bodies")
+        };
+        post(app, &feed, &format!("u{n}"), lang, tags, 60 - n).await;
+    }
+    post(app, &feed, "tomorrow", "en", "geneva", -24 * 60).await;
+    let hidden = post(app, &feed, "withdrawn", "en", "geneva", 1).await;
+    assert!(
+        app.store
+            .set_unpublished(hidden, true)
+            .await
+            .expect("unpublished")
+    );
+    feed
+}
+
+#[tokio::test]
+async fn pages_run_newest_first_without_future_or_unpublished_items() {
+    let app = TestApp::spawn().await;
+    seeded(&app).await;
+
+    let (status, first) = page(&app, "?limit=4").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(titles(&first), ["u10", "u9", "u8", "u7"]);
+    let cursor = first["next"].as_str().expect("a next page");
+    let (_, second) = page(&app, &format!("?limit=4&cursor={cursor}")).await;
+    assert_eq!(titles(&second), ["u6", "u5", "u4", "u3"]);
+    let cursor = second["next"].as_str().expect("a last page");
+    let (_, last) = page(&app, &format!("?limit=4&cursor={cursor}")).await;
+    assert_eq!(titles(&last), ["u2", "u1"]);
+    assert!(last["next"].is_null());
+    assert_eq!(first["title"], "Defenders news");
+}
+
+#[tokio::test]
+async fn tags_and_languages_filter_the_items() {
+    let app = TestApp::spawn().await;
+    seeded(&app).await;
+
+    let (_, africa) = page(&app, "?tag=africa").await;
+    assert_eq!(titles(&africa), ["u9", "u6", "u3"]);
+    let (_, french) = page(&app, "?lang=fr-CA").await;
+    assert_eq!(titles(&french), ["u9", "u6", "u3"]);
+    let (_, both) = page(&app, "?tag=geneva&lang=en&limit=2").await;
+    assert_eq!(titles(&both), ["u10", "u8"]);
+    // A tag is a whole word: "gene" is not "geneva".
+    let (_, partial) = page(&app, "?tag=gene").await;
+    assert!(titles(&partial).is_empty());
+}
+
+#[tokio::test]
+async fn bad_queries_get_clear_errors() {
+    let app = TestApp::spawn().await;
+    seeded(&app).await;
+    for (query, code) in [
+        ("?limit=0", "invalid_limit"),
+        ("?limit=51", "invalid_limit"),
+        ("?cursor=yesterday", "invalid_cursor"),
+        ("?tag=Bad%20Tag%21", "invalid_tag"),
+        ("?lang=english", "invalid_lang"),
+        ("?limit=-1", "invalid_query"),
+    ] {
+        let (status, body) = page(&app, query).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some(code)),
+            "{query}"
+        );
+    }
+    assert_eq!(app.get("/api/v1/feeds/no-such/items").await.status(), 404);
+    assert_eq!(app.get("/feeds/defenders-news.rss").await.status(), 404);
+}
+
+#[tokio::test]
+async fn stored_updates_carry_no_script_and_only_web_links() {
+    let app = TestApp::spawn().await;
+    seeded(&app).await;
+    let (_, first) = page(&app, "?limit=1").await;
+    let body = first["items"][0]["body_html"].as_str().expect("a body");
+    assert!(body.contains("<strong>u10</strong>"), "{body}");
+    for forbidden in ["<img", "onerror", "javascript", "<script"] {
+        assert!(!body.contains(forbidden), "{forbidden} in {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_feed_is_published_as_atom_and_json_feed_that_readers_parse() {
+    let app = TestApp::spawn().await;
+    seeded(&app).await;
+
+    let atom = app.get("/feeds/defenders-news.atom").await;
+    assert_eq!(
+        atom.headers()["content-type"].to_str().ok(),
+        Some("application/atom+xml; charset=utf-8")
+    );
+    let atom = atom.text().await.expect("body");
+    let parsed = feed_rs::parser::parse(atom.as_bytes()).expect("Atom that a reader parses");
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(
+        parsed.entries.len(),
+        10,
+        "future and unpublished items stay out"
+    );
+    assert_eq!(
+        parsed.entries[0].title.as_ref().map(|t| t.content.as_str()),
+        Some("u10")
+    );
+    assert!(
+        parsed.entries[0]
+            .id
+            .starts_with("tag:chorus,2026:defenders-news/")
+    );
+    assert!(atom.contains("rel=\"self\""), "{atom}");
+
+    let json = app.get("/feeds/defenders-news.json").await;
+    assert_eq!(
+        json.headers()["content-type"].to_str().ok(),
+        Some("application/feed+json; charset=utf-8")
+    );
+    let json = json.text().await.expect("body");
+    let document: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(document["version"], "https://jsonfeed.org/version/1.1");
+    assert!(
+        document["feed_url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/feeds/defenders-news.json"))
+    );
+    let items = document["items"].as_array().expect("items");
+    assert_eq!(items.len(), 10);
+    for item in items {
+        // JSON Feed 1.1: every item has an id and content.
+        assert!(
+            item["id"].is_string() && item["content_html"].is_string(),
+            "{item}"
+        );
+    }
+    assert_eq!(
+        items[0]["tags"],
+        serde_json::json!(["geneva", "treaty-bodies"])
+    );
+    let parsed = feed_rs::parser::parse(json.as_bytes()).expect("a JSON Feed that a reader parses");
+    assert_eq!(parsed.feed_type, feed_rs::model::FeedType::JSON);
+    assert_eq!(parsed.entries.len(), 10);
+}
