@@ -94,6 +94,9 @@ pub struct ServeConfig {
     pub storage: StorageConfig,
     #[command(flatten)]
     pub payments: PaymentsConfig,
+    /// How often mirrored update feeds are fetched, in seconds.
+    #[arg(long, env = "CHORUS_MIRROR_EVERY_SECS", default_value_t = 900)]
+    pub mirror_every_secs: u64,
 }
 
 /// A secret from configuration (an API key, a webhook signing secret):

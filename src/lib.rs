@@ -68,6 +68,10 @@ pub async fn state_for(
 /// `chorus serve`.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let state = start(&config).await?;
+    updates::mirror::spawn_schedule(
+        state.store.clone(),
+        std::time::Duration::from_secs(config.mirror_every_secs.max(60)),
+    );
     let listener = bind(config.addr).await?;
     tracing::info!(addr = %config.addr, database = %config.storage.url(), "serving");
     run_until_stopped(listener, app::router(state)).await

@@ -27,7 +27,9 @@ pub use donations::{
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
-pub use updates::{FeedRecord, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore};
+pub use updates::{
+    FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
+};
 
 /// A failure to read or write storage. Handlers answer it with a retryable 503.
 #[derive(Debug, thiserror::Error)]

@@ -14,8 +14,8 @@ macro_rules! update_store {
             use crate::ident::Slug;
             use crate::storage::read::{self, FEED_COLUMNS, ITEM_COLUMNS, conflict, stored_tags};
             use crate::storage::{
-                FeedRecord, ItemContent, ItemQuery, ItemRecord, NewFeed, StoreResult,
-                UpdateStore, now_millis,
+                FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed,
+                StoreResult, UpdateStore, now_millis,
             };
 
             #[async_trait]
@@ -64,33 +64,70 @@ macro_rules! update_store {
                     feed_id: i64,
                     content: &ItemContent,
                 ) -> StoreResult<ItemRecord> {
-                    let now = now_millis();
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO feed_items (feed_id, title, summary, body_html, image_url,
-                             image_alt, link, tags, lang, published_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    insert_item(&self.pool, feed_id, None, content).await
+                }
+
+                async fn post_mirrored(
+                    &self,
+                    feed_id: i64,
+                    source_id: &str,
+                    content: &ItemContent,
+                ) -> StoreResult<ItemRecord> {
+                    insert_item(&self.pool, feed_id, Some(source_id), content).await
+                }
+
+                async fn item_by_source(
+                    &self,
+                    feed_id: i64,
+                    source_id: &str,
+                ) -> StoreResult<Option<ItemRecord>> {
+                    let sql = format!(
+                        "SELECT {ITEM_COLUMNS} FROM feed_items WHERE feed_id = $1 AND source_id = $2"
+                    );
+                    let row = sqlx::query(&sql)
+                        .bind(feed_id)
+                        .bind(source_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(read::item).transpose()
+                }
+
+                async fn feed_source(&self, feed_id: i64) -> StoreResult<Option<FeedSource>> {
+                    type Row = (Option<String>, Option<String>, Option<String>, Option<i64>, Option<String>);
+                    let row: Option<Row> =
+                        sqlx::query_as(
+                            "SELECT source_url, source_etag, source_last_modified,
+                                 source_checked_at, source_error
+                             FROM feeds WHERE id = $1",
+                        )
+                        .bind(feed_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(row.and_then(|(url, etag, last_modified, checked_at, error)| {
+                        Some(FeedSource {
+                            url: url?,
+                            etag,
+                            last_modified,
+                            checked_at,
+                            error,
+                        })
+                    }))
+                }
+
+                async fn record_fetch(&self, feed_id: i64, source: &FeedSource) -> StoreResult<()> {
+                    sqlx::query(
+                        "UPDATE feeds SET source_etag = $1, source_last_modified = $2,
+                             source_checked_at = $3, source_error = $4
+                         WHERE id = $5",
                     )
+                    .bind(&source.etag)
+                    .bind(&source.last_modified)
+                    .bind(source.checked_at)
+                    .bind(&source.error)
                     .bind(feed_id)
-                    .bind(&content.title)
-                    .bind(&content.summary)
-                    .bind(&content.body_html)
-                    .bind(&content.image_url)
-                    .bind(&content.image_alt)
-                    .bind(&content.link)
-                    .bind(stored_tags(&content.tags))
-                    .bind(content.lang.as_str())
-                    .bind(content.published_at)
-                    .bind(now)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(|e| read::missing(e, || format!("feed {feed_id}")))?;
-                    Ok(ItemRecord {
-                        id,
-                        feed_id,
-                        content: content.clone(),
-                        updated_at: now,
-                        unpublished: false,
-                    })
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
                 }
 
                 async fn edit_item(
@@ -201,6 +238,42 @@ macro_rules! update_store {
                     let rows = sqlx::query(&sql).bind(feed_id).fetch_all(&self.pool).await?;
                     rows.iter().map(read::item).collect()
                 }
+            }
+
+            async fn insert_item(
+                pool: &sqlx::Pool<$db>,
+                feed_id: i64,
+                source_id: Option<&str>,
+                content: &ItemContent,
+            ) -> StoreResult<ItemRecord> {
+                let now = now_millis();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO feed_items (feed_id, source_id, title, summary, body_html,
+                         image_url, image_alt, link, tags, lang, published_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                )
+                .bind(feed_id)
+                .bind(source_id)
+                .bind(&content.title)
+                .bind(&content.summary)
+                .bind(&content.body_html)
+                .bind(&content.image_url)
+                .bind(&content.image_alt)
+                .bind(&content.link)
+                .bind(stored_tags(&content.tags))
+                .bind(content.lang.as_str())
+                .bind(content.published_at)
+                .bind(now)
+                .fetch_one(pool)
+                .await
+                .map_err(|e| read::missing(e, || format!("feed {feed_id}")))?;
+                Ok(ItemRecord {
+                    id,
+                    feed_id,
+                    content: content.clone(),
+                    updated_at: now,
+                    unpublished: false,
+                })
             }
         }
     };

@@ -25,6 +25,18 @@ pub struct FeedRecord {
     pub created_at: Millis,
 }
 
+/// A mirrored feed's source and how its last fetch went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedSource {
+    pub url: String,
+    /// For conditional requests: the source answers 304 when nothing changed.
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub checked_at: Option<Millis>,
+    /// The last fetch's problem, shown to organisers; `None` when it went well.
+    pub error: Option<String>,
+}
+
 /// An item's content, checked and sanitised (`updates::item`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemContent {
@@ -85,4 +97,21 @@ pub trait UpdateStore {
     async fn items(&self, query: &ItemQuery) -> StoreResult<Vec<ItemRecord>>;
     /// Every item of a feed, unpublished and future ones too, newest first.
     async fn all_items(&self, feed_id: i64) -> StoreResult<Vec<ItemRecord>>;
+
+    /// A mirrored feed's source; `None` for feeds organisers post to.
+    async fn feed_source(&self, feed_id: i64) -> StoreResult<Option<FeedSource>>;
+    /// Keeps how a fetch went: validators, time, and the error if any.
+    async fn record_fetch(&self, feed_id: i64, source: &FeedSource) -> StoreResult<()>;
+    /// The item a mirrored feed knows as `source_id`.
+    async fn item_by_source(
+        &self,
+        feed_id: i64,
+        source_id: &str,
+    ) -> StoreResult<Option<ItemRecord>>;
+    async fn post_mirrored(
+        &self,
+        feed_id: i64,
+        source_id: &str,
+        content: &ItemContent,
+    ) -> StoreResult<ItemRecord>;
 }

@@ -20,11 +20,20 @@ pub enum FeedCommand {
         /// The feed's main language: en, fr, es, ...
         #[arg(long, default_value = "en")]
         lang: String,
+        /// Mirror the organisation's own RSS, Atom or JSON Feed at this address.
+        #[arg(long)]
+        source_url: Option<String>,
         #[command(flatten)]
         storage: StorageConfig,
     },
-    /// List feeds.
+    /// List feeds, with how each mirror's last fetch went.
     List(StorageConfig),
+    /// Fetch a mirrored feed's source now.
+    Fetch {
+        slug: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -96,6 +105,7 @@ pub async fn feed(command: FeedCommand) -> anyhow::Result<()> {
             slug,
             title,
             lang,
+            source_url,
             storage,
         } => {
             let title = super::sanitise::text(&title);
@@ -109,14 +119,43 @@ pub async fn feed(command: FeedCommand) -> anyhow::Result<()> {
                     slug: Slug::parse(&slug).map_err(anyhow::Error::msg)?,
                     title,
                     default_lang: Lang::parse(&lang).map_err(anyhow::Error::msg)?,
-                    source_url: None,
+                    source_url: source_url
+                        .as_deref()
+                        .map(|u| item::web_address(u, "source"))
+                        .transpose()
+                        .map_err(anyhow::Error::msg)?,
                 })
                 .await?;
             println!("created feed {} ({})", feed.slug, feed.default_lang);
         }
         FeedCommand::List(storage) => {
-            for feed in open(&storage).await?.feeds().await? {
+            let store = open(&storage).await?;
+            for feed in store.feeds().await? {
                 println!("{:<32} {:<4} {}", feed.slug, feed.default_lang, feed.title);
+                if let Some(source) = store.feed_source(feed.id).await? {
+                    let checked = source.checked_at.and_then(rfc3339);
+                    let status = match (&checked, &source.error) {
+                        (None, _) => "not fetched yet".to_owned(),
+                        (Some(at), None) => format!("fetched {at}"),
+                        (Some(at), Some(error)) => format!("FAILED {at}: {error}"),
+                    };
+                    println!("    mirrors {}: {status}", source.url);
+                }
+            }
+        }
+        FeedCommand::Fetch { slug, storage } => {
+            let store = open(&storage).await?;
+            let feed = find_feed(&*store, &slug).await?;
+            let mirror = super::mirror::Mirror::new(std::time::Duration::from_secs(10));
+            match mirror.fetch(&*store, &feed).await? {
+                None => anyhow::bail!("feed {slug} is not a mirror; organisers post to it"),
+                Some(fetched) if fetched.not_modified => {
+                    println!("{slug}: unchanged at the source")
+                }
+                Some(fetched) => println!(
+                    "{slug}: {} new, {} changed, {} skipped",
+                    fetched.added, fetched.changed, fetched.skipped
+                ),
             }
         }
     }

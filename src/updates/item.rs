@@ -142,7 +142,7 @@ fn publication_time(raw: &str) -> Result<Millis, String> {
 }
 
 /// `text` cut at a word near `max` characters, with an ellipsis.
-fn shorten(text: &str, max: usize) -> String {
+pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }

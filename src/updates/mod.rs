@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod item;
+pub mod mirror;
 pub mod sanitise;
 mod syndication;
 

@@ -8,6 +8,7 @@ mod donations;
 mod helpers;
 mod instances;
 mod live;
+mod mirror;
 mod petitions;
 mod signing;
 mod stripe_standin;

@@ -97,6 +97,7 @@ impl Locale {
 
 /// Of three things made per language (English, French, Spanish), the one
 /// for a tag's primary subtag; English's for any other language.
+#[cfg(any(feature = "petition", feature = "donate"))]
 pub fn by_language<T>(tag: &str, [en, fr, es]: [&'static T; 3]) -> &'static T {
     match tag.split(['-', '_']).next().unwrap_or_default() {
         "fr" => fr,
