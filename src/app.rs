@@ -38,6 +38,10 @@ pub struct AppState {
     pub totals: Totals,
     /// The organisation's Stripe account.
     pub stripe: Stripe,
+    /// Who may use the organisers' API.
+    pub admin: crate::admin::AdminTokens,
+    /// Tells live connections when a feed changes.
+    pub feed_watch: crate::updates::FeedWatch,
     pub assets: Arc<PathBuf>,
 }
 

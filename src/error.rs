@@ -19,6 +19,8 @@ pub enum ApiError {
     InvalidFields(Vec<(Field, Problem)>),
     #[error("{0}")]
     Forbidden(String),
+    #[error("this needs an organiser's token: Authorization: Bearer TOKEN")]
+    Unauthorized,
     /// A body the endpoint cannot read: wrong media type, too large, not JSON.
     #[error("{message}")]
     UnreadableBody {
@@ -55,6 +57,7 @@ impl ApiError {
                 chorus_wire::signing::INVALID_FIELDS,
             ),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::UnreadableBody { status, code, .. } => (*status, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
@@ -100,6 +103,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response
                 .headers_mut()

@@ -2,6 +2,7 @@
 //! is the server: the API, live counts, the embed assets, the command line.
 //! `ARCHITECTURE.md` maps the modules.
 
+pub mod admin;
 pub mod app;
 pub mod assets;
 pub mod cli;
@@ -40,7 +41,13 @@ pub async fn start(config: &ServeConfig) -> anyhow::Result<AppState> {
     let store = storage::open(&url)
         .await
         .with_context(|| format!("opening the database {url}"))?;
-    state_for(store, config.assets.clone(), &config.payments).await
+    state_for(
+        store,
+        config.assets.clone(),
+        &config.payments,
+        &config.admin,
+    )
+    .await
 }
 
 /// The application state over an already open store.
@@ -48,11 +55,14 @@ pub async fn state_for(
     store: Arc<dyn storage::Store>,
     assets: std::path::PathBuf,
     payments: &config::PaymentsConfig,
+    admin: &config::AdminConfig,
 ) -> anyhow::Result<AppState> {
     let counts = Counts::load(store.clone()).await?;
     counts.spawn_refresher();
     let totals = donations::Totals::load(store.clone()).await?;
     totals.spawn_refresher();
+    let feed_watch = updates::FeedWatch::load(store.clone()).await?;
+    feed_watch.spawn_refresher();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
     Ok(AppState {
         directory: directory::Directory::new(store.clone()),
@@ -61,6 +71,8 @@ pub async fn state_for(
         signatures,
         totals,
         stripe: donations::Stripe::new(payments),
+        admin: admin::AdminTokens::new(&admin.admin_tokens),
+        feed_watch,
         assets: Arc::new(assets),
     })
 }

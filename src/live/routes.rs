@@ -19,6 +19,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use chorus_wire::COUNT_EVENT;
 use chorus_wire::donate::TOTALS_EVENT;
+use chorus_wire::updates::{FEED_EVENT, FeedChanged};
 
 use super::CountUpdate;
 use crate::app::AppState;
@@ -44,6 +45,9 @@ struct LiveQuery {
     /// Comma-separated donation campaign slugs.
     #[serde(default)]
     campaigns: String,
+    /// Comma-separated update feed slugs.
+    #[serde(default)]
+    feeds: String,
 }
 
 async fn follow_counts(
@@ -52,15 +56,22 @@ async fn follow_counts(
 ) -> Result<Response, ApiError> {
     let petitions = parse_slugs(&query.petitions)?;
     let campaigns = parse_slugs(&query.campaigns)?;
-    if petitions.is_empty() && campaigns.is_empty() {
+    let feeds = parse_slugs(&query.feeds)?;
+    if petitions.is_empty() && campaigns.is_empty() && feeds.is_empty() {
         return Err(ApiError::bad_request(
             "invalid_query",
-            "name petitions or campaigns to follow: ?petitions=a,b&campaigns=c",
+            "name what to follow: ?petitions=a,b&campaigns=c&feeds=d",
         ));
+    }
+    for slug in &feeds {
+        if state.store.feed_by_slug(slug).await?.is_none() {
+            return Err(ApiError::NotFound(format!("no feed {slug}")));
+        }
     }
     // Subscribe before reading the current values, so no update falls between.
     let count_updates = state.counts.subscribe();
     let totals_updates = state.totals.subscribe();
+    let feed_updates = state.feed_watch.subscribe();
     let mut current = Vec::with_capacity(petitions.len() + campaigns.len());
     for slug in &petitions {
         let count = state
@@ -84,20 +95,37 @@ async fn follow_counts(
             &serde_json::to_string(&totals).unwrap_or_default(),
         ));
     }
-    let first = current.remove(0).retry(RETRY);
+    // The first event tells the browser how long to wait before reconnecting;
+    // a page that follows only feeds gets a comment to carry it.
+    let first = if current.is_empty() {
+        Event::default().comment("following")
+    } else {
+        current.remove(0)
+    }
+    .retry(RETRY);
     let opening = stream::iter(std::iter::once(first).chain(current));
     let counts = state.counts.clone();
     let totals = state.totals.clone();
     let live = stream::select(
-        follow(count_updates, petitions, COUNT_EVENT, move |slug| {
-            counts
-                .cached(slug)
-                .and_then(|c| serde_json::to_string(&c).ok())
-        }),
-        follow(totals_updates, campaigns, TOTALS_EVENT, move |slug| {
-            totals
-                .cached(slug)
-                .and_then(|t| serde_json::to_string(&t).ok())
+        stream::select(
+            follow(count_updates, petitions, COUNT_EVENT, move |slug| {
+                counts
+                    .cached(slug)
+                    .and_then(|c| serde_json::to_string(&c).ok())
+            }),
+            follow(totals_updates, campaigns, TOTALS_EVENT, move |slug| {
+                totals
+                    .cached(slug)
+                    .and_then(|t| serde_json::to_string(&t).ok())
+            }),
+        ),
+        // A connection that fell behind is told every feed changed: reading
+        // a feed again is always safe.
+        follow(feed_updates, feeds, FEED_EVENT, |slug| {
+            serde_json::to_string(&FeedChanged {
+                feed: slug.to_string(),
+            })
+            .ok()
         }),
     );
     let sse = Sse::new(opening.chain(live).map(Ok::<_, Infallible>))

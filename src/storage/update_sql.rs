@@ -92,6 +92,20 @@ macro_rules! update_store {
                     row.as_ref().map(read::item).transpose()
                 }
 
+                async fn feed_versions(&self, now: i64) -> StoreResult<Vec<(i64, String)>> {
+                    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+                        "SELECT feed_id, COUNT(*), MAX(updated_at) FROM feed_items
+                         WHERE published_at <= $1 GROUP BY feed_id",
+                    )
+                    .bind(now)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(feed, count, updated)| (feed, format!("{count}-{updated}")))
+                        .collect())
+                }
+
                 async fn feed_source(&self, feed_id: i64) -> StoreResult<Option<FeedSource>> {
                     type Row = (Option<String>, Option<String>, Option<String>, Option<i64>, Option<String>);
                     let row: Option<Row> =

@@ -108,6 +108,10 @@ pub trait UpdateStore {
         feed_id: i64,
         source_id: &str,
     ) -> StoreResult<Option<ItemRecord>>;
+    /// For each feed with items out at `now`: a value that changes whenever
+    /// what its readers see changes (an item posted, edited, unpublished, or
+    /// coming due).
+    async fn feed_versions(&self, now: Millis) -> StoreResult<Vec<(i64, String)>>;
     async fn post_mirrored(
         &self,
         feed_id: i64,

@@ -2,11 +2,15 @@
 //! storage, served to widgets page by page and to feed readers as Atom and
 //! JSON Feed.
 
+mod admin;
 pub mod cli;
 pub mod item;
 pub mod mirror;
 pub mod sanitise;
 mod syndication;
+mod watch;
+
+pub use watch::FeedWatch;
 
 use axum::Router;
 use axum::extract::State;
@@ -32,7 +36,9 @@ const SYNDICATED: u32 = 50;
 
 /// The widgets' API, under the API prefix.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/feeds/{slug}/items", get(list_items))
+    Router::new()
+        .route("/feeds/{slug}/items", get(list_items))
+        .merge(admin::router())
 }
 
 /// The feeds for feed readers, at the root: `/feeds/{slug}.atom`, `.json`.

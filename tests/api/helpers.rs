@@ -20,6 +20,9 @@ use tokio::net::TcpListener;
 
 use crate::stripe_standin::{self, StripeStandIn};
 
+/// The organisers' API token every test server accepts.
+pub const ADMIN_TOKEN: &str = "organiser-token-for-tests";
+
 pub struct TestApp {
     pub origin: String,
     pub client: reqwest::Client,
@@ -97,7 +100,10 @@ impl TestApp {
             .into(),
             stripe_api_base: url::Url::parse(&stripe.base).expect("stand-in URL"),
         };
-        let state = chorus::state_for(store.clone(), assets_dir(), &payments)
+        let admin = chorus::config::AdminConfig {
+            admin_tokens: vec![Secret::from_str(ADMIN_TOKEN).expect("token")],
+        };
+        let state = chorus::state_for(store.clone(), assets_dir(), &payments, &admin)
             .await
             .expect("state loads");
         let counts = state.counts.clone();

@@ -6,7 +6,7 @@ use chorus::storage::{FeedRecord, NewFeed};
 use chorus::updates::item::{ItemDraft, check};
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{ADMIN_TOKEN, TestApp};
 
 async fn feed(app: &TestApp) -> FeedRecord {
     app.store
@@ -218,4 +218,212 @@ async fn the_feed_is_published_as_atom_and_json_feed_that_readers_parse() {
     let parsed = feed_rs::parser::parse(json.as_bytes()).expect("a JSON Feed that a reader parses");
     assert_eq!(parsed.feed_type, feed_rs::model::FeedType::JSON);
     assert_eq!(parsed.entries.len(), 10);
+}
+
+async fn admin(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
+    let mut request = app
+        .client
+        .request(method, format!("{}/api/v1/admin{path}", app.origin));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (
+        status,
+        response.json().await.unwrap_or(Value::Null),
+        headers,
+    )
+}
+
+#[tokio::test]
+async fn the_organisers_api_needs_a_token_and_posts_edits_and_unpublishes() {
+    let app = TestApp::spawn().await;
+    feed(&app).await;
+    let item = serde_json::json!({
+        "title": "Country review: Chile",
+        "body": "The committee asked about **detention**.",
+        "tags": ["americas", "treaty-bodies"],
+        "lang": "en"
+    });
+    let post = reqwest::Method::POST;
+
+    let (status, body, headers) = admin(
+        &app,
+        post.clone(),
+        "/feeds/defenders-news/items",
+        None,
+        Some(item.clone()),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    assert_eq!(headers["www-authenticate"], "Bearer");
+    let (status, ..) = admin(
+        &app,
+        post.clone(),
+        "/feeds/defenders-news/items",
+        Some("guess"),
+        Some(item.clone()),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        page(&app, "").await.1["items"],
+        serde_json::json!([]),
+        "nothing was posted"
+    );
+
+    let token = Some(ADMIN_TOKEN);
+    let (status, posted, _) = admin(
+        &app,
+        post.clone(),
+        "/feeds/defenders-news/items",
+        token,
+        Some(item),
+    )
+    .await;
+    assert_eq!(status, 201, "{posted}");
+    let id = posted["id"].as_i64().expect("an id");
+    assert_eq!(titles(&page(&app, "").await.1), ["Country review: Chile"]);
+
+    let edit = serde_json::json!({"title": "Country review: Chile (updated)", "body": "New text."});
+    let (status, edited, _) = admin(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/items/{id}"),
+        token,
+        Some(edit),
+    )
+    .await;
+    assert_eq!(
+        (status, edited["title"].as_str()),
+        (200, Some("Country review: Chile (updated)"))
+    );
+
+    for (bad, code) in [
+        (serde_json::json!({"body": "no title"}), "invalid_update"),
+        (
+            serde_json::json!({"title": "t", "link": "javascript:alert(1)"}),
+            "invalid_update",
+        ),
+        (
+            serde_json::json!({"title": "t", "colour": "red"}),
+            "invalid_json",
+        ),
+    ] {
+        let (status, body, _) = admin(
+            &app,
+            post.clone(),
+            "/feeds/defenders-news/items",
+            token,
+            Some(bad),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some(code)),
+            "{body}"
+        );
+    }
+
+    let (status, ..) = admin(
+        &app,
+        post.clone(),
+        &format!("/items/{id}/unpublish"),
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert!(
+        titles(&page(&app, "").await.1).is_empty(),
+        "unpublished items leave the feed"
+    );
+    let (_, all, _) = admin(
+        &app,
+        reqwest::Method::GET,
+        "/feeds/defenders-news/items",
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(all[0]["unpublished"], true);
+    let (status, ..) = admin(
+        &app,
+        post.clone(),
+        &format!("/items/{id}/publish"),
+        token,
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    assert_eq!(titles(&page(&app, "").await.1).len(), 1);
+    let (status, ..) = admin(&app, post, "/items/999999/unpublish", token, None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn new_and_scheduled_updates_reach_live_connections() {
+    let app = TestApp::spawn().await;
+    feed(&app).await;
+    let response = app.get("/api/v1/live?feeds=defenders-news").await;
+    assert_eq!(response.status(), 200);
+    let mut live = crate::helpers::EventReader::from_response(response);
+    let token = Some(ADMIN_TOKEN);
+    let patience = std::time::Duration::from_secs(5);
+
+    let now = serde_json::json!({"title": "Posted now"});
+    admin(
+        &app,
+        reqwest::Method::POST,
+        "/feeds/defenders-news/items",
+        token,
+        Some(now),
+    )
+    .await;
+    let event = live.next_within(patience).await.expect("a feed event");
+    assert_eq!(
+        (event.event.as_str(), event.data.as_str()),
+        ("feed", r#"{"feed":"defenders-news"}"#)
+    );
+
+    let due = chorus::storage::rfc3339(chorus::storage::now_millis() + 1_500).expect("a time");
+    let later = serde_json::json!({"title": "Posted for later", "publish_at": due});
+    admin(
+        &app,
+        reqwest::Method::POST,
+        "/feeds/defenders-news/items",
+        token,
+        Some(later),
+    )
+    .await;
+    assert!(
+        live.next_within(std::time::Duration::from_millis(900))
+            .await
+            .is_none(),
+        "a scheduled update is not news until it is due"
+    );
+    let event = live
+        .next_within(patience)
+        .await
+        .expect("the scheduled item comes due");
+    assert_eq!(event.event, "feed");
+    assert_eq!(
+        titles(&page(&app, "").await.1),
+        ["Posted for later", "Posted now"]
+    );
+    assert_eq!(app.get("/api/v1/live?feeds=no-such").await.status(), 404);
 }

@@ -36,3 +36,12 @@ pub struct UpdatesPage {
     #[serde(default)]
     pub next: Option<String>,
 }
+
+/// The name of the Server-Sent Event that carries [`FeedChanged`].
+pub const FEED_EVENT: &str = "feed";
+
+/// A feed's items changed: widgets showing it read it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedChanged {
+    pub feed: String,
+}

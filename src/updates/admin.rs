@@ -1,0 +1,208 @@
+//! The organisers' API for updates, behind a bearer token: post, edit,
+//! unpublish, and see every item and each mirror's health.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use serde::{Deserialize, Serialize};
+
+use super::find;
+use super::item::{self, ItemDraft};
+use crate::admin::Organiser;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+use crate::storage::{FeedRecord, ItemRecord, now_millis, rfc3339};
+
+/// Under the API prefix.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/feeds", get(list_feeds))
+        .route(
+            "/admin/feeds/{slug}/items",
+            get(list_all_items).post(post_item),
+        )
+        .route("/admin/items/{id}", put(edit_item))
+        .route("/admin/items/{id}/unpublish", post(unpublish_item))
+        .route("/admin/items/{id}/publish", post(publish_item))
+}
+
+/// An update as an organiser's tool sends it; the body in Markdown.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ItemInput {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub image_url: Option<String>,
+    pub image_alt: String,
+    pub link: Option<String>,
+    pub tags: Vec<String>,
+    /// Without one, the feed's language.
+    pub lang: Option<String>,
+    /// RFC 3339; without one, now.
+    pub publish_at: Option<String>,
+}
+
+/// An item as organisers see it: its state included.
+#[derive(Debug, Serialize)]
+struct ItemView {
+    id: i64,
+    title: String,
+    summary: String,
+    body_html: String,
+    image_url: Option<String>,
+    image_alt: String,
+    link: Option<String>,
+    tags: Vec<String>,
+    lang: String,
+    published_at: String,
+    updated_at: String,
+    unpublished: bool,
+    /// Published in the future: not out yet.
+    scheduled: bool,
+}
+
+fn view(item: &ItemRecord) -> ItemView {
+    let content = &item.content;
+    ItemView {
+        id: item.id,
+        title: content.title.clone(),
+        summary: content.summary.clone(),
+        body_html: content.body_html.clone(),
+        image_url: content.image_url.clone(),
+        image_alt: content.image_alt.clone(),
+        link: content.link.clone(),
+        tags: content.tags.clone(),
+        lang: content.lang.to_string(),
+        published_at: rfc3339(content.published_at).unwrap_or_default(),
+        updated_at: rfc3339(item.updated_at).unwrap_or_default(),
+        unpublished: item.unpublished,
+        scheduled: content.published_at > now_millis(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct FeedView {
+    slug: String,
+    title: String,
+    lang: String,
+    /// For mirrors: the source and how its last fetch went.
+    source_url: Option<String>,
+    checked_at: Option<String>,
+    error: Option<String>,
+}
+
+async fn list_feeds(
+    _: Organiser,
+    State(state): State<AppState>,
+) -> Result<axum::Json<Vec<FeedView>>, ApiError> {
+    let mut views = Vec::new();
+    for feed in state.store.feeds().await? {
+        let source = state.store.feed_source(feed.id).await?;
+        views.push(FeedView {
+            slug: feed.slug.to_string(),
+            title: feed.title,
+            lang: feed.default_lang.to_string(),
+            source_url: source.as_ref().map(|s| s.url.clone()),
+            checked_at: source.as_ref().and_then(|s| s.checked_at).and_then(rfc3339),
+            error: source.and_then(|s| s.error),
+        });
+    }
+    Ok(axum::Json(views))
+}
+
+async fn list_all_items(
+    _: Organiser,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<axum::Json<Vec<ItemView>>, ApiError> {
+    let feed = find(&*state.store, &slug).await?;
+    let items = state.store.all_items(feed.id).await?;
+    Ok(axum::Json(items.iter().map(view).collect()))
+}
+
+fn checked(input: ItemInput, feed: &FeedRecord) -> Result<crate::storage::ItemContent, ApiError> {
+    item::check(&ItemDraft {
+        title: input.title,
+        summary: input.summary,
+        body_markdown: input.body,
+        image_url: input.image_url,
+        image_alt: input.image_alt,
+        link: input.link,
+        tags: input.tags.join(","),
+        lang: input.lang.unwrap_or_else(|| feed.default_lang.to_string()),
+        publish_at: input.publish_at,
+    })
+    .map_err(|e| ApiError::bad_request("invalid_update", e))
+}
+
+async fn post_item(
+    _: Organiser,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Json(input): Json<ItemInput>,
+) -> Result<(StatusCode, axum::Json<ItemView>), ApiError> {
+    let feed = find(&*state.store, &slug).await?;
+    let content = checked(input, &feed)?;
+    let posted = state.store.post_item(feed.id, &content).await?;
+    state.feed_watch.wake();
+    Ok((StatusCode::CREATED, axum::Json(view(&posted))))
+}
+
+async fn edit_item(
+    _: Organiser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(input): Json<ItemInput>,
+) -> Result<axum::Json<ItemView>, ApiError> {
+    let existing = state
+        .store
+        .item(id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no update {id}")))?;
+    let feed = state
+        .store
+        .feeds()
+        .await?
+        .into_iter()
+        .find(|f| f.id == existing.feed_id)
+        .ok_or_else(|| ApiError::NotFound(format!("no update {id}")))?;
+    let content = checked(input, &feed)?;
+    let edited = state
+        .store
+        .edit_item(id, &content)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no update {id}")))?;
+    state.feed_watch.wake();
+    Ok(axum::Json(view(&edited)))
+}
+
+async fn set_unpublished(
+    state: &AppState,
+    id: i64,
+    unpublished: bool,
+) -> Result<StatusCode, ApiError> {
+    if !state.store.set_unpublished(id, unpublished).await? {
+        return Err(ApiError::NotFound(format!("no update {id}")));
+    }
+    state.feed_watch.wake();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn unpublish_item(
+    _: Organiser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    set_unpublished(&state, id, true).await
+}
+
+async fn publish_item(
+    _: Organiser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    set_unpublished(&state, id, false).await
+}
