@@ -149,3 +149,95 @@ pub const PAST_GIFTS: &[(&str, u64)] = &[
     ("monthly", 10),
     ("once", 20),
 ];
+
+/// The demo updates feed.
+pub const FEED_SLUG: &str = "defenders-news";
+pub const FEED_TITLE: &str = "Defenders news";
+/// (language, hours ago, tags, title, Markdown body)
+pub type DemoUpdate = (&'static str, i64, &'static str, &'static str, &'static str);
+pub const UPDATES: &[DemoUpdate] = &[
+    (
+        "en",
+        2,
+        "global,treaty-bodies",
+        "Committee opens its autumn session",
+        "Eighteen experts meet this week to question four governments on how they protect people who defend rights. **Civil society briefings** are on Monday.",
+    ),
+    (
+        "fr",
+        5,
+        "afrique,detention",
+        "Visite de suivi dans les centres de rétention",
+        "Une délégation de la coalition a pu entrer dans deux centres. Notre rapport paraîtra le mois prochain, avec des recommandations précises.",
+    ),
+    (
+        "es",
+        9,
+        "americas,asylum",
+        "Audiencia pública sobre el derecho de asilo",
+        "Organizaciones de cinco países presentaron casos de personas devueltas en la frontera sin examen de su solicitud.",
+    ),
+    (
+        "en",
+        20,
+        "europe,detention",
+        "Court limits detention of children",
+        "A regional court found that holding families with young children for months breached the right to liberty. Partners are studying what changes in practice.",
+    ),
+    (
+        "en",
+        30,
+        "global,action-day",
+        "18 December: plan your action",
+        "International Migrants Day is three weeks away. The toolkit has share messages in three languages and a poster you can print.",
+    ),
+    (
+        "fr",
+        44,
+        "global,treaty-bodies",
+        "La Convention sur les travailleurs migrants a 35 ans",
+        "Trente-cinq ans après son adoption, moins d'un tiers des États l'ont ratifiée. La coalition publie une carte des ratifications.",
+    ),
+    (
+        "es",
+        60,
+        "americas,defenders",
+        "Defensoras rurales reciben protección",
+        "Tras meses de campaña, tres defensoras de la tierra cuentan ahora con medidas de protección. Gracias a quienes firmaron.",
+    ),
+    (
+        "en",
+        75,
+        "asia,labour",
+        "Recruitment fees: a step forward",
+        "Two recruitment agencies agreed to stop charging workers fees. The coalition will check that the promise is kept.",
+    ),
+    (
+        "fr",
+        96,
+        "europe,asylum",
+        "Asile : ce que change la nouvelle procédure",
+        "Délais plus courts, entretiens à distance, recours limités : nos juristes résument les points à surveiller.",
+    ),
+    (
+        "en",
+        120,
+        "africa,defenders",
+        "Journalist released after 200 days",
+        "A journalist held for reporting on forced evictions was released on Friday. Thank you to everyone who wrote letters.",
+    ),
+    (
+        "es",
+        150,
+        "global,action-day",
+        "Kit de acción en español",
+        "Mensajes para redes sociales, carteles y una guía para organizar una lectura pública el 18 de diciembre.",
+    ),
+    (
+        "en",
+        200,
+        "global,treaty-bodies",
+        "How a country review works",
+        "A short guide to the review cycle: the state report, the list of issues, the dialogue in Geneva and the concluding observations.",
+    ),
+];

@@ -13,8 +13,8 @@ use crate::donations::campaign::{SettingsDraft, TextDraft, check_settings, check
 use crate::ident::{Lang, Origin, Slug};
 use crate::live::Counts;
 use crate::storage::{
-    CampaignLinks, NewDonation, NewDonationCampaign, NewPetition, NewSignature, PetitionText,
-    Provider, ProviderEvent, Store, StoreError, now_millis,
+    CampaignLinks, NewDonation, NewDonationCampaign, NewFeed, NewPetition, NewSignature,
+    PetitionText, Provider, ProviderEvent, Store, StoreError, now_millis,
 };
 
 pub use partner_site::router as partner_site;
@@ -85,7 +85,38 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
             .record_signatures(&past_signatures(petition.id, partner_id, demo.signatures))
             .await?;
     }
-    seed_donations(store, partner_origin, partner_id).await
+    seed_donations(store, partner_origin, partner_id).await?;
+    seed_updates(store).await
+}
+
+/// The demo updates feed: a dozen items in three languages.
+async fn seed_updates(store: &dyn Store) -> anyhow::Result<()> {
+    let slug = Slug::parse(content::FEED_SLUG).map_err(anyhow::Error::msg)?;
+    if store.feed_by_slug(&slug).await?.is_some() {
+        return Ok(());
+    }
+    let feed = store
+        .create_feed(&NewFeed {
+            slug,
+            title: content::FEED_TITLE.into(),
+            default_lang: Lang::parse("en").map_err(anyhow::Error::msg)?,
+            source_url: None,
+        })
+        .await?;
+    for (lang, hours_ago, tags, title, body) in content::UPDATES {
+        let published = now_millis() - hours_ago * 3_600_000;
+        let item = crate::updates::item::check(&crate::updates::item::ItemDraft {
+            title: (*title).into(),
+            body_markdown: (*body).into(),
+            tags: (*tags).into(),
+            lang: (*lang).into(),
+            publish_at: crate::storage::rfc3339(published),
+            ..Default::default()
+        })
+        .map_err(anyhow::Error::msg)?;
+        store.post_item(feed.id, &item).await?;
+    }
+    Ok(())
 }
 
 /// The demo donation campaign: paid on the partner site's stand-in payment
