@@ -9,6 +9,7 @@ macro_rules! update_store {
     ($store:ident, $db:ty) => {
         mod updates {
             use async_trait::async_trait;
+            use sqlx::Row;
 
             use super::$store;
             use crate::ident::Slug;
@@ -149,21 +150,13 @@ macro_rules! update_store {
                     item_id: i64,
                     content: &ItemContent,
                 ) -> StoreResult<Option<ItemRecord>> {
-                    let changed = sqlx::query(
+                    let statement = sqlx::query(
                         "UPDATE feed_items SET title = $1, summary = $2, body_html = $3,
                              image_url = $4, image_alt = $5, link = $6, tags = $7, lang = $8,
                              published_at = $9, updated_at = $10
                          WHERE id = $11",
-                    )
-                    .bind(&content.title)
-                    .bind(&content.summary)
-                    .bind(&content.body_html)
-                    .bind(&content.image_url)
-                    .bind(&content.image_alt)
-                    .bind(&content.link)
-                    .bind(stored_tags(&content.tags))
-                    .bind(content.lang.as_str())
-                    .bind(content.published_at)
+                    );
+                    let changed = bind_content(statement, content)
                     .bind(now_millis())
                     .bind(item_id)
                     .execute(&self.pool)
@@ -254,6 +247,24 @@ macro_rules! update_store {
                 }
             }
 
+            type Statement<'q> =
+                sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+
+            /// Binds an item's content as both statements list its columns
+            /// first: title to publication time.
+            fn bind_content<'q>(statement: Statement<'q>, content: &'q ItemContent) -> Statement<'q> {
+                statement
+                    .bind(&content.title)
+                    .bind(&content.summary)
+                    .bind(&content.body_html)
+                    .bind(&content.image_url)
+                    .bind(&content.image_alt)
+                    .bind(&content.link)
+                    .bind(stored_tags(&content.tags))
+                    .bind(content.lang.as_str())
+                    .bind(content.published_at)
+            }
+
             async fn insert_item(
                 pool: &sqlx::Pool<$db>,
                 feed_id: i64,
@@ -261,26 +272,19 @@ macro_rules! update_store {
                 content: &ItemContent,
             ) -> StoreResult<ItemRecord> {
                 let now = now_millis();
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO feed_items (feed_id, source_id, title, summary, body_html,
-                         image_url, image_alt, link, tags, lang, published_at, updated_at)
+                let statement = sqlx::query(
+                    "INSERT INTO feed_items (title, summary, body_html, image_url, image_alt,
+                         link, tags, lang, published_at, updated_at, feed_id, source_id)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                )
+                );
+                let id: i64 = bind_content(statement, content)
+                .bind(now)
                 .bind(feed_id)
                 .bind(source_id)
-                .bind(&content.title)
-                .bind(&content.summary)
-                .bind(&content.body_html)
-                .bind(&content.image_url)
-                .bind(&content.image_alt)
-                .bind(&content.link)
-                .bind(stored_tags(&content.tags))
-                .bind(content.lang.as_str())
-                .bind(content.published_at)
-                .bind(now)
                 .fetch_one(pool)
                 .await
-                .map_err(|e| read::missing(e, || format!("feed {feed_id}")))?;
+                .map_err(|e| read::missing(e, || format!("feed {feed_id}")))?
+                .try_get("id")?;
                 Ok(ItemRecord {
                     id,
                     feed_id,

@@ -5,6 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
+use chorus_wire::updates::Update;
 use serde::{Deserialize, Serialize};
 
 use super::find;
@@ -45,19 +46,11 @@ pub struct ItemInput {
     pub publish_at: Option<String>,
 }
 
-/// An item as organisers see it: its state included.
+/// An item as organisers see it: as widgets do, with its state.
 #[derive(Debug, Serialize)]
 struct ItemView {
-    id: i64,
-    title: String,
-    summary: String,
-    body_html: String,
-    image_url: Option<String>,
-    image_alt: String,
-    link: Option<String>,
-    tags: Vec<String>,
-    lang: String,
-    published_at: String,
+    #[serde(flatten)]
+    item: Update,
     updated_at: String,
     unpublished: bool,
     /// Published in the future: not out yet.
@@ -65,21 +58,11 @@ struct ItemView {
 }
 
 fn view(item: &ItemRecord) -> ItemView {
-    let content = &item.content;
     ItemView {
-        id: item.id,
-        title: content.title.clone(),
-        summary: content.summary.clone(),
-        body_html: content.body_html.clone(),
-        image_url: content.image_url.clone(),
-        image_alt: content.image_alt.clone(),
-        link: content.link.clone(),
-        tags: content.tags.clone(),
-        lang: content.lang.to_string(),
-        published_at: rfc3339(content.published_at).unwrap_or_default(),
+        item: super::to_wire(item),
         updated_at: rfc3339(item.updated_at).unwrap_or_default(),
         unpublished: item.unpublished,
-        scheduled: content.published_at > now_millis(),
+        scheduled: item.content.published_at > now_millis(),
     }
 }
 
