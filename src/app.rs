@@ -7,16 +7,18 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::directory::Directory;
 use crate::donations::{Stripe, Totals};
 use crate::error::ApiError;
+use crate::ident::{Origin, Slug};
 use crate::live::Counts;
 use crate::signing::SignatureWriter;
 use crate::storage::Store;
@@ -92,6 +94,50 @@ fn read_anywhere_cors() -> CorsLayer {
         .vary([])
 }
 
+/// CORS for a write only a campaign's partners may send from their pages:
+/// the slug is read from the path (`/api/v1/{collection}/{slug}/{action}`)
+/// and `is_partner` decides for the origin. The answer depends on the
+/// origin, so it varies by it.
+pub fn partners_only_cors<F, Fut>(
+    collection: &'static str,
+    action: &'static str,
+    is_partner: F,
+) -> CorsLayer
+where
+    F: Fn(Slug, Origin) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send + 'static,
+{
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::async_predicate(
+            move |origin: HeaderValue, parts: &Parts| {
+                let slug = slug_in_path(parts.uri.path(), collection, action);
+                let origin = origin.to_str().ok().and_then(|o| Origin::parse(o).ok());
+                let is_partner = is_partner.clone();
+                async move {
+                    match (slug, origin) {
+                        (Some(slug), Some(origin)) => is_partner(slug, origin).await,
+                        _ => false,
+                    }
+                }
+            },
+        ))
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(10 * 60))
+}
+
+/// The slug in `/api/v1/{collection}/{slug}/{action}`.
+pub fn slug_in_path(path: &str, collection: &str, action: &str) -> Option<Slug> {
+    let rest = path.strip_prefix(chorus_wire::API_PREFIX)?;
+    let slug = rest
+        .strip_prefix('/')?
+        .strip_prefix(collection)?
+        .strip_prefix('/')?
+        .strip_suffix(action)?
+        .strip_suffix('/')?;
+    Slug::parse(slug).ok()
+}
+
 /// Refuses a declared oversize body before reading a byte of it.
 async fn refuse_large_bodies(request: Request, next: Next) -> Response {
     let declared = request
@@ -109,4 +155,41 @@ async fn refuse_large_bodies(request: Request, next: Next) -> Response {
         return response;
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_in_path;
+
+    #[test]
+    fn the_slug_is_read_from_a_write_path() {
+        let slug = slug_in_path(
+            "/api/v1/petitions/protect-defenders/signatures",
+            "petitions",
+            "signatures",
+        );
+        assert_eq!(
+            slug.map(|s| s.to_string()).as_deref(),
+            Some("protect-defenders")
+        );
+        let checkout = slug_in_path(
+            "/api/v1/campaigns/migrants-day/checkout",
+            "campaigns",
+            "checkout",
+        );
+        assert_eq!(
+            checkout.map(|s| s.to_string()).as_deref(),
+            Some("migrants-day")
+        );
+        assert!(slug_in_path("/api/v1/petitions/x/count", "petitions", "signatures").is_none());
+        assert!(slug_in_path("/api/v1/petitions/x/checkout", "campaigns", "checkout").is_none());
+        assert!(
+            slug_in_path(
+                "/api/v1/petitions/Bad Slug/signatures",
+                "petitions",
+                "signatures"
+            )
+            .is_none()
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use axum::extract::{FromRequest, FromRequestParts};
 
 use crate::error::ApiError;
+use crate::ident::Slug;
 
 /// `axum::extract::Path`, rejecting with an [`ApiError`].
 #[derive(Debug, FromRequestParts)]
@@ -18,3 +19,8 @@ pub struct Query<T>(pub T);
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct Json<T>(pub T);
+
+/// A slug from a URL: a malformed one is the client's mistake, answered 400.
+pub fn slug(raw: &str) -> Result<Slug, ApiError> {
+    Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))
+}

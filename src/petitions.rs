@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::directory::{Campaign, Directory};
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::ident::{Lang, Origin, Slug, pick_text};
+use crate::ident::{Lang, Origin, pick_text};
 use crate::storage::PetitionText;
 
 /// A crowd refreshing a count is absorbed by any cache in front of Chorus:
@@ -29,13 +29,9 @@ pub fn router() -> Router<AppState> {
         .route("/petitions/{slug}/count", get(show_count))
 }
 
-fn parse_slug(raw: &str) -> Result<Slug, ApiError> {
-    Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))
-}
-
 /// The petition a URL names: 400 for a malformed slug, 404 for an unknown one.
 pub async fn find(directory: &Directory, raw_slug: &str) -> Result<Arc<Campaign>, ApiError> {
-    let slug = parse_slug(raw_slug)?;
+    let slug = crate::extract::slug(raw_slug)?;
     directory
         .campaign(&slug)
         .await?
@@ -46,7 +42,7 @@ async fn show_count(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let slug = parse_slug(&slug)?;
+    let slug = crate::extract::slug(&slug)?;
     let count: PetitionCount = state
         .counts
         .get(&slug)

@@ -14,19 +14,16 @@ pub mod stripe;
 mod totals;
 mod webhook;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chorus_wire::donate::{
     Ask as WireAsk, Checkout, CheckoutRequest, DonationCampaign, DonationTotals,
 };
 use serde::Deserialize;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::CorsLayer;
 use url::Url;
 
 pub use handoff::RETURN_CAMPAIGN_PARAM;
@@ -65,12 +62,8 @@ pub fn writes(store: std::sync::Arc<dyn Store>) -> Router<AppState> {
     checkout.merge(webhook::router())
 }
 
-fn parse_slug(raw: &str) -> Result<Slug, ApiError> {
-    Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))
-}
-
 async fn find(store: &dyn Store, raw_slug: &str) -> Result<DonationCampaignRecord, ApiError> {
-    let slug = parse_slug(raw_slug)?;
+    let slug = crate::extract::slug(raw_slug)?;
     store
         .donation_campaign_by_slug(&slug)
         .await?
@@ -142,7 +135,7 @@ async fn show_totals(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let slug = parse_slug(&slug)?;
+    let slug = crate::extract::slug(&slug)?;
     let totals = current_totals(&state, &slug).await?;
     Ok(([(header::CACHE_CONTROL, TOTALS_CACHE)], axum::Json(totals)))
 }
@@ -156,35 +149,17 @@ async fn current_totals(state: &AppState, slug: &Slug) -> Result<DonationTotals,
 }
 
 /// Browsers may start a checkout only from a page of one of the campaign's
-/// partners; the answer varies by origin.
+/// partners.
 fn partners_only_cors(store: std::sync::Arc<dyn Store>) -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::async_predicate(
-            move |origin: HeaderValue, parts: &Parts| {
-                let store = store.clone();
-                let slug = slug_in_checkout_path(parts.uri.path());
-                async move {
-                    let (Some(slug), Some(origin)) = (slug, parse_origin(&origin)) else {
-                        return false;
-                    };
-                    match store.donation_campaign_by_slug(&slug).await {
-                        Ok(Some(record)) => partner_at(&*store, record.id, &origin).await.is_some(),
-                        _ => false,
-                    }
-                }
-            },
-        ))
-        .allow_methods([Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
-        .max_age(Duration::from_secs(10 * 60))
-}
-
-fn slug_in_checkout_path(path: &str) -> Option<Slug> {
-    let rest = path.strip_prefix(chorus_wire::API_PREFIX)?;
-    let slug = rest
-        .strip_prefix("/campaigns/")?
-        .strip_suffix("/checkout")?;
-    Slug::parse(slug).ok()
+    crate::app::partners_only_cors("campaigns", "checkout", move |slug, origin| {
+        let store = store.clone();
+        async move {
+            match store.donation_campaign_by_slug(&slug).await {
+                Ok(Some(record)) => partner_at(&*store, record.id, &origin).await.is_some(),
+                _ => false,
+            }
+        }
+    })
 }
 
 fn parse_origin(value: &HeaderValue) -> Option<Origin> {
@@ -311,17 +286,4 @@ fn check_request(
         amount,
         return_url,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_slug_is_read_from_the_checkout_path() {
-        let slug = slug_in_checkout_path("/api/v1/campaigns/migrants-day/checkout");
-        assert_eq!(slug.map(|s| s.to_string()).as_deref(), Some("migrants-day"));
-        assert!(slug_in_checkout_path("/api/v1/campaigns/migrants-day").is_none());
-        assert!(slug_in_checkout_path("/api/v1/petitions/x/checkout").is_none());
-    }
 }

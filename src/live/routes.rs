@@ -138,7 +138,7 @@ fn parse_slugs(raw: &str) -> Result<Vec<Slug>, ApiError> {
     let mut seen = HashSet::new();
     let mut slugs = Vec::new();
     for part in raw.split(',').filter(|p| !p.is_empty()) {
-        let slug = Slug::parse(part).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
+        let slug = crate::extract::slug(part)?;
         if seen.insert(slug.clone()) {
             slugs.push(slug);
         }

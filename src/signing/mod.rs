@@ -10,15 +10,12 @@ mod email;
 pub mod export;
 mod writer;
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, header};
 use axum::routing::post;
 use chorus_wire::signing::{self, Field, Problem, SignatureForm, SignatureReceipt};
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::CorsLayer;
 
 pub use email::{email_key, is_deliverable_shape};
 pub use writer::{Recorded, SignatureWriter};
@@ -50,38 +47,16 @@ pub fn router(directory: Directory) -> Router<AppState> {
 }
 
 /// Browsers may send a signature from a partner's page only if that page's
-/// origin is one of the petition's partners. The answer depends on the
-/// origin, so it varies by it.
+/// origin is one of the petition's partners.
 fn partners_only_cors(directory: Directory) -> CorsLayer {
-    CorsLayer::new()
-        .allow_origin(AllowOrigin::async_predicate(
-            move |origin: HeaderValue, parts: &Parts| {
-                let directory = directory.clone();
-                let slug = slug_in_path(parts.uri.path());
-                async move {
-                    let (Some(slug), Ok(origin)) = (slug, origin.to_str()) else {
-                        return false;
-                    };
-                    let Ok(origin) = Origin::parse(origin) else {
-                        return false;
-                    };
-                    partner_for_origin(&directory, &slug, &origin)
-                        .await
-                        .is_some()
-                }
-            },
-        ))
-        .allow_methods([Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
-        .max_age(Duration::from_secs(10 * 60))
-}
-
-fn slug_in_path(path: &str) -> Option<Slug> {
-    let rest = path.strip_prefix(chorus_wire::API_PREFIX)?;
-    let slug = rest
-        .strip_prefix("/petitions/")?
-        .strip_suffix("/signatures")?;
-    Slug::parse(slug).ok()
+    crate::app::partners_only_cors("petitions", "signatures", move |slug, origin| {
+        let directory = directory.clone();
+        async move {
+            partner_for_origin(&directory, &slug, &origin)
+                .await
+                .is_some()
+        }
+    })
 }
 
 async fn partner_for_origin(
@@ -194,18 +169,9 @@ fn signer_from(form: SignatureForm, partner_asks: bool) -> Signer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use axum::http::HeaderValue;
 
-    #[test]
-    fn the_slug_is_read_from_the_signing_path() {
-        let slug = slug_in_path("/api/v1/petitions/protect-defenders/signatures");
-        assert_eq!(
-            slug.map(|s| s.to_string()).as_deref(),
-            Some("protect-defenders")
-        );
-        assert!(slug_in_path("/api/v1/petitions/x/count").is_none());
-        assert!(slug_in_path("/api/v1/petitions/Bad Slug/signatures").is_none());
-    }
+    use super::*;
 
     #[test]
     fn same_origin_compares_the_host_the_request_went_to() {

@@ -6,6 +6,7 @@
 
 mod donation_sql;
 mod donations;
+mod petition_sql;
 mod postgres;
 mod read;
 mod sqlite;
@@ -167,14 +168,9 @@ pub struct TallySince {
     pub watermark: i64,
 }
 
-/// Everything Chorus stores. Donations and updates have their own parts of
-/// the interface ([`DonationStore`], [`UpdateStore`]), each implemented once
-/// for both backends.
+/// Petitions, their texts and their partners.
 #[async_trait]
-pub trait Store: DonationStore + UpdateStore + Send + Sync + std::fmt::Debug {
-    /// Succeeds when the database answers a trivial query.
-    async fn ping(&self) -> StoreResult<()>;
-
+pub trait PetitionStore {
     async fn create_petition(&self, petition: &NewPetition) -> StoreResult<PetitionRecord>;
     /// Adds or replaces the text of a petition in one language.
     async fn put_petition_text(&self, petition_id: i64, text: &PetitionText) -> StoreResult<()>;
@@ -193,6 +189,18 @@ pub trait Store: DonationStore + UpdateStore + Send + Sync + std::fmt::Debug {
         contact_opt_in: bool,
     ) -> StoreResult<()>;
     async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>>;
+}
+
+/// Everything Chorus stores. Petitions, donations and updates have their own
+/// parts of the interface ([`PetitionStore`], [`DonationStore`],
+/// [`UpdateStore`]), each implemented once for both backends; what is left
+/// here (recording and tailing signatures) differs by backend.
+#[async_trait]
+pub trait Store:
+    PetitionStore + DonationStore + UpdateStore + Send + Sync + std::fmt::Debug
+{
+    /// Succeeds when the database answers a trivial query.
+    async fn ping(&self) -> StoreResult<()>;
 
     /// Records signatures in one transaction: all are stored, or none.
     /// Returns each one's id, in order, or `None` for a signer whose address

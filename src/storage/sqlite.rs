@@ -4,18 +4,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
 
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-use super::read::{self, PETITION_COLUMNS, conflict, missing_petition};
-use super::{
-    NewPetition, NewSignature, Partner, PetitionPartner, PetitionRecord, PetitionText, SignedRow,
-    Signer, Store, StoreError, StoreResult, TallySince, now_millis,
-};
-use crate::ident::{Origin, Slug};
+use super::read::{self, missing_petition};
+use super::{NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, TallySince};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -78,141 +74,6 @@ impl Store for SqliteStore {
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
-    }
-
-    async fn create_petition(&self, petition: &NewPetition) -> StoreResult<PetitionRecord> {
-        let mut tx = self.pool.begin().await?;
-        let created_at = now_millis();
-        let goal = petition.goal.map(|g| i64::try_from(g).unwrap_or(i64::MAX));
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO petitions (slug, default_lang, goal, privacy_url, share_url, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(petition.slug.as_str())
-        .bind(petition.text.lang.as_str())
-        .bind(goal)
-        .bind(&petition.links.privacy_url)
-        .bind(&petition.links.share_url)
-        .bind(created_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| conflict(e, || format!("petition {}", petition.slug)))?;
-        insert_text(&mut tx, id, &petition.text).await?;
-        tx.commit().await?;
-        Ok(PetitionRecord {
-            id,
-            slug: petition.slug.clone(),
-            default_lang: petition.text.lang.clone(),
-            goal: petition.goal,
-            links: petition.links.clone(),
-            created_at,
-        })
-    }
-
-    async fn put_petition_text(&self, petition_id: i64, text: &PetitionText) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        insert_text(&mut tx, petition_id, text).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn petition_by_slug(&self, slug: &Slug) -> StoreResult<Option<PetitionRecord>> {
-        let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions WHERE slug = ?");
-        let row = sqlx::query(&sql)
-            .bind(slug.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(read::petition).transpose()
-    }
-
-    async fn petition_by_id(&self, id: i64) -> StoreResult<Option<PetitionRecord>> {
-        let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions WHERE id = ?");
-        let row = sqlx::query(&sql)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(read::petition).transpose()
-    }
-
-    async fn petitions(&self) -> StoreResult<Vec<PetitionRecord>> {
-        let sql = format!("SELECT {PETITION_COLUMNS} FROM petitions ORDER BY slug");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
-        rows.iter().map(read::petition).collect()
-    }
-
-    async fn petition_texts(&self, petition_id: i64) -> StoreResult<Vec<PetitionText>> {
-        let rows = sqlx::query(
-            "SELECT lang, title, summary, body, share_message, hashtags FROM petition_texts
-             WHERE petition_id = ? ORDER BY lang",
-        )
-        .bind(petition_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(read::text).collect()
-    }
-
-    async fn add_partner(&self, name: &str, origin: &Origin) -> StoreResult<Partner> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO partners (name, origin, created_at) VALUES (?, ?, ?) RETURNING id",
-        )
-        .bind(name)
-        .bind(origin.as_str())
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| conflict(e, || format!("a partner named {name:?} or at {origin}")))?;
-        Ok(Partner {
-            id,
-            name: name.to_owned(),
-            origin: origin.clone(),
-        })
-    }
-
-    async fn partners(&self) -> StoreResult<Vec<Partner>> {
-        let rows = sqlx::query("SELECT id, name, origin FROM partners ORDER BY name")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(read::partner).collect()
-    }
-
-    async fn put_petition_partner(
-        &self,
-        petition_id: i64,
-        partner_id: i64,
-        contact_opt_in: bool,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO petition_partners (petition_id, partner_id, contact_opt_in)
-             VALUES (?, ?, ?)
-             ON CONFLICT (petition_id, partner_id) DO UPDATE
-             SET contact_opt_in = excluded.contact_opt_in",
-        )
-        .bind(petition_id)
-        .bind(partner_id)
-        .bind(contact_opt_in)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| missing_petition(e, petition_id))?;
-        Ok(())
-    }
-
-    async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.name, p.origin, pp.contact_opt_in
-             FROM petition_partners pp JOIN partners p ON p.id = pp.partner_id
-             WHERE pp.petition_id = ? ORDER BY p.name",
-        )
-        .bind(petition_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PetitionPartner {
-                    partner: read::partner(row)?,
-                    contact_opt_in: row.try_get("contact_opt_in")?,
-                })
-            })
-            .collect()
     }
 
     async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>> {
@@ -322,32 +183,7 @@ async fn insert_signer(
     Ok(())
 }
 
-async fn insert_text(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    petition_id: i64,
-    text: &PetitionText,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO petition_texts
-             (petition_id, lang, title, summary, body, share_message, hashtags)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (petition_id, lang) DO UPDATE
-         SET title = excluded.title, summary = excluded.summary, body = excluded.body,
-             share_message = excluded.share_message, hashtags = excluded.hashtags",
-    )
-    .bind(petition_id)
-    .bind(text.lang.as_str())
-    .bind(&text.title)
-    .bind(&text.summary)
-    .bind(&text.body)
-    .bind(&text.share_message)
-    .bind(text.hashtags.join(" "))
-    .execute(&mut **tx)
-    .await
-    .map_err(|e| missing_petition(e, petition_id))?;
-    Ok(())
-}
-
+super::petition_sql::petition_store!(SqliteStore, sqlx::Sqlite);
 super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
 super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 

@@ -23,7 +23,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
-use crate::ident::{Lang, Slug};
+use crate::ident::Lang;
 use crate::storage::{FeedRecord, ItemQuery, ItemRecord, Store, now_millis, rfc3339};
 
 const DEFAULT_PAGE: u32 = 10;
@@ -47,7 +47,7 @@ pub fn syndication_router() -> Router<AppState> {
 }
 
 async fn find(store: &dyn Store, raw: &str) -> Result<FeedRecord, ApiError> {
-    let slug = Slug::parse(raw).map_err(|e| ApiError::bad_request("invalid_slug", e))?;
+    let slug = crate::extract::slug(raw)?;
     store
         .feed_by_slug(&slug)
         .await?
