@@ -44,6 +44,8 @@ pub struct AppState {
     pub admin: crate::admin::AdminTokens,
     /// Tells live connections when a feed changes.
     pub feed_watch: crate::updates::FeedWatch,
+    /// Items' pictures, fetched once and served from Chorus's origin.
+    pub item_images: crate::updates::ItemImages,
     pub assets: Arc<PathBuf>,
 }
 

@@ -73,6 +73,7 @@ pub async fn state_for(
         stripe: donations::Stripe::new(payments),
         admin: admin::AdminTokens::new(&admin.admin_tokens),
         feed_watch,
+        item_images: updates::ItemImages::new(std::time::Duration::from_secs(10)),
         assets: Arc::new(assets),
     })
 }

@@ -3,6 +3,7 @@
 //   <div data-chorus="counter" data-campaign="petition-slug"></div>
 //   <div data-chorus="petition" data-campaign="petition-slug"></div>
 //   <div data-chorus="donate" data-campaign="donation-campaign-slug"></div>
+//   <div data-chorus="updates" data-feed="feed-slug" data-limit="5"></div>
 //
 // It shows each count as plain text at once, loads the widgets' WebAssembly
 // once for the whole page, mounts every placeholder, and watches for
@@ -16,7 +17,7 @@ const api = `${origin}/api/v1`;
 const taken = new WeakSet();
 const counts = new Map();
 const bundles = new Map();
-// The smallest bundle that serves what the page shows first.
+// The bundle that serves what the page shows first (see bundleForPage).
 let pageBundle;
 
 // One request per petition, however many placeholders show it.
@@ -33,8 +34,9 @@ function fetchCount(slug) {
 }
 
 // A widget bundle, imported and instantiated once per page: "chorus-counter"
-// (counters), "chorus-widgets" (counters and the petition form) or
-// "chorus-donate" (counters and the donate button).
+// (counters), "chorus-widgets" (counters and the petition form),
+// "chorus-donate" (counters and the donate button), "chorus-updates"
+// (counters and the updates feed) or "chorus-all" (every widget).
 function loadBundle(name) {
   if (!bundles.has(name)) {
     bundles.set(
@@ -57,12 +59,26 @@ function isFramed(element) {
 function bundleNeeded(element) {
   const kind = element.dataset.chorus;
   if (kind === "donate") return "chorus-donate";
+  if (kind === "updates") return "chorus-updates";
   if (kind === "petition" && !isFramed(element)) return "chorus-widgets";
   return null;
 }
 
+// Every placeholder of the first scan shares the page's bundle. One added
+// later that needs a widget the page's bundle lacks brings its own.
 function bundleFor(element) {
-  return loadBundle(bundleNeeded(element) ?? pageBundle);
+  const needed = bundleNeeded(element);
+  const covered = !needed || needed === pageBundle || pageBundle === "chorus-all";
+  return loadBundle(covered ? pageBundle : needed);
+}
+
+// The smallest bundle with every widget the page shows, so the page runs one
+// module and holds one live connection: "chorus-all" when it shows more than
+// one kind beyond counters.
+function bundleForPage(found) {
+  const needed = new Set(found.map(bundleNeeded).filter(Boolean));
+  if (needed.size > 1) return "chorus-all";
+  return [...needed][0] ?? "chorus-counter";
 }
 
 function languageOf(element) {
@@ -100,8 +116,8 @@ async function take(element) {
   const slug = element.dataset.campaign;
   const bundle = bundleFor(element);
   let count = null;
-  // A donate button's campaign is a donation campaign, not a petition.
-  if (slug && element.dataset.chorus !== "donate") {
+  // Only counters and petitions name a petition.
+  if (slug && ["counter", "petition"].includes(element.dataset.chorus)) {
     count = await fetchCount(slug);
     if (element.dataset.chorus === "counter") showCountAsText(element, count);
   }
@@ -120,7 +136,7 @@ function placeholdersIn(root) {
 
 function scan(root) {
   const found = placeholdersIn(root);
-  pageBundle ??= found.map(bundleNeeded).find(Boolean) ?? "chorus-counter";
+  pageBundle ??= bundleForPage(found);
   found.forEach(take);
 }
 

@@ -237,6 +237,37 @@ macro_rules! update_store {
                     rows.iter().map(read::item).collect()
                 }
 
+                async fn item_tags(&self, query: &ItemQuery) -> StoreResult<Vec<String>> {
+                    let mut sql = String::from(
+                        "SELECT tags, COUNT(*) FROM feed_items
+                         WHERE feed_id = $1 AND unpublished = $2 AND published_at <= $3",
+                    );
+                    if query.lang.is_some() {
+                        sql.push_str(" AND lang = $4");
+                    }
+                    sql.push_str(" GROUP BY tags");
+                    let mut statement = sqlx::query(&sql)
+                        .bind(query.feed_id)
+                        .bind(false)
+                        .bind(query.now);
+                    if let Some(lang) = &query.lang {
+                        statement = statement.bind(lang.as_str());
+                    }
+                    let rows = statement.fetch_all(&self.pool).await?;
+                    let mut uses = std::collections::BTreeMap::<String, i64>::new();
+                    for row in &rows {
+                        let (tags, count): (String, i64) = (row.try_get(0)?, row.try_get(1)?);
+                        for tag in tags.split_whitespace() {
+                            *uses.entry(tag.to_owned()).or_default() += count;
+                        }
+                    }
+                    let mut ranked: Vec<(String, i64)> = uses.into_iter().collect();
+                    // Most used first; alphabetical among equals (the map's order).
+                    ranked.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+                    ranked.truncate(query.limit as usize);
+                    Ok(ranked.into_iter().map(|(tag, _)| tag).collect())
+                }
+
                 async fn all_items(&self, feed_id: i64) -> StoreResult<Vec<ItemRecord>> {
                     let sql = format!(
                         "SELECT {ITEM_COLUMNS} FROM feed_items WHERE feed_id = $1

@@ -95,6 +95,9 @@ pub trait UpdateStore {
     async fn item(&self, item_id: i64) -> StoreResult<Option<ItemRecord>>;
     /// Published items, newest first, as the query says.
     async fn items(&self, query: &ItemQuery) -> StoreResult<Vec<ItemRecord>>;
+    /// The tags of the published items `query` selects (its cursor, tag and
+    /// limit aside), most used first, at most `query.limit`.
+    async fn item_tags(&self, query: &ItemQuery) -> StoreResult<Vec<String>>;
     /// Every item of a feed, unpublished and future ones too, newest first.
     async fn all_items(&self, feed_id: i64) -> StoreResult<Vec<ItemRecord>>;
 

@@ -4,12 +4,14 @@
 
 mod admin;
 pub mod cli;
+mod images;
 pub mod item;
 pub mod mirror;
 pub mod sanitise;
 mod syndication;
 mod watch;
 
+pub use images::{ItemImages, MAX_IMAGE_BYTES};
 pub use watch::FeedWatch;
 
 use axum::Router;
@@ -33,11 +35,16 @@ const MAX_PAGE: u32 = 50;
 const FEED_CACHE: &str = "public, max-age=30, stale-while-revalidate=300, stale-if-error=3600";
 /// Items a feed reader gets: the newest ones.
 const SYNDICATED: u32 = 50;
+/// Topics offered as filters: the most used.
+const TOPICS: u32 = 12;
+/// Pictures change rarely; a day's caching spares the organisation's host.
+const IMAGE_CACHE: &str = "public, max-age=86400, stale-if-error=604800";
 
 /// The widgets' API, under the API prefix.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/feeds/{slug}/items", get(list_items))
+        .route("/feeds/{slug}/items/{id}/image", get(item_image))
         .merge(admin::router())
 }
 
@@ -93,17 +100,26 @@ async fn list_items(
         .transpose()
         .map_err(|e| ApiError::bad_request("invalid_lang", e))?;
     // One more than asked: whether there is a next page.
-    let mut items = state
-        .store
-        .items(&ItemQuery {
-            feed_id: feed.id,
-            now: now_millis(),
-            before,
-            tag,
-            lang,
-            limit: limit + 1,
-        })
-        .await?;
+    let query = ItemQuery {
+        feed_id: feed.id,
+        now: now_millis(),
+        before,
+        tag,
+        lang,
+        limit: limit + 1,
+    };
+    let mut items = state.store.items(&query).await?;
+    // Topics come with the first page only; later pages add none.
+    let tags = match query.before {
+        None => {
+            let topics = ItemQuery {
+                limit: TOPICS,
+                ..query
+            };
+            state.store.item_tags(&topics).await?
+        }
+        Some(_) => Vec::new(),
+    };
     let next = (items.len() > limit as usize).then(|| {
         items.truncate(limit as usize);
         items.last().map(cursor_after)
@@ -113,8 +129,40 @@ async fn list_items(
         title: feed.title.clone(),
         items: items.iter().map(to_wire).collect(),
         next: next.flatten(),
+        tags,
     };
     Ok(([(header::CACHE_CONTROL, FEED_CACHE)], axum::Json(page)))
+}
+
+/// An item's picture, fetched from where the organiser keeps it and served
+/// from here (see [`images`]). Only published items' pictures are served.
+async fn item_image(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let feed = find(&*state.store, &slug).await?;
+    let missing = || ApiError::NotFound(format!("item {id} of {} has no picture", feed.slug));
+    let id: i64 = id.parse().map_err(|_| missing())?;
+    let item = state.store.item(id).await?.ok_or_else(missing)?;
+    let out =
+        item.feed_id == feed.id && !item.unpublished && item.content.published_at <= now_millis();
+    let url = item.content.image_url.filter(|_| out).ok_or_else(missing)?;
+    let picture = state.item_images.get(&url).await.map_err(|problem| {
+        tracing::warn!(item = id, %url, %problem, "an item's picture could not be served");
+        missing()
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, picture.content_type),
+            (header::CACHE_CONTROL, IMAGE_CACHE),
+            // Shown on partner pages, which are other sites.
+            (
+                header::HeaderName::from_static("cross-origin-resource-policy"),
+                "cross-origin",
+            ),
+        ],
+        picture.bytes,
+    ))
 }
 
 /// Cursors are `PUBLISHED.ID` of the last item on the page: stable while

@@ -4,6 +4,7 @@
 mod donate;
 mod driver;
 mod signing;
+mod updates;
 
 use std::time::Duration;
 

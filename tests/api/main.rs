@@ -10,6 +10,7 @@ mod instances;
 mod live;
 mod mirror;
 mod petitions;
+mod picture_host;
 mod signing;
 mod stripe_standin;
 mod updates;

@@ -7,6 +7,7 @@ use chorus::updates::item::{ItemDraft, check};
 use serde_json::Value;
 
 use crate::helpers::{ADMIN_TOKEN, TestApp};
+use crate::picture_host::{PHOTO, PictureHost};
 
 async fn feed(app: &TestApp) -> FeedRecord {
     app.store
@@ -123,6 +124,123 @@ async fn tags_and_languages_filter_the_items() {
     // A tag is a whole word: "gene" is not "geneva".
     let (_, partial) = page(&app, "?tag=gene").await;
     assert!(titles(&partial).is_empty());
+}
+
+#[tokio::test]
+async fn first_pages_name_the_topics_most_used_first() {
+    let app = TestApp::spawn().await;
+    seeded(&app).await;
+    let topics = |page: &Value| page["tags"].clone();
+
+    // Seven English items share two tags, three French ones a third; the
+    // future and the unpublished items add nothing.
+    let (_, first) = page(&app, "?limit=2").await;
+    assert_eq!(
+        topics(&first),
+        serde_json::json!(["geneva", "treaty-bodies", "africa"])
+    );
+    // The widget keeps every topic on offer while one is chosen...
+    let (_, chosen) = page(&app, "?tag=africa").await;
+    assert_eq!(topics(&chosen), topics(&first));
+    // ...but only those of the language shown.
+    let (_, french) = page(&app, "?lang=fr").await;
+    assert_eq!(topics(&french), serde_json::json!(["africa"]));
+    let cursor = first["next"].as_str().expect("a next page");
+    let (_, second) = page(&app, &format!("?limit=2&cursor={cursor}")).await;
+    assert_eq!(topics(&second), serde_json::json!([]));
+}
+
+/// Posts an update with a picture at `image_url`.
+async fn post_with_picture(app: &TestApp, feed: &FeedRecord, image_url: &str) -> i64 {
+    let content = check(&ItemDraft {
+        title: "Action day".into(),
+        image_url: Some(image_url.into()),
+        image_alt: "Supporters outside the treaty body".into(),
+        lang: "en".into(),
+        ..ItemDraft::default()
+    })
+    .expect("valid update");
+    app.store
+        .post_item(feed.id, &content)
+        .await
+        .expect("posted")
+        .id
+}
+
+async fn picture(app: &TestApp, id: i64) -> reqwest::Response {
+    app.get(&format!("/api/v1/feeds/defenders-news/items/{id}/image"))
+        .await
+}
+
+#[tokio::test]
+async fn pictures_are_served_from_chorus_fetched_once_and_only_raster_images() {
+    let app = TestApp::spawn().await;
+    let feed = feed(&app).await;
+    let host = PictureHost::serve().await;
+    let photo = post_with_picture(&app, &feed, &format!("{}/photo.png", host.origin)).await;
+
+    for _ in 0..3 {
+        let response = picture(&app, photo).await;
+        assert_eq!(response.status(), 200);
+        let header = |name: &str| {
+            response.headers()[name]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(header("content-type"), "image/png");
+        assert_eq!(header("cross-origin-resource-policy"), "cross-origin");
+        assert_eq!(header("x-content-type-options"), "nosniff");
+        assert!(header("cache-control").contains("max-age=86400"));
+        assert_eq!(response.bytes().await.expect("body").as_ref(), PHOTO);
+    }
+    assert_eq!(host.hits(), 1, "the organisation's host is asked once");
+
+    let drawing = post_with_picture(&app, &feed, &format!("{}/drawing.svg", host.origin)).await;
+    let huge = post_with_picture(&app, &feed, &format!("{}/huge.png", host.origin)).await;
+    let gone = post_with_picture(&app, &feed, &format!("{}/missing.png", host.origin)).await;
+    for refused in [drawing, huge, gone] {
+        let response = picture(&app, refused).await;
+        assert_eq!(response.status(), 404);
+        let body: Value = response.json().await.expect("an error body");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+
+    // Only published items of this feed: no open proxy.
+    assert!(
+        app.store
+            .set_unpublished(photo, true)
+            .await
+            .expect("unpublished")
+    );
+    assert_eq!(picture(&app, photo).await.status(), 404);
+    let text_only = post(&app, &feed, "No picture", "en", "", 0).await;
+    assert_eq!(picture(&app, text_only).await.status(), 404);
+    assert_eq!(picture(&app, 9_999).await.status(), 404);
+    app.store
+        .create_feed(&NewFeed {
+            slug: Slug::parse("other-news").expect("slug"),
+            title: "Other news".into(),
+            default_lang: Lang::parse("en").expect("lang"),
+            source_url: None,
+        })
+        .await
+        .expect("feed created");
+    let photo_elsewhere =
+        post_with_picture(&app, &feed, &format!("{}/photo.png", host.origin)).await;
+    assert_eq!(picture(&app, photo_elsewhere).await.status(), 200);
+    let other = app
+        .get(&format!(
+            "/api/v1/feeds/other-news/items/{photo_elsewhere}/image"
+        ))
+        .await;
+    assert_eq!(other.status(), 404);
+    assert_eq!(
+        app.get("/api/v1/feeds/defenders-news/items/not-a-number/image")
+            .await
+            .status(),
+        404
+    );
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! The page's one link to Chorus: HTTP reads and the live connection.
 //!
 //! Invariant: however many widgets a page has, it holds one Server-Sent
-//! Events connection, naming every petition and donation campaign on the
-//! page. When it cannot stay open, counts and totals are polled from their
-//! cacheable URLs until it can.
+//! Events connection, naming every petition, donation campaign and updates
+//! feed on the page. When it cannot stay open, counts and totals are polled
+//! from their cacheable URLs, and feeds read again, until it can.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -11,6 +11,8 @@ use std::time::Duration;
 
 #[cfg(feature = "donate")]
 use chorus_wire::donate::{DonationTotals, TOTALS_EVENT};
+#[cfg(feature = "updates")]
+use chorus_wire::updates::FEED_EVENT;
 use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,6 +55,14 @@ struct Live {
     /// Donation campaigns' totals, for those Chorus has.
     #[cfg(feature = "donate")]
     totals: BTreeMap<String, RwSignal<DonationTotals>>,
+    /// Updates feeds, each with a number that grows when the feed may have
+    /// changed: its widgets read it again.
+    #[cfg(feature = "updates")]
+    feeds: BTreeMap<String, RwSignal<u32>>,
+    /// Whether a live connection was ever open: one that opens again may
+    /// have missed feed changes meanwhile.
+    #[cfg(feature = "updates")]
+    was_open: bool,
     connection: Option<Connection>,
     connect_scheduled: bool,
     failures: u32,
@@ -76,6 +86,14 @@ impl Live {
         #[cfg(not(feature = "donate"))]
         Vec::new()
     }
+
+    /// The updates feeds on the page.
+    fn followed_feeds(&self) -> Vec<String> {
+        #[cfg(feature = "updates")]
+        return self.feeds.keys().cloned().collect();
+        #[cfg(not(feature = "updates"))]
+        Vec::new()
+    }
 }
 
 impl Default for Live {
@@ -86,6 +104,10 @@ impl Default for Live {
             counts: BTreeMap::new(),
             #[cfg(feature = "donate")]
             totals: BTreeMap::new(),
+            #[cfg(feature = "updates")]
+            feeds: BTreeMap::new(),
+            #[cfg(feature = "updates")]
+            was_open: false,
             connection: None,
             connect_scheduled: false,
             failures: 0,
@@ -145,6 +167,41 @@ pub fn follow_totals(origin: &str, initial: DonationTotals) -> RwSignal<Donation
         signal.set(initial);
     }
     signal
+}
+
+/// A number that grows whenever the updates feed `slug` may have changed.
+/// Call it once the feed is known to exist: the live connection refuses
+/// unknown feeds. Widgets of the same feed share one signal.
+#[cfg(feature = "updates")]
+pub fn follow_feed(origin: &str, slug: &str) -> RwSignal<u32> {
+    set_origin(origin);
+    let (signal, is_new) = LIVE.with_borrow_mut(|live| match live.feeds.get(slug) {
+        Some(signal) => (*signal, false),
+        None => {
+            let signal = live.owner.with(|| RwSignal::new(0));
+            live.feeds.insert(slug.to_owned(), signal);
+            (signal, true)
+        }
+    });
+    if is_new {
+        // The connection names every feed, so it opens again with this one.
+        schedule_connect(Duration::ZERO);
+    }
+    signal
+}
+
+/// Tells the widgets of `slugs` to read their feeds again.
+#[cfg(feature = "updates")]
+fn feeds_changed(slugs: &[String]) {
+    let signals: Vec<RwSignal<u32>> = LIVE.with_borrow(|live| {
+        slugs
+            .iter()
+            .filter_map(|slug| live.feeds.get(slug).copied())
+            .collect()
+    });
+    for signal in signals {
+        signal.update(|n| *n = n.wrapping_add(1));
+    }
 }
 
 /// Reads totals from JSON the browser parsed (no serde, as for counts).
@@ -215,6 +272,16 @@ pub struct Answer {
     pub json: JsValue,
 }
 
+/// A GET of `path` that skips the browser's HTTP cache (revalidating, where
+/// Chorus gave a validator): for what the live connection says has changed.
+#[cfg(feature = "updates")]
+pub async fn request_fresh(path: &str) -> Result<Answer, JsValue> {
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    answer(window.fetch_with_str_and_init(&api_url(path), &init)).await
+}
+
 /// A request to the Chorus API at `path`: a GET, or with `json`, a POST of
 /// it. Never sends cookies. `Err` means Chorus could not be reached.
 pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> {
@@ -236,6 +303,11 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
         }
         _ => window.fetch_with_str(&url),
     };
+    answer(sent).await
+}
+
+/// Waits for a response and its JSON body.
+async fn answer(sent: js_sys::Promise) -> Result<Answer, JsValue> {
     let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(sent)
         .await?
         .dyn_into()?;
@@ -252,7 +324,7 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
 }
 
 /// `text` as one URL component (a query value, a path segment).
-#[cfg(any(feature = "petition", feature = "donate"))]
+#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
 pub fn encode(text: &str) -> String {
     String::from(js_sys::encode_uri_component(text))
 }
@@ -288,18 +360,23 @@ fn schedule_connect(delay: Duration) {
 }
 
 fn connect() {
-    let (slugs, campaigns) = LIVE.with_borrow_mut(|live| {
+    let (slugs, campaigns, feeds) = LIVE.with_borrow_mut(|live| {
         live.connect_scheduled = false;
         live.connection = None;
-        (live.followed(), live.followed_campaigns())
+        (
+            live.followed(),
+            live.followed_campaigns(),
+            live.followed_feeds(),
+        )
     });
-    if slugs.is_empty() && campaigns.is_empty() {
+    if slugs.is_empty() && campaigns.is_empty() && feeds.is_empty() {
         return;
     }
     let url = api_url(&format!(
-        "/live?petitions={}&campaigns={}",
+        "/live?petitions={}&campaigns={}&feeds={}",
         slugs.join(","),
-        campaigns.join(",")
+        campaigns.join(","),
+        feeds.join(",")
     ));
     let Ok(source) = EventSource::new(&url) else {
         start_polling();
@@ -313,6 +390,16 @@ fn connect() {
     let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
         LIVE.with_borrow_mut(|live| live.failures = 0);
         stop_polling();
+        #[cfg(feature = "updates")]
+        {
+            let (reopened, feeds) = LIVE.with_borrow_mut(|live| {
+                let reopened = std::mem::replace(&mut live.was_open, true);
+                (reopened, live.followed_feeds())
+            });
+            if reopened {
+                feeds_changed(&feeds);
+            }
+        }
     });
     let watched = source.clone();
     let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
@@ -334,8 +421,18 @@ fn connect() {
     listen(COUNT_EVENT, &on_count);
     listen("open", &on_open);
     listen("error", &on_error);
-    #[cfg_attr(not(feature = "donate"), allow(unused_mut))]
+    #[cfg_attr(not(any(feature = "donate", feature = "updates")), allow(unused_mut))]
     let mut listeners = vec![on_count, on_open, on_error];
+    #[cfg(feature = "updates")]
+    {
+        let on_feed = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
+            if let Some(feed) = event_json(&event).and_then(|json| field_text(&json, "feed")) {
+                feeds_changed(&[feed]);
+            }
+        });
+        listen(FEED_EVENT, &on_feed);
+        listeners.push(on_feed);
+    }
     #[cfg(feature = "donate")]
     {
         let on_totals = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
@@ -406,6 +503,8 @@ fn poll_once() {
             }
         });
     }
+    #[cfg(feature = "updates")]
+    feeds_changed(&LIVE.with_borrow(Live::followed_feeds));
     #[cfg(feature = "donate")]
     for slug in LIVE.with_borrow(Live::followed_campaigns) {
         spawn_local(async move {

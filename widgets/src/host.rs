@@ -17,6 +17,10 @@ const PETITION_STYLE: &str = "";
 const DONATE_STYLE: &str = include_str!("donate/style.css");
 #[cfg(not(feature = "donate"))]
 const DONATE_STYLE: &str = "";
+#[cfg(feature = "updates")]
+const UPDATES_STYLE: &str = include_str!("updates/style.css");
+#[cfg(not(feature = "updates"))]
+const UPDATES_STYLE: &str = "";
 
 /// What a partner wrote on a placeholder.
 #[derive(Debug, Clone)]
@@ -130,7 +134,7 @@ fn adopt_style(root: &ShadowRoot) -> Result<(), JsValue> {
     let sheet = SHEET.with(|cell| {
         cell.get_or_init(|| {
             let sheet = CssStyleSheet::new()?;
-            sheet.replace_sync(&[STYLE, PETITION_STYLE, DONATE_STYLE].concat())?;
+            sheet.replace_sync(&[STYLE, PETITION_STYLE, DONATE_STYLE, UPDATES_STYLE].concat())?;
             Ok(sheet)
         })
         .clone()
@@ -160,13 +164,13 @@ pub fn announce(placeholder: &HtmlElement, what: &str, detail: &[(&str, &str)]) 
 
 /// Moves focus to the first element matching `selector` in the widget once
 /// the next frame has rendered it.
-#[cfg(any(feature = "petition", feature = "donate"))]
-pub fn focus_later(placeholder: &HtmlElement, selector: &'static str) {
+#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+pub fn focus_later(placeholder: &HtmlElement, selector: impl AsRef<str> + 'static) {
     let placeholder = placeholder.clone();
     leptos::prelude::request_animation_frame(move || {
         let found = placeholder
             .shadow_root()
-            .and_then(|root| root.query_selector(selector).ok().flatten());
+            .and_then(|root| root.query_selector(selector.as_ref()).ok().flatten());
         if let Some(element) = found.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
             let _ = element.focus();
         }
@@ -174,7 +178,7 @@ pub fn focus_later(placeholder: &HtmlElement, selector: &'static str) {
 }
 
 /// Waits without blocking the page.
-#[cfg(any(feature = "petition", feature = "donate"))]
+#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
 pub async fn sleep(duration: std::time::Duration) {
     let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
     let promise = js_sys::Promise::new(&mut |resolve, _| {

@@ -13,6 +13,8 @@ mod host;
 mod i18n;
 #[cfg(feature = "petition")]
 mod petition;
+#[cfg(feature = "updates")]
+mod updates;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -47,6 +49,8 @@ pub fn mount(
         "petition" => mount_petition(placeholder, &chorus_origin, initial),
         #[cfg(feature = "donate")]
         "donate" => mount_donate(placeholder, &chorus_origin),
+        #[cfg(feature = "updates")]
+        "updates" => mount_updates(placeholder, &chorus_origin),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -154,4 +158,28 @@ fn mount_donate(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
         returned,
     };
     mount_in(&placeholder, move || view! { <donate::Donate setup /> })
+}
+
+#[cfg(feature = "updates")]
+fn mount_updates(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
+    let data = placeholder.element.dataset();
+    let Some(slug) = data.get("feed").filter(|f| !f.is_empty()) else {
+        return Err("Chorus: an updates feed needs data-feed=\"feed-slug\"".into());
+    };
+    client::set_origin(origin);
+    let setup = updates::Setup {
+        slug,
+        origin: origin.to_owned(),
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        // Chorus's API gives at most 50 at a time.
+        limit: data
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(5)
+            .clamp(1, 50),
+        compact: data.get("layout").as_deref() == Some("compact"),
+        placeholder: placeholder.element.clone(),
+    };
+    mount_in(&placeholder, move || view! { <updates::Updates setup /> })
 }

@@ -35,6 +35,10 @@ pub struct UpdatesPage {
     /// Pass as `?cursor=` for the next page; `None` on the last page.
     #[serde(default)]
     pub next: Option<String>,
+    /// The feed's most used topics (in the language asked for), most used
+    /// first: the widget's filters. On the first page only.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// The name of the Server-Sent Event that carries [`FeedChanged`].

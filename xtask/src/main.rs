@@ -83,17 +83,26 @@ fn build_widgets() -> Result {
     run(&mut trunk)?;
     build_partial_bundle("counter")?;
     build_partial_bundle("donate")?;
+    build_partial_bundle("updates")?;
+    build_partial_bundle("all")?;
     minify("embed.js", None)?;
     minify("frame.js", Some("esm"))?;
     minify("frames.js", Some("esm"))?;
-    for bundle in ["chorus-widgets", "chorus-counter", "chorus-donate"] {
+    for bundle in [
+        "chorus-widgets",
+        "chorus-counter",
+        "chorus-donate",
+        "chorus-updates",
+        "chorus-all",
+    ] {
         minify(&format!("{bundle}.js"), Some("esm"))?;
     }
     sizes::precompress(&dist())
 }
 
-/// A bundle with only some widgets (`www/{name}.html`: the counter alone, or
-/// the counter and the donate button): built apart, then renamed into
+/// A bundle other than the petition's (`www/{name}.html`: the counter alone,
+/// the counter with the donate button or the updates feed, or every widget
+/// for pages that show several kinds): built apart, then renamed into
 /// `dist/` as `chorus-{name}` beside the full one.
 fn build_partial_bundle(name: &str) -> Result {
     let out = root().join(format!("target/{name}-dist"));
@@ -156,12 +165,13 @@ fn test() -> Result {
         "warnings",
     ]))?;
     // Every feature set: all widgets (development), and each bundle's: the
-    // counter alone, the petition, the donate button.
+    // counter alone, the petition, the donate button, the updates feed.
     for features in [
         &[][..],
         &["--no-default-features"][..],
         &["--no-default-features", "--features", "donate"][..],
         &["--no-default-features", "--features", "petition"][..],
+        &["--no-default-features", "--features", "updates"][..],
     ] {
         run(cargo()
             .args([

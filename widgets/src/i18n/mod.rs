@@ -93,11 +93,24 @@ impl Locale {
             .format(-value, unit)
             .into()
     }
+
+    /// A day as this locale writes it: "12 Mar 2026", "12 mars 2026".
+    #[cfg(feature = "updates")]
+    pub fn date(&self, millis: f64) -> String {
+        let options = Object::new();
+        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+        Intl::DateTimeFormat::new(&self.locales(), &options)
+            .format()
+            .call1(&JsValue::NULL, &js_sys::Date::new(&millis.into()))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    }
 }
 
 /// Of three things made per language (English, French, Spanish), the one
 /// for a tag's primary subtag; English's for any other language.
-#[cfg(any(feature = "petition", feature = "donate"))]
+#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
 pub fn by_language<T>(tag: &str, [en, fr, es]: [&'static T; 3]) -> &'static T {
     match tag.split(['-', '_']).next().unwrap_or_default() {
         "fr" => fr,
