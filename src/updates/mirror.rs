@@ -76,9 +76,9 @@ impl Mirror {
                 not_modified: true,
                 ..Fetched::default()
             }),
-            Ok(Some(body)) => match parse(&body.bytes, &source.url) {
-                Ok(parsed) => {
-                    let fetched = store_entries(store, feed, &parsed, &source.url).await?;
+            Ok(Some(body)) => match read_feed(&body.bytes, &source.url, &feed.default_lang) {
+                Ok(entries) => {
+                    let fetched = store_entries(store, feed, entries).await?;
                     // Validators are kept only for a body that was used, so
                     // a broken one is fetched again in full next time.
                     source.etag = body.etag;
@@ -171,27 +171,46 @@ fn parse(bytes: &[u8], url: &str) -> Result<Feed, String> {
         .map_err(|e| format!("the source is not a valid feed: {e}"))
 }
 
-async fn store_entries(
-    store: &dyn Store,
-    feed: &FeedRecord,
-    parsed: &Feed,
+/// A feed's entries as Chorus would store them, sanitised, each with its
+/// id in the source: everything done with a source's bytes short of the
+/// database. `Err`: the bytes are not a feed. The fuzz target runs this.
+pub fn read_feed(
+    bytes: &[u8],
     url: &str,
-) -> anyhow::Result<Fetched> {
-    let mut fetched = Fetched::default();
+    default_lang: &Lang,
+) -> Result<Vec<(String, Option<ItemContent>)>, String> {
+    let parsed = parse(bytes, url)?;
     let feed_lang = parsed
         .language
         .as_deref()
         .and_then(|l| Lang::parse(l).ok())
-        .unwrap_or_else(|| feed.default_lang.clone());
+        .unwrap_or_else(|| default_lang.clone());
     let base = Url::parse(url).ok();
-    for entry in parsed.entries.iter().take(MAX_ITEMS) {
-        let Some(content) = content_of(entry, &feed_lang, base.as_ref()) else {
+    Ok(parsed
+        .entries
+        .iter()
+        .take(MAX_ITEMS)
+        .map(|entry| {
+            let content = content_of(entry, &feed_lang, base.as_ref());
+            (entry.id.clone(), content)
+        })
+        .collect())
+}
+
+async fn store_entries(
+    store: &dyn Store,
+    feed: &FeedRecord,
+    entries: Vec<(String, Option<ItemContent>)>,
+) -> anyhow::Result<Fetched> {
+    let mut fetched = Fetched::default();
+    for (source_id, content) in entries {
+        let Some(content) = content else {
             fetched.skipped += 1;
             continue;
         };
-        match store.item_by_source(feed.id, &entry.id).await? {
+        match store.item_by_source(feed.id, &source_id).await? {
             None => {
-                store.post_mirrored(feed.id, &entry.id, &content).await?;
+                store.post_mirrored(feed.id, &source_id, &content).await?;
                 fetched.added += 1;
             }
             Some(existing) if existing.content != content => {

@@ -55,10 +55,10 @@ struct Live {
     /// Donation campaigns' totals, for those Chorus has.
     #[cfg(feature = "donate")]
     totals: BTreeMap<String, RwSignal<DonationTotals>>,
-    /// Updates feeds, each with a number that grows when the feed may have
-    /// changed: its widgets read it again.
+    /// Updates feeds, each with what its widgets do when it may have
+    /// changed: read it again.
     #[cfg(feature = "updates")]
-    feeds: BTreeMap<String, RwSignal<u32>>,
+    feeds: BTreeMap<String, Vec<std::rc::Rc<dyn Fn()>>>,
     /// Whether a live connection was ever open: one that opens again may
     /// have missed feed changes meanwhile.
     #[cfg(feature = "updates")]
@@ -169,38 +169,37 @@ pub fn follow_totals(origin: &str, initial: DonationTotals) -> RwSignal<Donation
     signal
 }
 
-/// A number that grows whenever the updates feed `slug` may have changed.
-/// Call it once the feed is known to exist: the live connection refuses
-/// unknown feeds. Widgets of the same feed share one signal.
+/// Calls `changed` whenever the updates feed `slug` may have changed. Call
+/// it once the feed is known to exist: the live connection refuses unknown
+/// feeds.
 #[cfg(feature = "updates")]
-pub fn follow_feed(origin: &str, slug: &str) -> RwSignal<u32> {
+pub fn follow_feed(origin: &str, slug: &str, changed: impl Fn() + 'static) {
     set_origin(origin);
-    let (signal, is_new) = LIVE.with_borrow_mut(|live| match live.feeds.get(slug) {
-        Some(signal) => (*signal, false),
-        None => {
-            let signal = live.owner.with(|| RwSignal::new(0));
-            live.feeds.insert(slug.to_owned(), signal);
-            (signal, true)
-        }
+    let is_new = LIVE.with_borrow_mut(|live| {
+        let followers = live.feeds.entry(slug.to_owned()).or_default();
+        followers.push(std::rc::Rc::new(changed));
+        followers.len() == 1
     });
     if is_new {
         // The connection names every feed, so it opens again with this one.
         schedule_connect(Duration::ZERO);
     }
-    signal
 }
 
 /// Tells the widgets of `slugs` to read their feeds again.
 #[cfg(feature = "updates")]
 fn feeds_changed(slugs: &[String]) {
-    let signals: Vec<RwSignal<u32>> = LIVE.with_borrow(|live| {
+    // Called outside the borrow: a follower may read the page's state.
+    let followers: Vec<std::rc::Rc<dyn Fn()>> = LIVE.with_borrow(|live| {
         slugs
             .iter()
-            .filter_map(|slug| live.feeds.get(slug).copied())
+            .filter_map(|slug| live.feeds.get(slug))
+            .flatten()
+            .cloned()
             .collect()
     });
-    for signal in signals {
-        signal.update(|n| *n = n.wrapping_add(1));
+    for changed in followers {
+        changed();
     }
 }
 

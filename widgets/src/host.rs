@@ -9,6 +9,10 @@ use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRoot
 use crate::i18n::Locale;
 
 const STYLE: &str = include_str!("style.css");
+#[cfg(any(feature = "petition", feature = "updates"))]
+const HIDDEN_STYLE: &str = include_str!("hidden.css");
+#[cfg(not(any(feature = "petition", feature = "updates")))]
+const HIDDEN_STYLE: &str = "";
 #[cfg(feature = "petition")]
 const PETITION_STYLE: &str = include_str!("petition/style.css");
 #[cfg(not(feature = "petition"))]
@@ -134,7 +138,16 @@ fn adopt_style(root: &ShadowRoot) -> Result<(), JsValue> {
     let sheet = SHEET.with(|cell| {
         cell.get_or_init(|| {
             let sheet = CssStyleSheet::new()?;
-            sheet.replace_sync(&[STYLE, PETITION_STYLE, DONATE_STYLE, UPDATES_STYLE].concat())?;
+            sheet.replace_sync(
+                &[
+                    STYLE,
+                    HIDDEN_STYLE,
+                    PETITION_STYLE,
+                    DONATE_STYLE,
+                    UPDATES_STYLE,
+                ]
+                .concat(),
+            )?;
             Ok(sheet)
         })
         .clone()

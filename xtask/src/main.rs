@@ -4,6 +4,7 @@
 //! - `test`:  every check CI runs (fmt, clippy host + wasm32, deny, tests,
 //!   browser tests against the release bundle).
 //! - `bench`: bundle sizes and the live fan-out benchmark.
+//! - `sizes`: build the widgets for release and print the bundle sizes only.
 //!
 //! Each installs what the machine lacks first, from package registries only.
 
@@ -23,7 +24,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(),
         Some("build") => install::build_tools().and_then(|()| build_widgets()),
-        _ => Err("usage: cargo xtask <demo|test|bench|build>".into()),
+        Some("sizes") => install::build_tools()
+            .and_then(|()| build_widgets())
+            .and_then(|()| sizes::report(&dist())),
+        _ => Err("usage: cargo xtask <demo|test|bench|build|sizes>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

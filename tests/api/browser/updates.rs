@@ -385,3 +385,71 @@ async fn the_feed_lists_filters_loads_more_and_takes_in_a_new_item_live() {
     assert_eq!(pictures.hits(), 1, "Chorus fetched the picture once");
     assert_no_page_errors(&browser).await;
 }
+
+/// Keeps the live connections the page holds open.
+const CONNECTION_LOG: &str = r#"<script>window.live = new Set();
+window.EventSource = class extends EventSource {
+  constructor(url, options) { super(url, options); live.add(this); }
+  close() { live.delete(this); super.close(); }
+};</script>"#;
+
+#[tokio::test]
+async fn a_page_with_several_kinds_of_widget_runs_one_bundle_and_one_connection() {
+    let app = TestApp::spawn().await;
+    let feed = feed(&app).await;
+    post(
+        &app,
+        &feed,
+        draft("Treaty body session opens", "en", "geneva"),
+        1,
+    )
+    .await;
+    let body = format!(
+        r#"{CONNECTION_LOG}<div data-chorus="donate" data-campaign="migrants-day"></div>
+           <div data-chorus="updates" data-feed="defenders-news"></div>"#
+    );
+    let site = PartnerSite::serve(partner_page(&app.origin, &body)).await;
+    crate::donations::campaign_with_partner(
+        &app,
+        "migrants-day",
+        chorus::storage::Provider::Stripe,
+        &site.origin,
+    )
+    .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    browser.widget(WIDGET, ".items .item").await;
+    browser
+        .widget("[data-chorus=donate]", "button.donate-button")
+        .await;
+
+    // One connection open, naming both the campaign and the feed.
+    let open = browser
+        .wait_for(
+            || async {
+                browser
+                    .eval("return [...window.live].map(s => s.url);", vec![])
+                    .await
+            },
+            |open| {
+                open.as_array().is_some_and(|o| {
+                    o.iter().any(|url| {
+                        let url = url.as_str().unwrap_or_default();
+                        url.contains("campaigns=migrants-day")
+                            && url.contains("feeds=defenders-news")
+                    })
+                })
+            },
+        )
+        .await;
+    assert_eq!(open.as_array().map(Vec::len), Some(1), "{open}");
+    let modules = browser
+        .eval(
+            "return performance.getEntriesByType('resource').map(e => e.name) \
+             .filter(n => n.endsWith('.wasm')).map(n => new URL(n).pathname);",
+            vec![],
+        )
+        .await;
+    assert_eq!(modules, serde_json::json!(["/chorus-all_bg.wasm"]));
+    assert_no_page_errors(&browser).await;
+}

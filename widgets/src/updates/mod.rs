@@ -4,6 +4,8 @@
 mod messages;
 mod page;
 
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -54,21 +56,23 @@ struct Filter {
     every_language: bool,
 }
 
-/// The widget's state, shared by its parts.
-#[derive(Clone, Copy)]
+/// The widget's state, shared by its parts. Reads start from events (a
+/// click, the live connection), not from effects: Leptos's effects would
+/// add a second allocator to every partner's download.
+#[derive(Clone)]
 struct Feed {
     shown: RwSignal<Shown>,
-    filter: RwSignal<Filter>,
-    /// Grows when the live connection says the feed changed; `None` until
-    /// the feed is known to exist.
-    changes: RwSignal<Option<RwSignal<u32>>>,
+    // Shared, not reactive: choosing reads the first page again, which
+    // redraws everything the filter shows.
+    filter: Arc<Mutex<Filter>>,
     /// Read for screen readers when items arrive live.
     arrived: RwSignal<String>,
     fetching_more: RwSignal<bool>,
     /// Bumped by every first-page read, so a slow answer to an old filter
     /// never replaces a newer one.
-    generation: StoredValue<u32>,
-    setup: StoredValue<Setup>,
+    generation: Arc<AtomicU32>,
+    following: Arc<AtomicBool>,
+    setup: Arc<Setup>,
     messages: &'static Messages,
 }
 
@@ -76,82 +80,93 @@ struct Feed {
 pub fn Updates(setup: Setup) -> impl IntoView {
     let feed = Feed {
         shown: RwSignal::new(Shown::Loading),
-        filter: RwSignal::new(Filter::default()),
-        changes: RwSignal::new(None),
+        filter: Arc::default(),
         arrived: RwSignal::new(String::new()),
         fetching_more: RwSignal::new(false),
-        generation: StoredValue::new(0),
+        generation: Arc::default(),
+        following: Arc::default(),
         messages: messages::for_tag(&setup.locale.tag),
-        setup: StoredValue::new(setup.clone()),
+        setup: Arc::new(setup),
     };
-    // Reads the first page again whenever the filter changes, or the live
-    // connection says the feed changed (then past the browser's cache).
-    Effect::new(move |previous: Option<(Filter, u32)>| {
-        let now = (
-            feed.filter.get(),
-            feed.changes.get().map_or(0, |changes| changes.get()),
-        );
-        if previous.as_ref() != Some(&now) {
-            let fresh = previous.is_some_and(|(filter, _)| filter == now.0);
-            spawn_local(feed.read_first(now.0.clone(), fresh));
-        }
-        now
-    });
+    spawn_local(feed.clone().read_first(false));
+    let (theme, tag) = (feed.setup.theme, feed.setup.locale.tag.clone());
+    let (shown, arrived) = (feed.shown, feed.arrived);
     let messages = feed.messages;
-    let body = move || match feed.shown.get() {
-        Shown::Loading => view! { <p class="notice">{messages.loading}</p> }.into_any(),
-        Shown::Missing => view! { <p class="notice">{messages.unknown_feed}</p> }.into_any(),
-        Shown::Failed => view! { <p class="notice">{messages.failed}</p> }.into_any(),
-        Shown::Ready(page) => feed.page_view(page).into_any(),
+    let notice = move || {
+        let text = match shown.get() {
+            Shown::Loading => messages.loading,
+            Shown::Missing => messages.unknown_feed,
+            Shown::Failed => messages.failed,
+            Shown::Ready(_) => return None,
+        };
+        Some(view! { <p class="notice">{text}</p> })
+    };
+    let page = move || match shown.get() {
+        Shown::Ready(page) => Some(feed.page_view(page)),
+        _ => None,
     };
     view! {
         <section
             class="chorus updates"
-            data-theme=setup.theme.as_str()
-            lang=setup.locale.tag.clone()
-            aria-busy=move || matches!(feed.shown.get(), Shown::Loading).to_string()
+            data-theme=theme.as_str()
+            lang=tag
+            aria-busy=move || matches!(shown.get(), Shown::Loading).to_string()
         >
-            {body}
-            <p class="visually-hidden" role="status">{move || feed.arrived.get()}</p>
+            {notice}
+            {page}
+            <p class="visually-hidden" role="status">{move || arrived.get()}</p>
         </section>
     }
 }
 
 impl Feed {
-    fn query(&self, filter: &Filter, limit: u32, cursor: Option<String>) -> Query {
-        let tag = &self.setup.with_value(|s| s.locale.tag.clone());
-        let lang = tag
+    /// Changes what the supporter sees, and reads it.
+    fn choose(&self, change: impl FnOnce(&mut Filter)) {
+        change(&mut self.filter());
+        spawn_local(self.clone().read_first(false));
+    }
+
+    fn filter(&self) -> std::sync::MutexGuard<'_, Filter> {
+        // One thread: the lock is never contended nor poisoned by another.
+        self.filter.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn query(&self, limit: u32, cursor: Option<String>) -> Query {
+        let filter = self.filter();
+        let lang = self
+            .setup
+            .locale
+            .tag
             .split(['-', '_'])
             .next()
-            .unwrap_or("en")
-            .to_ascii_lowercase();
+            .unwrap_or("en");
         Query {
             limit,
             tag: filter.tag.clone(),
-            lang: (!filter.every_language).then_some(lang),
+            lang: (!filter.every_language).then(|| lang.to_ascii_lowercase()),
             cursor,
         }
     }
 
-    /// Reads the first page for `filter`, retrying while Chorus cannot be
-    /// reached. A refresh (`fresh`) reads as many items as are shown, so
-    /// "more" pages already open stay open, and announces what arrived.
-    async fn read_first(self, filter: Filter, fresh: bool) {
-        let generation = self.generation.get_value().wrapping_add(1);
-        self.generation.set_value(generation);
-        let (slug, origin, limit) = self
-            .setup
-            .with_value(|s| (s.slug.clone(), s.origin.clone(), s.limit));
+    /// Reads the first page, retrying while Chorus cannot be reached. A
+    /// refresh (`fresh`) reads as many items as are shown, so "more" pages
+    /// already open stay open, and announces what arrived.
+    async fn read_first(self, fresh: bool) {
+        let generation = self
+            .generation
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_add(1);
+        let setup = &self.setup;
         let before = match self.shown.get_untracked() {
             Shown::Ready(page) if fresh => page.items,
             _ => Vec::new(),
         };
-        let limit = limit.max(before.len() as u32).min(MAX_PAGE);
-        let query = self.query(&filter, limit, None);
+        let limit = setup.limit.max(before.len() as u32).min(MAX_PAGE);
+        let query = self.query(limit, None);
         let mut pause = Duration::from_secs(1);
         loop {
-            let read = page::fetch(&slug, &query, fresh).await;
-            if self.generation.get_value() != generation {
+            let read = page::fetch(&setup.slug, &query, fresh).await;
+            if self.generation.load(Ordering::Relaxed) != generation {
                 return;
             }
             match read {
@@ -160,8 +175,11 @@ impl Feed {
                         self.announce_arrivals(&before, &page.items);
                     }
                     self.shown.set(Shown::Ready(page));
-                    if self.changes.get_untracked().is_none() {
-                        self.changes.set(Some(client::follow_feed(&origin, &slug)));
+                    if !self.following.swap(true, Ordering::Relaxed) {
+                        let feed = self.clone();
+                        client::follow_feed(&setup.origin, &setup.slug, move || {
+                            spawn_local(feed.clone().read_first(true));
+                        });
                     }
                     return;
                 }
@@ -208,16 +226,13 @@ impl Feed {
         let Some(cursor) = shown.next.clone() else {
             return;
         };
-        let (slug, limit, placeholder) = self
-            .setup
-            .with_value(|s| (s.slug.clone(), s.limit, s.placeholder.clone()));
-        let generation = self.generation.get_value();
-        let query = self.query(&self.filter.get_untracked(), limit, Some(cursor));
+        let generation = self.generation.load(Ordering::Relaxed);
+        let query = self.query(self.setup.limit, Some(cursor));
         self.fetching_more.set(true);
-        let read = page::fetch(&slug, &query, false).await;
+        let read = page::fetch(&self.setup.slug, &query, false).await;
         self.fetching_more.set(false);
         // A filter or a refresh changed the list meanwhile: this page is stale.
-        if self.generation.get_value() != generation {
+        if self.generation.load(Ordering::Relaxed) != generation {
             return;
         }
         if let Ok(Some(more)) = read {
@@ -229,81 +244,83 @@ impl Feed {
                 }
             });
             if let Some(id) = first_added {
-                focus_later(&placeholder, format!("[data-item=\"{id}\"]"));
+                focus_later(&self.setup.placeholder, format!("[data-item=\"{id}\"]"));
             }
         }
     }
 
-    fn page_view(self, page: Page) -> impl IntoView {
+    fn page_view(&self, page: Page) -> impl IntoView + use<> {
         let messages = self.messages;
-        let (locale, compact) = self.setup.with_value(|s| (s.locale.clone(), s.compact));
-        let filter = self.filter.get_untracked();
-        let empty = if filter.every_language {
-            messages.empty
-        } else {
-            messages.empty_in_language
-        };
-        let list = if page.items.is_empty() {
-            view! { <p class="notice">{empty}</p> }.into_any()
-        } else {
-            let items = page
-                .items
-                .into_iter()
-                .map(|item| self.item_view(item, &locale, compact))
-                .collect::<Vec<_>>();
-            view! { <ul class="items">{items}</ul> }.into_any()
-        };
+        let Filter {
+            tag: chosen,
+            every_language,
+        } = self.filter().clone();
+        let empty = page.items.is_empty().then(|| {
+            let text = if every_language {
+                messages.empty
+            } else {
+                messages.empty_in_language
+            };
+            view! { <p class="notice">{text}</p> }
+        });
+        let items = page
+            .items
+            .into_iter()
+            .map(|item| self.item_view(item))
+            .collect::<Vec<_>>();
         let more = page.next.is_some().then(|| {
+            let (feed, fetching) = (self.clone(), self.fetching_more);
             view! {
                 <button
                     class="more"
-                    disabled=move || self.fetching_more.get()
-                    on:click=move |_| spawn_local(self.read_more())
+                    disabled=move || fetching.get()
+                    on:click=move |_| spawn_local(feed.clone().read_more())
                 >
                     {messages.load_more}
                 </button>
             }
         });
-        let language_label = if filter.every_language {
+        let language_label = if every_language {
             messages.only_language
         } else {
             messages.every_language
         };
+        let feed = self.clone();
         view! {
             <h2 class="title">{page.title}</h2>
-            {self.topics(page.tags, filter.tag)}
+            {self.topics(page.tags, chosen)}
             <button
                 class="language"
-                on:click=move |_| self.filter.update(|f| f.every_language = !f.every_language)
+                on:click=move |_| feed.choose(|f| f.every_language = !f.every_language)
             >
                 {language_label}
             </button>
-            {list}
+            {empty}
+            <ul class="items">{items}</ul>
             {more}
         }
     }
 
     /// "All" and one toggle per topic; the chosen one is pressed.
-    fn topics(self, tags: Vec<String>, chosen: Option<String>) -> impl IntoView {
-        let chip = move |tag: Option<String>, pressed: bool| {
-            let label = tag
-                .as_deref()
-                .map_or(self.messages.all_topics.to_owned(), |t| t.replace('-', " "));
-            view! {
-                <button
-                    class="topic"
-                    aria-pressed=pressed.to_string()
-                    on:click=move |_| self.filter.update(|f| f.tag = tag.clone())
-                >
-                    {label}
-                </button>
-            }
-        };
-        let chips = std::iter::once(chip(None, chosen.is_none()))
-            .chain(tags.into_iter().map(|tag| {
-                let pressed = chosen.as_ref() == Some(&tag);
-                chip(Some(tag), pressed)
-            }))
+    fn topics(&self, tags: Vec<String>, chosen: Option<String>) -> impl IntoView + use<> {
+        let chips = std::iter::once(None)
+            .chain(tags.into_iter().map(Some))
+            .map(|tag| {
+                let pressed = tag == chosen;
+                let label = tag
+                    .as_deref()
+                    .map_or(self.messages.all_topics.to_owned(), |t| t.replace('-', " "));
+                let feed = self.clone();
+                view! {
+                    <button
+                        class="topic"
+                        aria-pressed=pressed.to_string()
+                        on:click=move |_| feed.choose(|f| f.tag = tag.clone())
+                    >
+                        {label}
+                    </button>
+                }
+            })
             .collect::<Vec<_>>();
         (chips.len() > 1).then(|| {
             view! {
@@ -314,59 +331,66 @@ impl Feed {
         })
     }
 
-    fn item_view(self, item: Item, locale: &Locale, compact: bool) -> impl IntoView {
-        let messages = self.messages;
-        let date = date_view(locale.clone(), item.published_at.clone());
-        let link = item.link.clone();
-        let title = match (compact, link.clone()) {
-            (true, Some(href)) => view! {
+    fn item_view(&self, item: Item) -> impl IntoView + use<> {
+        let (messages, setup) = (self.messages, &self.setup);
+        let date = date_view(setup.locale.clone(), item.published_at.clone());
+        let Item {
+            id,
+            title,
+            summary,
+            has_image,
+            image_alt,
+            link,
+            lang,
+            ..
+        } = item;
+        // Compact: the title is the link. Full: a picture, the summary and a
+        // "read more" link under the title.
+        let (title_link, read_more) = match (setup.compact, link) {
+            (true, link) => (link, None),
+            (false, link) => (None, link),
+        };
+        let title_link = title_link.map(|href| {
+            view! {
                 <a href=href target="_blank" rel="noopener noreferrer">
-                    {item.title.clone()}
+                    {title.clone()}
                     <span class="visually-hidden">" " {messages.new_tab}</span>
                 </a>
             }
-            .into_any(),
-            _ => item.title.clone().into_any(),
-        };
-        let details = (!compact).then(|| {
-            let picture = item.has_image.then(|| {
-                let src = self.setup.with_value(|s| {
-                    format!(
-                        "{}{}/feeds/{}/items/{}/image",
-                        s.origin,
-                        chorus_wire::API_PREFIX,
-                        client::encode(&s.slug),
-                        item.id
-                    )
-                });
-                // The frame keeps its shape while the picture loads: no shift.
-                view! {
-                    <div class="picture">
-                        <img src=src alt=item.image_alt.clone() loading="lazy" decoding="async" />
-                    </div>
-                }
-            });
-            let read_more = link.map(|href| {
-                view! {
-                    <a class="read-more" href=href target="_blank" rel="noopener noreferrer">
-                        {messages.read_more}
-                        <span class="visually-hidden">
-                            ": " {item.title.clone()} " " {messages.new_tab}
-                        </span>
-                    </a>
-                }
-            });
+        });
+        let plain_title = title_link.is_none().then(|| title.clone());
+        let picture = (has_image && !setup.compact).then(|| {
+            let src = format!(
+                "{}{}/feeds/{}/items/{id}/image",
+                setup.origin,
+                chorus_wire::API_PREFIX,
+                client::encode(&setup.slug),
+            );
+            // The frame keeps its shape while the picture loads: no shift.
             view! {
-                {picture}
-                <p class="summary">{item.summary.clone()}</p>
-                {read_more}
+                <div class="picture">
+                    <img src=src alt=image_alt loading="lazy" decoding="async" />
+                </div>
+            }
+        });
+        let summary = (!setup.compact).then(|| view! { <p class="summary">{summary}</p> });
+        let read_more = read_more.map(|href| {
+            view! {
+                <a class="read-more" href=href target="_blank" rel="noopener noreferrer">
+                    {messages.read_more}
+                    <span class="visually-hidden">
+                        ": " {title} " " {messages.new_tab}
+                    </span>
+                </a>
             }
         });
         view! {
-            <li class="item" data-item=item.id.to_string() tabindex="-1" lang=item.lang dir="auto">
-                <h3 class="item-title">{title}</h3>
+            <li class="item" data-item=id.to_string() tabindex="-1" lang=lang dir="auto">
+                {picture}
+                <h3 class="item-title">{title_link} {plain_title}</h3>
                 {date}
-                {details}
+                {summary}
+                {read_more}
             </li>
         }
     }
