@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::helpers::{ADMIN_TOKEN, TestApp};
 use crate::picture_host::{PHOTO, PictureHost};
 
-async fn feed(app: &TestApp) -> FeedRecord {
+/// The feed `defenders-news`, empty.
+pub(crate) async fn feed(app: &TestApp) -> FeedRecord {
     app.store
         .create_feed(&NewFeed {
             slug: Slug::parse("defenders-news").expect("slug"),

@@ -224,6 +224,15 @@ pub fn field_text(value: &JsValue, name: &str) -> Option<String> {
     field(value, name)?.as_string()
 }
 
+/// An array field of parsed JSON, as its elements; empty when missing.
+#[cfg(any(feature = "donate", feature = "updates"))]
+pub fn field_list(value: &JsValue, name: &str) -> Vec<JsValue> {
+    field(value, name)
+        .filter(js_sys::Array::is_array)
+        .map(|items| js_sys::Array::from(&items).iter().collect())
+        .unwrap_or_default()
+}
+
 /// A JSON number that is a whole, non-negative count or amount.
 pub fn whole(value: JsValue) -> Option<u64> {
     value
@@ -247,7 +256,8 @@ async fn first_read(slug: String, signal: RwSignal<Load>) {
     schedule_connect(Duration::ZERO);
 }
 
-fn api_url(path: &str) -> String {
+/// The address of `path` in the Chorus API.
+pub fn api_url(path: &str) -> String {
     LIVE.with_borrow(|live| format!("{}{API_PREFIX}{path}", live.origin))
 }
 

@@ -2,8 +2,7 @@
 //! origin: it lists, filters, loads more, follows the language, shows
 //! pictures through Chorus only, and takes in a new item posted meanwhile.
 
-use chorus::ident::{Lang, Slug};
-use chorus::storage::{FeedRecord, NewFeed};
+use chorus::storage::FeedRecord;
 use chorus::updates::item::{ItemDraft, check};
 use fantoccini::Locator;
 use fantoccini::elements::ShadowRoot;
@@ -13,20 +12,9 @@ use super::driver::{Browser, PartnerSite};
 use super::{assert_no_page_errors, partner_page};
 use crate::helpers::{ADMIN_TOKEN, TestApp};
 use crate::picture_host::PictureHost;
+use crate::updates::feed;
 
 const WIDGET: &str = "[data-chorus=updates]";
-
-async fn feed(app: &TestApp) -> FeedRecord {
-    app.store
-        .create_feed(&NewFeed {
-            slug: Slug::parse("defenders-news").expect("slug"),
-            title: "Defenders news".into(),
-            default_lang: Lang::parse("en").expect("lang"),
-            source_url: None,
-        })
-        .await
-        .expect("feed created")
-}
 
 /// Posts an update published `hours_ago`.
 async fn post(app: &TestApp, feed: &FeedRecord, draft: ItemDraft, hours_ago: i64) {

@@ -4,7 +4,7 @@ use chorus_wire::donate::{Ask, DonationTotals, Frequency};
 use js_sys::{Array, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use crate::client::{decode_totals, encode, field, field_text, request, whole};
+use crate::client::{decode_totals, encode, field, field_list, field_text, request, whole};
 
 /// What the donate widget shows and checks, in the supporter's language.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,12 +43,7 @@ pub async fn fetch(slug: &str, lang: &str) -> Result<Option<Campaign>, JsValue> 
 
 /// Field by field, like counts: no serde in the bundle.
 fn decode(value: &JsValue) -> Option<Campaign> {
-    let list = |name: &str| {
-        field(value, name)
-            .filter(Array::is_array)
-            .map(|items| Array::from(&items).iter().collect::<Vec<JsValue>>())
-            .unwrap_or_default()
-    };
+    let list = |name: &str| field_list(value, name);
     let frequency = |v: &JsValue| v.as_string().as_deref().and_then(Frequency::parse);
     let asks = list("asks")
         .iter()

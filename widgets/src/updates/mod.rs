@@ -360,12 +360,10 @@ impl Feed {
         });
         let plain_title = title_link.is_none().then(|| title.clone());
         let picture = (has_image && !setup.compact).then(|| {
-            let src = format!(
-                "{}{}/feeds/{}/items/{id}/image",
-                setup.origin,
-                chorus_wire::API_PREFIX,
-                client::encode(&setup.slug),
-            );
+            let src = client::api_url(&format!(
+                "/feeds/{}/items/{id}/image",
+                client::encode(&setup.slug)
+            ));
             // The frame keeps its shape while the picture loads: no shift.
             view! {
                 <div class="picture">

@@ -1,9 +1,8 @@
 //! Reading a page of a feed's items from Chorus.
 
-use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-use crate::client::{Answer, encode, field, field_text, request, request_fresh, whole};
+use crate::client::{Answer, encode, field, field_list, field_text, request, request_fresh, whole};
 
 /// One item as the widget shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,17 +68,10 @@ pub async fn fetch(slug: &str, query: &Query, fresh: bool) -> Result<Option<Page
     }
 }
 
-fn list(value: &JsValue, name: &str) -> Vec<JsValue> {
-    field(value, name)
-        .filter(Array::is_array)
-        .map(|items| Array::from(&items).iter().collect())
-        .unwrap_or_default()
-}
-
 /// Field by field, like counts: no serde in the bundle. An item missing a
 /// required field is left out rather than failing the page.
 fn decode(value: &JsValue) -> Option<Page> {
-    let items = list(value, "items")
+    let items = field_list(value, "items")
         .iter()
         .filter_map(decode_item)
         .collect();
@@ -87,7 +79,7 @@ fn decode(value: &JsValue) -> Option<Page> {
         title: field_text(value, "title")?,
         items,
         next: field_text(value, "next"),
-        tags: list(value, "tags")
+        tags: field_list(value, "tags")
             .iter()
             .filter_map(JsValue::as_string)
             .collect(),
