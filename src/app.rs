@@ -47,6 +47,8 @@ pub struct AppState {
     /// Items' pictures, fetched once and served from Chorus's origin.
     pub item_images: crate::updates::ItemImages,
     pub assets: Arc<PathBuf>,
+    /// Keys derived from the deployment's secret.
+    pub keys: crate::personal::ServerKeys,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.

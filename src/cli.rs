@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{ServeConfig, StorageConfig};
 use crate::ident::{Origin, Slug};
-use crate::storage::{self, CampaignLinks, NewPetition, PetitionText, Store};
+use crate::storage::{self, CampaignLinks, NewPetition, PetitionText, Store, rfc3339};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +44,12 @@ pub enum Command {
     /// Export a petition's signatures.
     #[command(subcommand)]
     Signatures(SignaturesCommand),
+    /// Register organisations and make their key pairs.
+    #[command(subcommand)]
+    Org(crate::personal::cli::OrgCommand),
+    /// Erase a person's data.
+    #[command(subcommand)]
+    Person(crate::personal::cli::PersonCommand),
     /// Create, translate and list donation campaigns.
     #[command(subcommand)]
     Campaign(CampaignCommand),
@@ -163,9 +169,14 @@ pub enum DonationsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum SignaturesCommand {
-    /// Write every signature with its consents, language, partner and time.
+    /// Write every signature with its consents, language, partner and time,
+    /// and the signer's details opened with the organisation's secret key.
     Export {
         petition: String,
+        /// The file `chorus org keygen` wrote the organisation's secret key
+        /// to, or `-` to read it from standard input. It is not stored.
+        #[arg(long)]
+        secret_key_file: std::path::PathBuf,
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
         /// A file to write; without one, standard output.
@@ -187,6 +198,10 @@ pub enum PetitionCommand {
     /// Create a petition with its text in its default language.
     Create {
         slug: String,
+        /// The organisation running it (`chorus org keygen` registers one):
+        /// signers' details are sealed to its key.
+        #[arg(long)]
+        org: String,
         #[command(flatten)]
         text: TextArgs,
         /// A fixed signature goal; without one, widgets raise the goal as the count grows.
@@ -213,6 +228,19 @@ pub enum PetitionCommand {
     List(StorageConfig),
     /// Show a petition's texts and count.
     Show {
+        slug: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// Stop taking signatures. Signers' details are removed once the
+    /// retention period (CHORUS_RETENTION_DAYS) after closing has passed.
+    Close {
+        slug: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
+    /// Take signatures again after a close.
+    Reopen {
         slug: String,
         #[command(flatten)]
         storage: StorageConfig,
@@ -288,6 +316,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Petition(command) => petition(command).await,
         Command::Partner(command) => partner(command).await,
         Command::Signatures(command) => signatures(command).await,
+        Command::Org(command) => crate::personal::cli::org(command).await,
+        Command::Person(command) => crate::personal::cli::person(command).await,
         Command::Campaign(command) => crate::donations::cli::campaign(command).await,
         Command::Donations(command) => crate::donations::cli::donations(command).await,
         Command::Feed(command) => crate::updates::cli::feed(command).await,
@@ -299,33 +329,39 @@ async fn signatures(command: SignaturesCommand) -> anyhow::Result<()> {
     match command {
         SignaturesCommand::Export {
             petition,
+            secret_key_file,
             format: ExportFormat::Csv,
             output,
             storage,
         } => {
+            let key = crate::personal::cli::read_secret_key(&secret_key_file)?;
             let store = open(&storage).await?;
             let petition = find_petition(&*store, &petition).await?;
-            let written = match output {
+            let exported = match output {
                 Some(path) => {
                     let file = std::fs::File::create(&path)
                         .with_context(|| format!("cannot create {}", path.display()))?;
-                    crate::signing::export::write_csv(
-                        &*store,
-                        petition.id,
-                        std::io::BufWriter::new(file),
-                    )
-                    .await?
+                    let out = std::io::BufWriter::new(file);
+                    crate::signing::export::write_csv(&*store, &petition, &key, out).await?
                 }
                 None => {
-                    crate::signing::export::write_csv(
-                        &*store,
-                        petition.id,
-                        std::io::stdout().lock(),
-                    )
-                    .await?
+                    let out = std::io::stdout().lock();
+                    crate::signing::export::write_csv(&*store, &petition, &key, out).await?
                 }
             };
-            eprintln!("exported {written} signatures of {}", petition.slug);
+            eprintln!("exported {} signatures of {}", exported.rows, petition.slug);
+            if exported.anonymised > 0 {
+                eprintln!(
+                    "{} of them anonymised: no details left",
+                    exported.anonymised
+                );
+            }
+            if exported.unopened > 0 {
+                eprintln!(
+                    "{} of them damaged: their details could not be opened",
+                    exported.unopened
+                );
+            }
         }
     }
     Ok(())
@@ -366,6 +402,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
     match command {
         PetitionCommand::Create {
             slug,
+            org,
             text,
             goal,
             privacy_url,
@@ -381,10 +418,18 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 privacy_url: parse_link(privacy_url)?,
                 share_url: parse_link(share_url)?,
             };
-            let petition = open(&storage)
-                .await?
+            let store = open(&storage).await?;
+            let organisation =
+                store
+                    .organisation_by_name(org.trim())
+                    .await?
+                    .with_context(|| {
+                        format!("no organisation {org:?}; `chorus org keygen NAME` registers one")
+                    })?;
+            let petition = store
                 .create_petition(&NewPetition {
                     slug,
+                    organisation_id: organisation.id,
                     goal,
                     links,
                     text,
@@ -439,12 +484,29 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 .map_or_else(|| "auto".into(), |g| g.to_string());
             println!("goal      {goal}");
             println!("default   {}", petition.default_lang);
+            if let Some(closed_at) = petition.closed_at.and_then(rfc3339) {
+                println!("closed    {closed_at}");
+            }
             for text in store.petition_texts(petition.id).await? {
                 println!(
                     "\n[{}] {}\n{}\n\n{}",
                     text.lang, text.title, text.summary, text.body
                 );
             }
+        }
+        PetitionCommand::Close { slug, storage } => {
+            let store = open(&storage).await?;
+            let petition = find_petition(&*store, &slug).await?;
+            store
+                .set_petition_closed(petition.id, Some(crate::storage::now_millis()))
+                .await?;
+            println!("petition {} is closed to new signatures", petition.slug);
+        }
+        PetitionCommand::Reopen { slug, storage } => {
+            let store = open(&storage).await?;
+            let petition = find_petition(&*store, &slug).await?;
+            store.set_petition_closed(petition.id, None).await?;
+            println!("petition {} takes signatures again", petition.slug);
         }
     }
     Ok(())
@@ -455,7 +517,7 @@ fn count_of(tally: &crate::storage::TallySince, petition_id: i64) -> u64 {
         .tallies
         .iter()
         .find(|t| t.petition_id == petition_id)
-        .map_or(0, |t| t.count)
+        .map_or(0, |t| u64::try_from(t.change).unwrap_or(0))
 }
 
 async fn find_petition(

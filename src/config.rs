@@ -99,6 +99,33 @@ pub struct ServeConfig {
     /// How often mirrored update feeds are fetched, in seconds.
     #[arg(long, env = "CHORUS_MIRROR_EVERY_SECS", default_value_t = 900)]
     pub mirror_every_secs: u64,
+    #[command(flatten)]
+    pub keys: KeysConfig,
+    /// Days after a petition closes before its signers' details are removed.
+    #[arg(long, env = "CHORUS_RETENTION_DAYS", default_value_t = crate::personal::retention::DEFAULT_DAYS)]
+    pub retention_days: u32,
+}
+
+/// The deployment's own secret, which Chorus derives its keys from.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct KeysConfig {
+    /// 32 random bytes as 64 hex digits (`openssl rand -hex 32`), the same on
+    /// every instance. Keep it with the database's credentials: changing it
+    /// stops Chorus from recognising people who signed before.
+    #[arg(long, env = "CHORUS_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<crate::personal::MasterKey>,
+}
+
+impl KeysConfig {
+    /// The configured secret, or why there is none.
+    pub fn require(&self) -> anyhow::Result<&crate::personal::MasterKey> {
+        self.secret_key.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "CHORUS_SECRET_KEY is not set: give Chorus 32 random bytes as 64 hex digits \
+                 (`openssl rand -hex 32` makes them), the same on every instance"
+            )
+        })
+    }
 }
 
 /// A secret from configuration (an API key, a webhook signing secret):

@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::ident::Slug;
-use crate::storage::{PetitionPartner, PetitionRecord, PetitionText, Store, StoreResult};
+use crate::storage::{
+    Organisation, PetitionPartner, PetitionRecord, PetitionText, Store, StoreResult,
+};
 
 /// How long a copy is used before the database is asked again: an
 /// organiser's change (a new partner, a translation) shows within this.
@@ -23,6 +25,8 @@ pub struct Campaign {
     pub record: PetitionRecord,
     pub texts: Vec<PetitionText>,
     pub partners: Vec<PetitionPartner>,
+    /// The organisation running it, whose key signers' details are sealed to.
+    pub organisation: Option<Organisation>,
 }
 
 /// A campaign and when it was read.
@@ -78,10 +82,15 @@ impl Directory {
         };
         let texts = self.store.petition_texts(record.id).await?;
         let partners = self.store.petition_partners(record.id).await?;
+        let organisation = match record.organisation_id {
+            Some(id) => self.store.organisation(id).await?,
+            None => None,
+        };
         Ok(Some(Campaign {
             record,
             texts,
             partners,
+            organisation,
         }))
     }
 

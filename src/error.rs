@@ -19,6 +19,10 @@ pub enum ApiError {
     InvalidFields(Vec<(Field, Problem)>),
     #[error("{0}")]
     Forbidden(String),
+    /// The request is sound but the resource's state refuses it (a closed
+    /// petition).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("this needs an organiser's token: Authorization: Bearer TOKEN")]
     Unauthorized,
     /// A body the endpoint cannot read: wrong media type, too large, not JSON.
@@ -57,6 +61,7 @@ impl ApiError {
                 chorus_wire::signing::INVALID_FIELDS,
             ),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
+            Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::UnreadableBody { status, code, .. } => (*status, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),

@@ -16,6 +16,7 @@ pub mod frame;
 pub mod health;
 pub mod ident;
 pub mod live;
+pub mod personal;
 pub mod petitions;
 pub mod server;
 pub mod signing;
@@ -36,16 +37,18 @@ use crate::server::{bind, run_until_stopped};
 
 /// Opens storage, loads the counts and starts keeping them fresh: everything
 /// the HTTP application needs.
-pub async fn start(config: &ServeConfig) -> anyhow::Result<AppState> {
+pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow::Result<AppState> {
     let url = config.storage.url();
     let store = storage::open(&url)
         .await
         .with_context(|| format!("opening the database {url}"))?;
+    personal::retention::spawn(store.clone(), config.retention_days);
     state_for(
         store,
         config.assets.clone(),
         &config.payments,
         &config.admin,
+        personal::ServerKeys::new(secret),
     )
     .await
 }
@@ -56,6 +59,7 @@ pub async fn state_for(
     assets: std::path::PathBuf,
     payments: &config::PaymentsConfig,
     admin: &config::AdminConfig,
+    keys: personal::ServerKeys,
 ) -> anyhow::Result<AppState> {
     let counts = Counts::load(store.clone()).await?;
     counts.spawn_refresher();
@@ -75,12 +79,13 @@ pub async fn state_for(
         feed_watch,
         item_images: updates::ItemImages::new(std::time::Duration::from_secs(10)),
         assets: Arc::new(assets),
+        keys,
     })
 }
 
 /// `chorus serve`.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
-    let state = start(&config).await?;
+    let state = start(&config, config.keys.require()?).await?;
     updates::mirror::spawn_schedule(
         state.store.clone(),
         std::time::Duration::from_secs(config.mirror_every_secs.max(60)),
@@ -98,7 +103,13 @@ pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow
     let partner_origin = Origin::parse(&format!("http://{}", partner_listener.local_addr()?))
         .map_err(anyhow::Error::msg)?;
 
-    let state = start(&config).await?;
+    // The demo's signers are made up: a throwaway secret will do.
+    let secret = config
+        .keys
+        .secret_key
+        .clone()
+        .unwrap_or_else(personal::MasterKey::random);
+    let state = start(&config, &secret).await?;
     demo::seed(&*state.store, &partner_origin).await?;
     state.counts.wake();
     demo::simulate_signers(state.store.clone(), state.counts.clone());

@@ -47,6 +47,7 @@ impl Instance {
             ])
             .args(["--assets", &assets.display().to_string()])
             .env("CHORUS_LOG", "warn")
+            .env("CHORUS_SECRET_KEY", "5e".repeat(32))
             .stdout(Stdio::null())
             .spawn()
             .expect("chorus starts");
@@ -92,9 +93,15 @@ impl Server {
             .expect("valid URL"),
         };
         let store = storage::open(&database).await.expect("database opens");
+        let (public_key, _) = chorus::personal::sealed::keygen();
+        let organisation = store
+            .add_organisation("Benchmark coalition", &public_key)
+            .await
+            .expect("organisation added");
         let petition = store
             .create_petition(&NewPetition {
                 slug: Slug::parse(slug).expect("valid slug"),
+                organisation_id: organisation.id,
                 goal: None,
                 links: Default::default(),
                 text: PetitionText {

@@ -1,6 +1,8 @@
 //! The demo coalition's text: invented for Chorus, in three languages.
 
 pub const PARTNER_NAME: &str = "Harbour Rights Collective";
+/// The organisation running the demo petitions.
+pub const ORGANISATION_NAME: &str = "Coalition for Defenders";
 
 pub struct DemoPetition {
     pub slug: &'static str,

@@ -35,6 +35,7 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
             .map(|p| p.id),
         Err(error) => return Err(error.into()),
     };
+    let organisation_id = demo_organisation(store).await?;
     for demo in content::PETITIONS {
         let slug = Slug::parse(demo.slug).map_err(anyhow::Error::msg)?;
         if let Some(existing) = store.petition_by_slug(&slug).await? {
@@ -65,6 +66,7 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
         let petition = store
             .create_petition(&NewPetition {
                 slug,
+                organisation_id,
                 goal: demo.goal,
                 links: CampaignLinks {
                     privacy_url: Some(format!("{partner_origin}/privacy")),
@@ -87,6 +89,22 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
     }
     seed_donations(store, partner_origin, partner_id).await?;
     seed_updates(store).await
+}
+
+/// The organisation running the demo petitions. Its secret key is thrown
+/// away: the demo's signers' details are sealed for no one.
+async fn demo_organisation(store: &dyn Store) -> anyhow::Result<i64> {
+    if let Some(existing) = store
+        .organisation_by_name(content::ORGANISATION_NAME)
+        .await?
+    {
+        return Ok(existing.id);
+    }
+    let (public_key, _) = crate::personal::sealed::keygen();
+    Ok(store
+        .add_organisation(content::ORGANISATION_NAME, &public_key)
+        .await?
+        .id)
 }
 
 /// The demo updates feed: a dozen items in three languages.

@@ -193,7 +193,7 @@ impl Counts {
             let mut changed = Vec::new();
             for tally in &since.tallies {
                 if let Some(entry) = table.by_id.get_mut(&tally.petition_id) {
-                    entry.count += tally.count;
+                    entry.count = entry.count.saturating_add_signed(tally.change);
                     entry.last_signed_at = entry.last_signed_at.max(tally.last_signed_at);
                     changed.push(entry.clone());
                 }
@@ -222,7 +222,7 @@ impl Counts {
             }
             for tally in &since.tallies {
                 if let Some(entry) = fresh.by_id.get_mut(&tally.petition_id) {
-                    entry.count = tally.count;
+                    entry.count = u64::try_from(tally.change).unwrap_or(0);
                     entry.last_signed_at = tally.last_signed_at;
                 }
             }

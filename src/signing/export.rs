@@ -1,13 +1,17 @@
 //! `chorus signatures export`: a petition's signatures as CSV, streamed row
-//! by row, safe to open in a spreadsheet.
+//! by row, safe to open in a spreadsheet. Signers' details are opened with
+//! the organisation's secret key, which the export uses and forgets.
 
 use std::io::Write;
 
-use crate::storage::{SignedRow, Store, StoreResult, rfc3339};
+use crate::personal::{OrgSecretKey, PersonalDetails};
+use anyhow::Context;
+
+use crate::storage::{PetitionRecord, SignedRow, Store, StoreResult, rfc3339};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 12] = [
     "signed_at",
     "first_name",
     "last_name",
@@ -19,18 +23,57 @@ const HEADER: [&str; 13] = [
     "consent_version",
     "opt_in_organiser",
     "opt_in_partner",
-    "signature_id",
-    "email_key",
+    "signer_id",
 ];
 
-/// Writes every signature of the petition as CSV to `out`, holding one row
-/// in memory at a time. Returns how many rows were written.
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Exported {
+    pub rows: u64,
+    /// Rows whose details were removed (retention, erasure): written
+    /// without them.
+    pub anonymised: u64,
+    /// Rows whose details the key could not open (damaged): written without them.
+    pub unopened: u64,
+}
+
+/// Writes every signer of the petition as CSV to `out`, opening their
+/// details with `key` and holding one row in memory at a time. Refuses a
+/// key that is not the petition's organisation's before writing anything.
 pub async fn write_csv(
     store: &dyn Store,
-    petition_id: i64,
+    petition: &PetitionRecord,
+    key: &OrgSecretKey,
     out: impl Write,
-) -> anyhow::Result<u64> {
-    write_rows(&HEADER, store.signed_rows(petition_id), record, out).await
+) -> anyhow::Result<Exported> {
+    let organisation = match petition.organisation_id {
+        Some(id) => store.organisation(id).await?,
+        None => None,
+    };
+    let organisation =
+        organisation.with_context(|| format!("petition {} has no organisation", petition.slug))?;
+    anyhow::ensure!(
+        key.public_key() == organisation.public_key,
+        "this secret key is not {}'s: it cannot open the signers' details of {}",
+        organisation.name,
+        petition.slug
+    );
+    let mut exported = Exported::default();
+    let to_cells = |row: &SignedRow| {
+        let details = match &row.sealed {
+            None => {
+                exported.anonymised += 1;
+                PersonalDetails::default()
+            }
+            Some(sealed) => key.open(sealed).unwrap_or_else(|_| {
+                exported.unopened += 1;
+                PersonalDetails::default()
+            }),
+        };
+        record(row, details)
+    };
+    let rows = write_rows(&HEADER, store.signed_rows(petition.id), to_cells, out).await?;
+    Ok(Exported { rows, ..exported })
 }
 
 /// Writes a header, then each row of `rows` as `to_cells` lays it out, with
@@ -38,7 +81,7 @@ pub async fn write_csv(
 pub(crate) async fn write_rows<T, const N: usize>(
     header: &[&str; N],
     mut rows: BoxStream<'_, StoreResult<T>>,
-    to_cells: fn(&T) -> [String; N],
+    mut to_cells: impl FnMut(&T) -> [String; N],
     out: impl Write,
 ) -> anyhow::Result<u64> {
     let mut csv = csv::Writer::from_writer(out);
@@ -52,24 +95,22 @@ pub(crate) async fn write_rows<T, const N: usize>(
     Ok(written)
 }
 
-fn record(row: &SignedRow) -> [String; 13] {
-    let signer = &row.signer;
+fn record(row: &SignedRow, details: PersonalDetails) -> [String; 12] {
     let signed_at = rfc3339(row.signed_at).unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     [
         signed_at,
-        signer.first_name.clone(),
-        signer.last_name.clone(),
-        signer.email.clone(),
-        signer.country.clone(),
-        signer.comment.clone(),
-        signer.lang.clone(),
+        details.first_name,
+        details.last_name,
+        details.email,
+        row.country.clone(),
+        details.comment,
+        row.lang.clone(),
         row.partner.clone().unwrap_or_default(),
-        signer.consent_version.clone(),
-        yes_no(signer.opt_in_organiser),
-        yes_no(signer.opt_in_partner),
-        row.signature_id.to_string(),
-        signer.email_key.clone(),
+        row.consent_version.clone(),
+        yes_no(row.opt_in_organiser),
+        yes_no(row.opt_in_partner),
+        row.signer_id.to_string(),
     ]
 }
 

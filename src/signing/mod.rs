@@ -25,6 +25,7 @@ use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::ident::{Origin, Slug};
+use crate::personal::{OrgPublicKey, PersonalDetails, ServerKeys};
 use crate::storage::{NewSignature, PetitionPartner, Signer, now_millis};
 
 /// A signing form is well under 4 KB; this leaves room for long names in
@@ -80,14 +81,21 @@ async fn sign(
 ) -> Result<axum::Json<SignatureReceipt>, ApiError> {
     let campaign = crate::petitions::find(&state.directory, &slug).await?;
     let partner = sender(&headers, &form, &campaign.partners)?;
+    if campaign.record.closed_at.is_some() {
+        return Err(ApiError::Conflict {
+            code: signing::PETITION_CLOSED,
+            message: "this petition has closed and takes no more signatures".into(),
+        });
+    }
+    // Only petitions from before organisations had keys lack one; their
+    // signers' details would have nothing to be sealed to.
+    let organisation = campaign.organisation.as_ref().ok_or_else(|| {
+        ApiError::Internal(format!(
+            "petition {slug} has no organisation to seal details to"
+        ))
+    })?;
 
-    let mut problems = signing::check(&form);
-    if !problems.iter().any(|(f, _)| *f == Field::Email) && !is_deliverable_shape(&form.email) {
-        problems.push((Field::Email, Problem::InvalidEmail));
-    }
-    if !problems.is_empty() {
-        return Err(ApiError::InvalidFields(problems));
-    }
+    validate(&form).map_err(ApiError::InvalidFields)?;
 
     let signature = NewSignature {
         petition_id: campaign.record.id,
@@ -96,12 +104,28 @@ async fn sign(
         signer: Some(signer_from(
             form,
             partner.as_ref().is_some_and(|p| p.contact_opt_in),
+            &state.keys,
+            &organisation.public_key,
         )),
     };
     state.signatures.record(signature).await?;
     Ok(axum::Json(SignatureReceipt {
         status: signing::RECEIVED.to_owned(),
     }))
+}
+
+/// Every problem with a form: the widget's checks, and the stricter email
+/// check only the server makes.
+pub fn validate(form: &SignatureForm) -> Result<(), Vec<(Field, Problem)>> {
+    let mut problems = signing::check(form);
+    if !problems.iter().any(|(f, _)| *f == Field::Email) && !is_deliverable_shape(&form.email) {
+        problems.push((Field::Email, Problem::InvalidEmail));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Who sent the signature: a partner's page (its origin is one of the
@@ -149,17 +173,26 @@ fn is_same_origin(headers: &HeaderMap, origin: &Origin) -> bool {
     !host.is_empty() && authority.eq_ignore_ascii_case(host)
 }
 
-/// The stored signer. `partner_asks` is whether the partner offers its own
+/// The stored signer: details sealed to the organisation's key, the address
+/// as a keyed hash. `partner_asks` is whether the partner offers its own
 /// opt-in; without it, a ticked box that was never shown counts for nothing.
-fn signer_from(form: SignatureForm, partner_asks: bool) -> Signer {
-    Signer {
-        email_key: email_key(&form.email),
-        idempotency_key: form.idempotency_key,
+fn signer_from(
+    form: SignatureForm,
+    partner_asks: bool,
+    keys: &ServerKeys,
+    organisation: &OrgPublicKey,
+) -> Signer {
+    let details = PersonalDetails {
         first_name: form.first_name.trim().to_owned(),
         last_name: form.last_name.trim().to_owned(),
         email: form.email.trim().to_owned(),
-        country: form.country,
         comment: form.comment.trim().to_owned(),
+    };
+    Signer {
+        email_hash: keys.email_hash(&form.email),
+        idempotency_key: form.idempotency_key,
+        sealed: details.seal(organisation),
+        country: form.country,
         lang: form.lang,
         consent_version: form.consent_version,
         opt_in_organiser: form.opt_in_organiser,

@@ -6,6 +6,8 @@
 
 mod donation_sql;
 mod donations;
+mod personal;
+mod personal_sql;
 mod petition_sql;
 mod postgres;
 mod read;
@@ -20,12 +22,14 @@ use futures_util::stream::BoxStream;
 
 use crate::config::DatabaseUrl;
 use crate::ident::{Lang, Origin, Slug};
+use crate::personal::EmailHash;
 
 pub use donations::{
     Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
     ProviderEvent,
 };
+pub use personal::{Organisation, PersonalStore};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use updates::{
@@ -73,6 +77,9 @@ impl crate::ident::Written for PetitionText {
 #[derive(Debug, Clone)]
 pub struct NewPetition {
     pub slug: Slug,
+    /// The organisation running the petition: signers' details are sealed
+    /// to its key.
+    pub organisation_id: i64,
     pub goal: Option<u64>,
     pub links: CampaignLinks,
     /// The first text is in the petition's default language.
@@ -97,6 +104,11 @@ pub struct PetitionRecord {
     pub goal: Option<u64>,
     pub links: CampaignLinks,
     pub created_at: Millis,
+    /// `None` only for petitions from before organisations had keys: they
+    /// take no signatures until one is assigned.
+    pub organisation_id: Option<i64>,
+    /// When signing ended, if it has.
+    pub closed_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,38 +136,44 @@ pub struct NewSignature {
     pub signer: Option<Signer>,
 }
 
-/// A signer's details, validated and normalised.
+/// A signer as stored: their details sealed, their address as a keyed hash,
+/// and the rest readable for statistics.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signer {
-    /// The normalised address: one per petition.
-    pub email_key: String,
+    /// The normalised address's keyed hash: one per petition.
+    pub email_hash: EmailHash,
     /// One per petition: a retried submission is recognised by it.
     pub idempotency_key: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
+    /// [`crate::personal::PersonalDetails`], sealed to the organisation's key.
+    pub sealed: Vec<u8>,
     pub country: String,
-    pub comment: String,
     pub lang: String,
     pub consent_version: String,
     pub opt_in_organiser: bool,
     pub opt_in_partner: bool,
 }
 
-/// A stored signature with its signer, as an export lists it.
+/// A stored signer, as an export lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRow {
-    pub signature_id: i64,
+    pub signer_id: i64,
     pub signed_at: Millis,
     pub partner: Option<String>,
-    pub signer: Signer,
+    /// The sealed details; `None` once anonymised.
+    pub sealed: Option<Vec<u8>>,
+    pub country: String,
+    pub lang: String,
+    pub consent_version: String,
+    pub opt_in_organiser: bool,
+    pub opt_in_partner: bool,
 }
 
-/// Signatures of one petition within a range of signature ids.
+/// The change to one petition's count within a range of count entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tally {
     pub petition_id: i64,
-    pub count: u64,
+    /// Signers who started counting, less those withdrawn.
+    pub change: i64,
     pub last_signed_at: Option<Millis>,
 }
 
@@ -189,27 +207,34 @@ pub trait PetitionStore {
         contact_opt_in: bool,
     ) -> StoreResult<()>;
     async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>>;
+    /// Ends signing (`Some(time)`) or reopens it (`None`).
+    async fn set_petition_closed(
+        &self,
+        petition_id: i64,
+        closed_at: Option<Millis>,
+    ) -> StoreResult<()>;
 }
 
-/// Everything Chorus stores. Petitions, donations and updates have their own
-/// parts of the interface ([`PetitionStore`], [`DonationStore`],
-/// [`UpdateStore`]), each implemented once for both backends; what is left
+/// Everything Chorus stores. Petitions, personal data, donations and updates
+/// have their own parts of the interface ([`PetitionStore`],
+/// [`PersonalStore`], [`DonationStore`], [`UpdateStore`]), each implemented once for both backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
 pub trait Store:
-    PetitionStore + DonationStore + UpdateStore + Send + Sync + std::fmt::Debug
+    PetitionStore + PersonalStore + DonationStore + UpdateStore + Send + Sync + std::fmt::Debug
 {
     /// Succeeds when the database answers a trivial query.
     async fn ping(&self) -> StoreResult<()>;
 
-    /// Records signatures in one transaction: all are stored, or none.
-    /// Returns each one's id, in order, or `None` for a signer whose address
-    /// or idempotency key already signed this petition (nothing is stored).
+    /// Records signatures in one transaction: all are stored, or none. Each
+    /// signer is stored and counted. Returns each one's count entry id, in
+    /// order, or `None` for a signer whose address or idempotency key
+    /// already signed this petition (nothing is stored).
     async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>>;
-    /// A petition's signatures with signers, oldest first, read as they are
-    /// consumed rather than all at once.
+    /// A petition's signers, oldest first, read as they are consumed rather
+    /// than all at once.
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>>;
-    /// Tallies signatures with an id above `watermark`; `0` tallies them all.
+    /// Tallies count entries with an id above `watermark`; `0` tallies them all.
     async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince>;
 
     /// Returns when some process may have committed signatures, so the live

@@ -17,8 +17,8 @@ macro_rules! petition_store {
             use crate::ident::{Origin, Slug};
             use crate::storage::read::{self, PETITION_COLUMNS, conflict, missing_petition};
             use crate::storage::{
-                NewPetition, Partner, PetitionPartner, PetitionRecord, PetitionStore, PetitionText,
-                StoreResult, now_millis,
+                Millis, NewPetition, Partner, PetitionPartner, PetitionRecord, PetitionStore,
+                PetitionText, StoreError, StoreResult, now_millis,
             };
 
             #[async_trait]
@@ -28,8 +28,9 @@ macro_rules! petition_store {
                     let created_at = now_millis();
                     let goal = petition.goal.map(|g| i64::try_from(g).unwrap_or(i64::MAX));
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO petitions (slug, default_lang, goal, privacy_url, share_url, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        "INSERT INTO petitions (slug, default_lang, goal, privacy_url, share_url,
+                             created_at, organisation_id)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                     )
                     .bind(petition.slug.as_str())
                     .bind(petition.text.lang.as_str())
@@ -37,9 +38,15 @@ macro_rules! petition_store {
                     .bind(&petition.links.privacy_url)
                     .bind(&petition.links.share_url)
                     .bind(created_at)
+                    .bind(petition.organisation_id)
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(|e| conflict(e, || format!("petition {}", petition.slug)))?;
+                    .map_err(|e| {
+                        if read::is_foreign_key_violation(&e) {
+                            return read::missing(e, || format!("organisation {}", petition.organisation_id));
+                        }
+                        conflict(e, || format!("petition {}", petition.slug))
+                    })?;
                     insert_text(&mut *tx, id, &petition.text).await?;
                     tx.commit().await?;
                     Ok(PetitionRecord {
@@ -49,6 +56,8 @@ macro_rules! petition_store {
                         goal: petition.goal,
                         links: petition.links.clone(),
                         created_at,
+                        organisation_id: Some(petition.organisation_id),
+                        closed_at: None,
                     })
                 }
 
@@ -156,6 +165,22 @@ macro_rules! petition_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn set_petition_closed(
+                    &self,
+                    petition_id: i64,
+                    closed_at: Option<Millis>,
+                ) -> StoreResult<()> {
+                    let done = sqlx::query("UPDATE petitions SET closed_at = $2 WHERE id = $1")
+                        .bind(petition_id)
+                        .bind(closed_at)
+                        .execute(&self.pool)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::Missing(format!("petition {petition_id}")));
+                    }
+                    Ok(())
                 }
             }
 

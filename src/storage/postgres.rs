@@ -127,13 +127,7 @@ impl Store for PostgresStore {
             .zip(&keep)
             .filter_map(|(signature, keep)| keep.then_some(signature))
             .collect();
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT nextval(pg_get_serial_sequence('signatures', 'id'))
-             FROM generate_series(1, $1) ORDER BY 1",
-        )
-        .bind(i64::try_from(kept.len()).unwrap_or(i64::MAX))
-        .fetch_all(&mut *tx)
-        .await?;
+        let ids = next_ids(&mut tx, "signatures", kept.len()).await?;
         if !kept.is_empty() {
             insert_signatures(&mut tx, &ids, &kept).await?;
             // Delivered at commit, once per transaction: the other instances
@@ -153,11 +147,9 @@ impl Store for PostgresStore {
 
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
         sqlx::query(
-            "SELECT s.id, s.signed_at, p.name AS partner, d.*
-             FROM signers d
-             JOIN signatures s ON s.id = d.signature_id
-             LEFT JOIN partners p ON p.id = s.partner_id
-             WHERE d.petition_id = $1 ORDER BY s.id",
+            "SELECT d.*, p.name AS partner
+             FROM signers d LEFT JOIN partners p ON p.id = d.partner_id
+             WHERE d.petition_id = $1 ORDER BY d.id",
         )
         .bind(petition_id)
         .fetch(&self.pool)
@@ -167,7 +159,8 @@ impl Store for PostgresStore {
 
     async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince> {
         let rows = sqlx::query(
-            "SELECT petition_id, COUNT(*) AS n, MAX(signed_at) AS last, MAX(id) AS top
+            "SELECT petition_id, SUM(delta) AS n,
+                 MAX(CASE WHEN delta > 0 THEN signed_at END) AS last, MAX(id) AS top
              FROM signatures WHERE id > $1 GROUP BY petition_id",
         )
         .bind(watermark)
@@ -193,19 +186,27 @@ async fn new_signers(
             .map(|s| s.signer.as_ref().map_or("", f).to_owned())
             .collect()
     };
+    let email_hashes: Vec<&[u8]> = batch
+        .iter()
+        .map(|s| {
+            s.signer
+                .as_ref()
+                .map_or(&[][..], |s| s.email_hash.as_bytes())
+        })
+        .collect();
     let petitions: Vec<i64> = batch.iter().map(|s| s.petition_id).collect();
     let seen_before: std::collections::HashSet<i64> = sqlx::query_scalar(
-        "SELECT b.i FROM unnest($1::bigint[], $2::text[], $3::text[])
-             WITH ORDINALITY AS b (petition_id, email_key, idempotency_key, i)
+        "SELECT b.i FROM unnest($1::bigint[], $2::bytea[], $3::text[])
+             WITH ORDINALITY AS b (petition_id, email_hash, idempotency_key, i)
          -- Two lookups, each on its unique index: one with OR scans every
          -- signer of the petition.
          WHERE EXISTS (SELECT 1 FROM signers s
-                 WHERE s.petition_id = b.petition_id AND s.email_key = b.email_key)
+                 WHERE s.petition_id = b.petition_id AND s.email_hash = b.email_hash)
             OR EXISTS (SELECT 1 FROM signers s
                  WHERE s.petition_id = b.petition_id AND s.idempotency_key = b.idempotency_key)",
     )
     .bind(&petitions)
-    .bind(signed(|s| &s.email_key))
+    .bind(email_hashes)
     .bind(signed(|s| &s.idempotency_key))
     .fetch_all(&mut **tx)
     .await?
@@ -219,12 +220,8 @@ async fn new_signers(
             // Simulated supporters (the demo) have no one to deduplicate.
             None => true,
             Some(signer) => {
-                let email = (signature.petition_id, signer.email_key.as_str(), true);
-                let submission = (
-                    signature.petition_id,
-                    signer.idempotency_key.as_str(),
-                    false,
-                );
+                let email = (signature.petition_id, signer.email_hash.as_bytes());
+                let submission = (signature.petition_id, signer.idempotency_key.as_bytes());
                 let fresh = !seen_before.contains(&i)
                     && !in_batch.contains(&email)
                     && !in_batch.contains(&submission);
@@ -238,72 +235,113 @@ async fn new_signers(
         .collect())
 }
 
-/// Stores `signatures` under the ids given, with their signers, in two statements.
+/// `n` new ids from `table`'s identity, in ascending order.
+async fn next_ids(
+    tx: &mut Transaction<'_, Postgres>,
+    table: &str,
+    n: usize,
+) -> StoreResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2) ORDER BY 1",
+    )
+    .bind(table)
+    .bind(i64::try_from(n).unwrap_or(i64::MAX))
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Stores `signatures` under the count entry ids given, with their signers
+/// (as counted), in two statements.
 async fn insert_signatures(
     tx: &mut Transaction<'_, Postgres>,
     ids: &[i64],
     signatures: &[&NewSignature],
 ) -> StoreResult<()> {
+    let with_signer: Vec<(&NewSignature, &Signer)> = signatures
+        .iter()
+        .filter_map(|s| Some((*s, s.signer.as_ref()?)))
+        .collect();
+    let mut signer_ids = next_ids(tx, "signers", with_signer.len())
+        .await?
+        .into_iter();
+    let signer_of: Vec<Option<i64>> = signatures
+        .iter()
+        .map(|s| s.signer.as_ref().and_then(|_| signer_ids.next()))
+        .collect();
+    if !with_signer.is_empty() {
+        insert_signers(tx, &signer_of, &with_signer).await?;
+    }
     let column = |f: fn(&NewSignature) -> i64| signatures.iter().map(|s| f(s)).collect::<Vec<_>>();
     let partners: Vec<Option<i64>> = signatures.iter().map(|s| s.partner_id).collect();
     sqlx::query(
-        "INSERT INTO signatures (id, petition_id, partner_id, signed_at) OVERRIDING SYSTEM VALUE
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])",
+        "INSERT INTO signatures (id, petition_id, partner_id, signed_at, signer_id)
+         OVERRIDING SYSTEM VALUE
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])",
     )
     .bind(ids)
     .bind(column(|s| s.petition_id))
     .bind(&partners)
     .bind(column(|s| s.signed_at))
+    .bind(&signer_of)
     .execute(&mut **tx)
     .await
     .map_err(|e| missing_petition(e, signatures[0].petition_id))?;
+    Ok(())
+}
 
-    let with_signer: Vec<(i64, i64, &Signer)> = ids
-        .iter()
-        .zip(signatures)
-        .filter_map(|(id, s)| Some((*id, s.petition_id, s.signer.as_ref()?)))
-        .collect();
-    if with_signer.is_empty() {
-        return Ok(());
-    }
-    let text = |f: fn(&Signer) -> &str| -> Vec<&str> {
-        with_signer.iter().map(|(_, _, s)| f(s)).collect()
-    };
-    let flag = |f: fn(&Signer) -> bool| -> Vec<bool> {
-        with_signer.iter().map(|(_, _, s)| f(s)).collect()
-    };
+/// Stores signers, as counted, under the ids in `ids` (in order, skipping `None`).
+async fn insert_signers(
+    tx: &mut Transaction<'_, Postgres>,
+    ids: &[Option<i64>],
+    signers: &[(&NewSignature, &Signer)],
+) -> StoreResult<()> {
+    let of_signature =
+        |f: fn(&NewSignature) -> i64| -> Vec<i64> { signers.iter().map(|(s, _)| f(s)).collect() };
+    let text =
+        |f: fn(&Signer) -> &str| -> Vec<&str> { signers.iter().map(|(_, s)| f(s)).collect() };
+    let flag =
+        |f: fn(&Signer) -> bool| -> Vec<bool> { signers.iter().map(|(_, s)| f(s)).collect() };
+    let bytes =
+        |f: fn(&Signer) -> &[u8]| -> Vec<&[u8]> { signers.iter().map(|(_, s)| f(s)).collect() };
+    let partners: Vec<Option<i64>> = signers.iter().map(|(s, _)| s.partner_id).collect();
     sqlx::query(
-        "INSERT INTO signers (signature_id, petition_id, email_key, idempotency_key,
-             first_name, last_name, email, country, comment, lang, consent_version,
-             opt_in_organiser, opt_in_partner)
-         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[],
-             $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-             $11::text[], $12::boolean[], $13::boolean[])",
+        "INSERT INTO signers (id, petition_id, partner_id, signed_at, status, email_hash,
+             idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
+             opt_in_partner)
+         OVERRIDING SYSTEM VALUE
+         SELECT id, petition_id, partner_id, signed_at, 'counted', email_hash, idempotency_key,
+             sealed, country, lang, consent_version, opt_in_organiser, opt_in_partner
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],
+             $6::text[], $7::bytea[], $8::text[], $9::text[], $10::text[], $11::boolean[],
+             $12::boolean[])
+             AS b (id, petition_id, partner_id, signed_at, email_hash, idempotency_key, sealed,
+                 country, lang, consent_version, opt_in_organiser, opt_in_partner)",
     )
-    .bind(with_signer.iter().map(|(id, _, _)| *id).collect::<Vec<_>>())
-    .bind(with_signer.iter().map(|(_, p, _)| *p).collect::<Vec<_>>())
-    .bind(text(|s| &s.email_key))
+    .bind(ids.iter().flatten().copied().collect::<Vec<i64>>())
+    .bind(of_signature(|s| s.petition_id))
+    .bind(&partners)
+    .bind(of_signature(|s| s.signed_at))
+    .bind(bytes(|s| s.email_hash.as_bytes()))
     .bind(text(|s| &s.idempotency_key))
-    .bind(text(|s| &s.first_name))
-    .bind(text(|s| &s.last_name))
-    .bind(text(|s| &s.email))
+    .bind(bytes(|s| &s.sealed))
     .bind(text(|s| &s.country))
-    .bind(text(|s| &s.comment))
     .bind(text(|s| &s.lang))
     .bind(text(|s| &s.consent_version))
     .bind(flag(|s| s.opt_in_organiser))
     .bind(flag(|s| s.opt_in_partner))
     .execute(&mut **tx)
-    .await?;
+    .await
+    .map_err(|e| missing_petition(e, signers[0].0.petition_id))?;
     Ok(())
 }
 
 super::petition_sql::petition_store!(PostgresStore, sqlx::Postgres);
+super::personal_sql::personal_store!(PostgresStore, sqlx::Postgres);
 super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
 super::update_sql::update_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
-    /// A transaction for writing donations.
+    /// A transaction for writing (donations, anonymisation).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         self.pool.begin().await
     }

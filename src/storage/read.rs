@@ -11,18 +11,19 @@ use super::donations::{
 };
 use super::updates::{FeedRecord, ItemContent, ItemRecord};
 use super::{
-    CampaignLinks, Partner, PetitionRecord, PetitionText, SignedRow, Signer, StoreError,
+    CampaignLinks, Organisation, Partner, PetitionRecord, PetitionText, SignedRow, StoreError,
     StoreResult,
 };
 use crate::ident::{Lang, Origin, Slug};
+use crate::personal::OrgPublicKey;
 
 /// A Rust type a backend can read from a column.
 pub(super) trait Column<'r, DB: Database>: Decode<'r, DB> + Type<DB> {}
 impl<'r, DB: Database, T: Decode<'r, DB> + Type<DB>> Column<'r, DB> for T {}
 
 /// The columns every petition query selects.
-pub(super) const PETITION_COLUMNS: &str =
-    "id, slug, default_lang, goal, privacy_url, share_url, created_at";
+pub(super) const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, \
+     created_at, organisation_id, closed_at";
 
 pub(super) fn petition<'r, R>(row: &'r R) -> StoreResult<PetitionRecord>
 where
@@ -45,6 +46,31 @@ where
             privacy_url: row.try_get("privacy_url")?,
             share_url: row.try_get("share_url")?,
         },
+        created_at: row.try_get("created_at")?,
+        organisation_id: row.try_get("organisation_id")?,
+        closed_at: row.try_get("closed_at")?,
+    })
+}
+
+/// A stored slug, which was valid when it was written.
+pub(super) fn slug(stored: &str) -> StoreResult<Slug> {
+    Slug::parse(stored).map_err(|e| StoreError::Unsafe(format!("stored slug is invalid: {e}")))
+}
+
+pub(super) fn organisation<'r, R>(row: &'r R) -> StoreResult<Organisation>
+where
+    R: Row,
+    &'r str: ColumnIndex<R>,
+    i64: Column<'r, R::Database>,
+    String: Column<'r, R::Database>,
+    Vec<u8>: Column<'r, R::Database>,
+{
+    let key: Vec<u8> = row.try_get("public_key")?;
+    Ok(Organisation {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        public_key: OrgPublicKey::from_bytes(&key)
+            .ok_or_else(|| StoreError::Unsafe("stored organisation key is not 32 bytes".into()))?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -90,24 +116,18 @@ where
     i64: Column<'r, R::Database>,
     String: Column<'r, R::Database>,
     bool: Column<'r, R::Database>,
+    Vec<u8>: Column<'r, R::Database>,
 {
     Ok(SignedRow {
-        signature_id: row.try_get("id")?,
+        signer_id: row.try_get("id")?,
         signed_at: row.try_get("signed_at")?,
         partner: row.try_get("partner")?,
-        signer: Signer {
-            email_key: row.try_get("email_key")?,
-            idempotency_key: row.try_get("idempotency_key")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            email: row.try_get("email")?,
-            country: row.try_get("country")?,
-            comment: row.try_get("comment")?,
-            lang: row.try_get("lang")?,
-            consent_version: row.try_get("consent_version")?,
-            opt_in_organiser: row.try_get("opt_in_organiser")?,
-            opt_in_partner: row.try_get("opt_in_partner")?,
-        },
+        sealed: row.try_get("sealed")?,
+        country: row.try_get("country")?,
+        lang: row.try_get("lang")?,
+        consent_version: row.try_get("consent_version")?,
+        opt_in_organiser: row.try_get("opt_in_organiser")?,
+        opt_in_partner: row.try_get("opt_in_partner")?,
     })
 }
 
@@ -122,6 +142,10 @@ pub(super) fn conflict(error: sqlx::Error, what: impl FnOnce() -> String) -> Sto
 /// A foreign-key violation on a petition id means there is no such petition.
 pub(super) fn missing_petition(error: sqlx::Error, petition_id: i64) -> StoreError {
     missing(error, || format!("petition {petition_id}"))
+}
+
+pub(super) fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_foreign_key_violation())
 }
 
 /// A foreign-key violation means the row referred to does not exist.
@@ -144,12 +168,12 @@ where
         watermark,
     };
     for row in rows {
-        let count: i64 = row.try_get("n")?;
+        let change: i64 = row.try_get("n")?;
         let top: i64 = row.try_get("top")?;
         since.watermark = since.watermark.max(top);
         since.tallies.push(super::Tally {
             petition_id: row.try_get("petition_id")?,
-            count: u64::try_from(count).unwrap_or(0),
+            change,
             last_signed_at: row.try_get("last")?,
         });
     }

@@ -84,25 +84,25 @@ impl Store for SqliteStore {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut ids = Vec::with_capacity(batch.len());
         for signature in batch {
-            if let Some(signer) = &signature.signer
-                && already_signed(&mut tx, signature.petition_id, signer).await?
-            {
-                ids.push(None);
-                continue;
-            }
+            let signer_id = match &signature.signer {
+                Some(signer) if already_signed(&mut tx, signature.petition_id, signer).await? => {
+                    ids.push(None);
+                    continue;
+                }
+                Some(signer) => Some(insert_signer(&mut tx, signature, signer).await?),
+                None => None,
+            };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO signatures (petition_id, partner_id, signed_at)
-                 VALUES (?, ?, ?) RETURNING id",
+                "INSERT INTO signatures (petition_id, partner_id, signed_at, signer_id)
+                 VALUES (?, ?, ?, ?) RETURNING id",
             )
             .bind(signature.petition_id)
             .bind(signature.partner_id)
             .bind(signature.signed_at)
+            .bind(signer_id)
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| missing_petition(e, signature.petition_id))?;
-            if let Some(signer) = &signature.signer {
-                insert_signer(&mut tx, id, signature.petition_id, signer).await?;
-            }
             ids.push(Some(id));
         }
         tx.commit().await?;
@@ -111,11 +111,9 @@ impl Store for SqliteStore {
 
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
         sqlx::query(
-            "SELECT s.id, s.signed_at, p.name AS partner, d.*
-             FROM signers d
-             JOIN signatures s ON s.id = d.signature_id
-             LEFT JOIN partners p ON p.id = s.partner_id
-             WHERE d.petition_id = ? ORDER BY s.id",
+            "SELECT d.*, p.name AS partner
+             FROM signers d LEFT JOIN partners p ON p.id = d.partner_id
+             WHERE d.petition_id = ? ORDER BY d.id",
         )
         .bind(petition_id)
         .fetch(&self.pool)
@@ -125,7 +123,8 @@ impl Store for SqliteStore {
 
     async fn tally_since(&self, watermark: i64) -> StoreResult<TallySince> {
         let rows = sqlx::query(
-            "SELECT petition_id, COUNT(*) AS n, MAX(signed_at) AS last, MAX(id) AS top
+            "SELECT petition_id, SUM(delta) AS n,
+                 MAX(CASE WHEN delta > 0 THEN signed_at END) AS last, MAX(id) AS top
              FROM signatures WHERE id > ? GROUP BY petition_id",
         )
         .bind(watermark)
@@ -143,52 +142,52 @@ async fn already_signed(
     signer: &Signer,
 ) -> StoreResult<bool> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM signers WHERE petition_id = ? AND (email_key = ? OR idempotency_key = ?)",
+        "SELECT 1 FROM signers WHERE petition_id = ? AND (email_hash = ? OR idempotency_key = ?)",
     )
     .bind(petition_id)
-    .bind(&signer.email_key)
+    .bind(signer.email_hash.as_bytes())
     .bind(&signer.idempotency_key)
     .fetch_optional(&mut **tx)
     .await?;
     Ok(found.is_some())
 }
 
+/// Stores a signer as counted; returns its id.
 async fn insert_signer(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    signature_id: i64,
-    petition_id: i64,
+    signature: &NewSignature,
     signer: &Signer,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO signers (signature_id, petition_id, email_key, idempotency_key,
-             first_name, last_name, email, country, comment, lang, consent_version,
-             opt_in_organiser, opt_in_partner)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+) -> StoreResult<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO signers (petition_id, partner_id, signed_at, status, email_hash,
+             idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
+             opt_in_partner)
+         VALUES (?, ?, ?, 'counted', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
-    .bind(signature_id)
-    .bind(petition_id)
-    .bind(&signer.email_key)
+    .bind(signature.petition_id)
+    .bind(signature.partner_id)
+    .bind(signature.signed_at)
+    .bind(signer.email_hash.as_bytes())
     .bind(&signer.idempotency_key)
-    .bind(&signer.first_name)
-    .bind(&signer.last_name)
-    .bind(&signer.email)
+    .bind(&signer.sealed)
     .bind(&signer.country)
-    .bind(&signer.comment)
     .bind(&signer.lang)
     .bind(&signer.consent_version)
     .bind(signer.opt_in_organiser)
     .bind(signer.opt_in_partner)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| missing_petition(e, signature.petition_id))?;
+    Ok(id)
 }
 
 super::petition_sql::petition_store!(SqliteStore, sqlx::Sqlite);
+super::personal_sql::personal_store!(SqliteStore, sqlx::Sqlite);
 super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
 super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
-    /// A transaction for writing donations.
+    /// A transaction for writing (donations, anonymisation).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use chorus::config::{DatabaseUrl, PaymentsConfig, Secret};
 use chorus::ident::{Lang, Slug};
+use chorus::personal::{MasterKey, OrgSecretKey, PersonalDetails, ServerKeys};
 use chorus::storage::{
     self, CampaignLinks, NewPetition, NewSignature, Partner, PetitionRecord, PetitionText,
     SignedRow, Store,
@@ -22,6 +23,10 @@ use crate::stripe_standin::{self, StripeStandIn};
 
 /// The organisers' API token every test server accepts.
 pub const ADMIN_TOKEN: &str = "organiser-token-for-tests";
+/// The deployment secret of every test server.
+pub const SECRET_KEY: &str = "7a3f9c0e5b1d2a4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809";
+/// The organisation every test petition belongs to.
+pub const ORGANISATION: &str = "Coalition for Tests";
 
 pub struct TestApp {
     pub origin: String,
@@ -33,6 +38,8 @@ pub struct TestApp {
     pub signatures: chorus::signing::SignatureWriter,
     /// The Stripe this instance talks to.
     pub stripe: StripeStandIn,
+    /// The secret key of the organisation running the test petitions.
+    pub org_key: OrgSecretKey,
     _dir: tempfile::TempDir,
 }
 
@@ -77,17 +84,28 @@ impl TestApp {
     pub async fn spawn() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = fresh_database(dir.path()).await;
-        Self::spawn_on(database, dir).await
+        let (public_key, org_key) = chorus::personal::sealed::keygen();
+        storage::open(&database)
+            .await
+            .expect("database opens")
+            .add_organisation(ORGANISATION, &public_key)
+            .await
+            .expect("organisation added");
+        Self::spawn_on(database, org_key, dir).await
     }
 
     /// Another instance of Chorus on this one's database, as behind a load
     /// balancer.
     pub async fn second_instance(&self) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::spawn_on(self.database.clone(), dir).await
+        Self::spawn_on(self.database.clone(), self.org_key.clone(), dir).await
     }
 
-    async fn spawn_on(database: DatabaseUrl, dir: tempfile::TempDir) -> Self {
+    async fn spawn_on(
+        database: DatabaseUrl,
+        org_key: OrgSecretKey,
+        dir: tempfile::TempDir,
+    ) -> Self {
         let store = storage::open(&database).await.expect("database opens");
         let stripe = StripeStandIn::start().await;
         let payments = PaymentsConfig {
@@ -103,7 +121,8 @@ impl TestApp {
         let admin = chorus::config::AdminConfig {
             admin_tokens: vec![Secret::from_str(ADMIN_TOKEN).expect("token")],
         };
-        let state = chorus::state_for(store.clone(), assets_dir(), &payments, &admin)
+        let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
+        let state = chorus::state_for(store.clone(), assets_dir(), &payments, &admin, keys)
             .await
             .expect("state loads");
         let counts = state.counts.clone();
@@ -124,6 +143,7 @@ impl TestApp {
             counts,
             signatures,
             stripe,
+            org_key,
             _dir: dir,
         }
     }
@@ -133,10 +153,17 @@ impl TestApp {
     }
 
     pub async fn create_petition(&self, slug: &str, goal: Option<u64>) -> PetitionRecord {
+        let organisation = self
+            .store
+            .organisation_by_name(ORGANISATION)
+            .await
+            .expect("organisations read")
+            .expect("the test organisation exists");
         let petition = self
             .store
             .create_petition(&NewPetition {
                 slug: Slug::parse(slug).expect("valid slug"),
+                organisation_id: organisation.id,
                 goal,
                 links: CampaignLinks {
                     privacy_url: Some("https://coalition.example/privacy".into()),
@@ -227,6 +254,24 @@ impl TestApp {
             .await
     }
 
+    /// The petition's count as the database holds it.
+    pub async fn stored_count(&self, petition: &PetitionRecord) -> i64 {
+        let tally = self.store.tally_since(0).await.expect("tally reads");
+        tally
+            .tallies
+            .iter()
+            .find(|t| t.petition_id == petition.id)
+            .map_or(0, |t| t.change)
+    }
+
+    /// A stored signer's details, opened with the organisation's key.
+    pub fn details(&self, row: &SignedRow) -> PersonalDetails {
+        let sealed = row.sealed.as_ref().expect("details not anonymised");
+        self.org_key
+            .open(sealed)
+            .expect("sealed to the test organisation")
+    }
+
     /// Live connections the server holds open.
     pub fn live_connections(&self) -> usize {
         self.counts.listeners()
@@ -248,6 +293,12 @@ impl TestApp {
         assert_eq!(response.status(), 200, "live connection refused");
         EventReader::from_response(response)
     }
+}
+
+/// A response's status and JSON body.
+pub async fn body(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
 }
 
 /// A valid signing form; tests change the fields they are about.

@@ -3,12 +3,14 @@
 //! it on SQLite, then again on PostgreSQL.
 
 mod browser;
+mod cli;
 mod cors;
 mod donations;
 mod helpers;
 mod instances;
 mod live;
 mod mirror;
+mod personal;
 mod petitions;
 mod picture_host;
 mod signing;

@@ -4,15 +4,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, form};
+use crate::helpers::{TestApp, body, form};
 
 const PARTNER: &str = "https://partner.example";
 const KEY: &str = "6f1c0a52-3d0e-4c1b-9a57-0d7e1f6b2a10";
-
-async fn body(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("JSON body"))
-}
 
 /// The per-field problem codes of a 422.
 fn field_problems(body: &Value) -> BTreeMap<String, String> {
@@ -36,11 +31,11 @@ async fn a_signature_from_a_partner_page_is_stored_attributed_and_counted() {
     assert_eq!(rows.len(), 1);
     let row = &rows[0];
     assert_eq!(row.partner.as_deref(), Some("Harbour"));
-    assert_eq!(row.signer.first_name, "Aïcha");
-    assert_eq!(row.signer.country, "SN");
-    assert_eq!(row.signer.lang, "fr");
-    assert_eq!(row.signer.consent_version, "2026-11");
-    assert!(row.signer.opt_in_organiser && row.signer.opt_in_partner);
+    assert_eq!(app.details(row).first_name, "Aïcha");
+    assert_eq!(row.country, "SN");
+    assert_eq!(row.lang, "fr");
+    assert_eq!(row.consent_version, "2026-11");
+    assert!(row.opt_in_organiser && row.opt_in_partner);
 
     let (_, count) = body(app.get("/api/v1/petitions/p/count").await).await;
     assert_eq!(count["count"], 1, "the signature counts at once");
@@ -288,7 +283,7 @@ async fn the_frame_page_signs_for_the_partner_that_framed_it() {
     let rows = app.signed_rows(&petition).await;
     assert_eq!(rows[0].partner.as_deref(), Some("Harbour"));
     // The partner asks no question of its own, so a ticked box counts for nothing.
-    assert!(!rows[0].signer.opt_in_partner);
+    assert!(!rows[0].opt_in_partner);
 }
 
 #[tokio::test]
@@ -302,10 +297,11 @@ async fn the_export_lists_signers_and_defuses_formulas() {
     assert_eq!(status, 200);
 
     let mut csv = Vec::new();
-    let written = chorus::signing::export::write_csv(&*app.store, petition.id, &mut csv)
-        .await
-        .expect("export runs");
-    assert_eq!(written, 1);
+    let exported =
+        chorus::signing::export::write_csv(&*app.store, &petition, &app.org_key, &mut csv)
+            .await
+            .expect("export runs");
+    assert_eq!(exported.rows, 1);
     let csv = String::from_utf8(csv).expect("UTF-8");
     let mut lines = csv.lines();
     assert!(

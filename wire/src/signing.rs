@@ -11,6 +11,9 @@ use crate::countries::is_country;
 /// The status of a receipt for a stored (or already stored) signature.
 pub const RECEIVED: &str = "received";
 
+/// The error code of a signature sent to a petition that has closed.
+pub const PETITION_CLOSED: &str = "petition_closed";
+
 /// The error code of a form with field problems; [`crate::ErrorDetail::fields`]
 /// says which.
 pub const INVALID_FIELDS: &str = "invalid_fields";

@@ -1,0 +1,44 @@
+//! `chorus person erase EMAIL`: one person's data removed from everywhere
+//! Chorus keeps it, with a report of what was removed.
+
+use std::fmt;
+
+use crate::ident::Slug;
+use crate::personal::ServerKeys;
+use crate::storage::{Store, StoreResult, now_millis};
+
+/// What erasing one person removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    /// Petitions the person had signed: their details and address hash are
+    /// gone there; the signature still counts, naming no one.
+    pub petitions: Vec<Slug>,
+}
+
+/// Erases everything Chorus holds about the person with this address, in any
+/// spelling of it.
+pub async fn erase(store: &dyn Store, keys: &ServerKeys, email: &str) -> StoreResult<Erasure> {
+    let hash = keys.email_hash(email);
+    let petitions = store.anonymise_signer(&hash, now_millis()).await?;
+    Ok(Erasure { petitions })
+}
+
+impl fmt::Display for Erasure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.petitions.is_empty() {
+            writeln!(f, "signatures: none found for this address")?;
+        } else {
+            let list: Vec<&str> = self.petitions.iter().map(Slug::as_str).collect();
+            writeln!(
+                f,
+                "signatures: details removed from {} petition(s): {}; the signatures still count, naming no one",
+                self.petitions.len(),
+                list.join(", ")
+            )?;
+        }
+        write!(
+            f,
+            "donations: nothing to remove (Chorus keeps no donor's name or address)"
+        )
+    }
+}
