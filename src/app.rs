@@ -49,6 +49,10 @@ pub struct AppState {
     pub assets: Arc<PathBuf>,
     /// Keys derived from the deployment's secret.
     pub keys: crate::personal::ServerKeys,
+    /// The current `embed.js` pinned for Subresource Integrity, if built.
+    pub pinned: Option<crate::pinned::PinnedEmbed>,
+    /// Where Chorus keeps its files (the pinned copies of `embed.js`).
+    pub data_dir: Arc<PathBuf>,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.
@@ -66,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(health::router())
+        .nest_service("/embed", crate::pinned::service(&state.data_dir))
         .fallback_service(assets::service(&state.assets))
         .layer(read_anywhere_cors());
     // Writes carry their own, narrower CORS policy.

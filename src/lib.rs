@@ -18,6 +18,7 @@ pub mod ident;
 pub mod live;
 pub mod personal;
 pub mod petitions;
+pub mod pinned;
 pub mod server;
 pub mod signing;
 pub mod site;
@@ -46,6 +47,7 @@ pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow
     state_for(
         store,
         config.assets.clone(),
+        &config.storage.data_dir,
         &config.payments,
         &config.admin,
         personal::ServerKeys::new(secret),
@@ -57,6 +59,7 @@ pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow
 pub async fn state_for(
     store: Arc<dyn storage::Store>,
     assets: std::path::PathBuf,
+    data_dir: &std::path::Path,
     payments: &config::PaymentsConfig,
     admin: &config::AdminConfig,
     keys: personal::ServerKeys,
@@ -68,6 +71,8 @@ pub async fn state_for(
     let feed_watch = updates::FeedWatch::load(store.clone()).await?;
     feed_watch.spawn_refresher();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
+    let pinned = pinned::pin(&assets, data_dir)
+        .with_context(|| format!("pinning embed.js in {}", data_dir.display()))?;
     Ok(AppState {
         directory: directory::Directory::new(store.clone()),
         store,
@@ -80,6 +85,8 @@ pub async fn state_for(
         item_images: updates::ItemImages::new(std::time::Duration::from_secs(10)),
         assets: Arc::new(assets),
         keys,
+        pinned,
+        data_dir: Arc::new(data_dir.to_owned()),
     })
 }
 

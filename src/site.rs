@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
 #[template(path = "snippets.html")]
 struct SnippetsPage {
     origin: String,
+    /// `embed.js` pinned for Subresource Integrity, when built.
+    pinned: Option<crate::pinned::PinnedEmbed>,
     petitions: Vec<PetitionSnippet>,
 }
 
@@ -55,6 +57,7 @@ async fn show_snippets(
     }
     let page = SnippetsPage {
         origin: own_origin(&headers),
+        pinned: state.pinned.clone(),
         petitions,
     };
     let html = page

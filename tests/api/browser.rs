@@ -203,3 +203,45 @@ async fn placeholders_added_after_load_are_mounted_and_unknown_petitions_say_so(
     );
     assert_no_page_errors(&browser).await;
 }
+
+#[tokio::test]
+async fn a_page_pinning_the_script_with_integrity_runs_it_and_a_wrong_hash_blocks_it() {
+    let app = TestApp::spawn().await;
+    app.create_petition("p", None).await;
+    let (path, integrity) = crate::site::pinned_snippet(&app).await;
+    let unpinned = format!(
+        r#"<script type="module" src="{}/embed.js" async></script>"#,
+        app.origin
+    );
+    let page_with = |integrity: &str| {
+        partner_page(
+            &app.origin,
+            r#"<div data-chorus="counter" data-campaign="p"></div>"#,
+        )
+        .replace(
+            &unpinned,
+            &format!(
+                r#"<script type="module" src="{}{path}" integrity="{integrity}" crossorigin="anonymous" async></script>"#,
+                app.origin
+            ),
+        )
+    };
+    let pinned = PartnerSite::serve(page_with(&integrity)).await;
+    let browser = Browser::launch().await;
+    browser.goto(&pinned.origin).await;
+    browser.widget("[data-chorus=counter]", ".number").await;
+    assert_no_page_errors(&browser).await;
+
+    // A wrong hash: the browser refuses to run the script at all.
+    let tampered = format!("sha384-{}", "A".repeat(64));
+    let refused = PartnerSite::serve(page_with(&tampered)).await;
+    browser.goto(&refused.origin).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let mounted = browser
+        .eval(
+            "return document.querySelector('[data-chorus]').shadowRoot !== null;",
+            vec![],
+        )
+        .await;
+    assert_eq!(mounted, Value::Bool(false), "a script failing its hash ran");
+}

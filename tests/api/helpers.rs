@@ -122,9 +122,16 @@ impl TestApp {
             admin_tokens: vec![Secret::from_str(ADMIN_TOKEN).expect("token")],
         };
         let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
-        let state = chorus::state_for(store.clone(), assets_dir(), &payments, &admin, keys)
-            .await
-            .expect("state loads");
+        let state = chorus::state_for(
+            store.clone(),
+            assets_dir(),
+            dir.path(),
+            &payments,
+            &admin,
+            keys,
+        )
+        .await
+        .expect("state loads");
         let counts = state.counts.clone();
         let signatures = state.signatures.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");

@@ -14,5 +14,6 @@ mod personal;
 mod petitions;
 mod picture_host;
 mod signing;
+mod site;
 mod stripe_standin;
 mod updates;
