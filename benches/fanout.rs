@@ -2,7 +2,7 @@
 //! signature, and how long the update takes to reach them. Prints numbers;
 //! asserts nothing. Run with `cargo xtask bench`.
 //!
-//! Environment: `CHORUS_BIN` (the release binary, required),
+//! Environment: `CHORUS_BIN` (the release binary; default: Cargo's build),
 //! `CHORUS_BENCH_CONNECTIONS` (default 10000).
 
 mod common;

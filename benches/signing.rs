@@ -10,7 +10,7 @@
 //! (`cargo xtask bench` starts one), on PostgreSQL; each with one instance
 //! and with two behind a round-robin "load balancer" (the sender).
 //!
-//! Environment: `CHORUS_BIN` (the release binary, required),
+//! Environment: `CHORUS_BIN` (the release binary; default: Cargo's build),
 //! `CHORUS_BENCH_RATE` (signatures per second, default 2000),
 //! `CHORUS_BENCH_SECONDS` (per run, default 60),
 //! `CHORUS_BENCH_POSTGRES` (`postgres://USER@HOST:PORT`, optional).
@@ -68,17 +68,7 @@ async fn run(backend: &str, postgres: Option<&str>, instances: usize, rate: u64,
     for _ in 1..instances {
         others.push(server.another_instance().await);
     }
-    let origin = chorus::ident::Origin::parse(PARTNER).expect("valid origin");
-    let partner = server
-        .store
-        .add_partner("Bench partner", &origin)
-        .await
-        .expect("partner added");
-    server
-        .store
-        .put_petition_partner(server.petition.id, partner.id, false)
-        .await
-        .expect("partner joined");
+    server.add_partner(PARTNER).await;
 
     println!(
         "\n== Signing on {backend}, {instances} instance(s): {rate} signatures/s for {seconds} s on loopback =="

@@ -5,6 +5,8 @@
 // Each benchmark compiles this module on its own and uses part of it.
 #![allow(dead_code)]
 
+pub mod crash;
+
 use std::process::{Child, Command, Stdio};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use chorus::config::DatabaseUrl;
 use chorus::ident::{Lang, Slug};
+use chorus::personal::OrgSecretKey;
 use chorus::storage::{self, NewPetition, PetitionRecord, PetitionText, Store};
 use tokio::net::TcpStream;
 
@@ -24,14 +27,16 @@ pub struct Instance {
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
 impl Instance {
     async fn start(database: &DatabaseUrl, assets: &std::path::Path) -> Self {
-        let binary = std::env::var("CHORUS_BIN").expect("set CHORUS_BIN (cargo xtask bench does)");
+        // `cargo xtask bench` names the release binary; otherwise the one
+        // Cargo built for this benchmark or test.
+        let binary =
+            std::env::var("CHORUS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_chorus").to_owned());
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -65,6 +70,12 @@ impl Instance {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
+
+    /// SIGKILL: no shutdown, no flushing, as in a power cut of the process.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Chorus over a fresh database holding one petition: one instance, and
@@ -75,6 +86,8 @@ pub struct Server {
     pub database: DatabaseUrl,
     pub store: Arc<dyn Store>,
     pub petition: PetitionRecord,
+    /// The secret key of the organisation running the petition.
+    pub org_key: OrgSecretKey,
     dir: tempfile::TempDir,
 }
 
@@ -93,7 +106,7 @@ impl Server {
             .expect("valid URL"),
         };
         let store = storage::open(&database).await.expect("database opens");
-        let (public_key, _) = chorus::personal::sealed::keygen();
+        let (public_key, org_key) = chorus::personal::sealed::keygen();
         let organisation = store
             .add_organisation("Benchmark coalition", &public_key)
             .await
@@ -122,8 +135,34 @@ impl Server {
             database,
             store,
             petition,
+            org_key,
             dir,
         }
+    }
+
+    /// Makes `origin` a partner of the petition, so signatures from it count.
+    pub async fn add_partner(&self, origin: &str) {
+        let origin = chorus::ident::Origin::parse(origin).expect("valid origin");
+        let partner = self
+            .store
+            .add_partner("Bench partner", &origin)
+            .await
+            .expect("partner added");
+        self.store
+            .put_petition_partner(self.petition.id, partner.id, false)
+            .await
+            .expect("partner joined");
+    }
+
+    /// Kills the first instance with SIGKILL, mid-whatever.
+    pub fn kill(&mut self) {
+        self.instance.kill();
+    }
+
+    /// Starts the first instance again on the same database (on a new port).
+    pub async fn restart(&mut self) {
+        self.instance = Instance::start(&self.database, self.dir.path()).await;
+        self.addr = self.instance.addr.clone();
     }
 
     /// Another instance on the same database, as behind a load balancer.

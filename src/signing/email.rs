@@ -37,8 +37,10 @@ pub fn email_key(email: &str) -> String {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return email;
     };
-    let domain = domain.trim_end_matches('.');
     let domain = idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_owned());
+    // After IDNA, which drops ignorable characters (a soft hyphen) and can
+    // leave a trailing dot behind them: a key must normalise to itself.
+    let domain = domain.trim_end_matches('.').to_owned();
     let domain = if domain == "googlemail.com" {
         "gmail.com".to_owned()
     } else {
@@ -87,6 +89,19 @@ mod tests {
     fn international_domains_are_compared_in_ascii() {
         assert_eq!(email_key("léa@bücher.de"), "léa@xn--bcher-kva.de");
         assert_eq!(email_key("léa@XN--BCHER-KVA.de"), "léa@xn--bcher-kva.de");
+    }
+
+    #[test]
+    fn a_key_normalises_to_itself() {
+        // Found by the `email_key` fuzz target: IDNA dropped the soft hyphen
+        // after the trailing dots were trimmed, leaving dots behind.
+        for email in [
+            "\"ja@@mple'\u{1}[\u{7f}\u{7f}..\u{ad}",
+            "a@example.org.\u{ad}",
+        ] {
+            let key = email_key(email);
+            assert_eq!(email_key(&key), key, "{email:?}");
+        }
     }
 
     #[test]

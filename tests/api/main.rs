@@ -5,6 +5,7 @@
 mod browser;
 mod cli;
 mod cors;
+mod crash;
 mod donations;
 mod helpers;
 mod instances;

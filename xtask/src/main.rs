@@ -286,7 +286,7 @@ fn bench() -> Result {
     run(cargo().args(["build", "--release", "--bin", "chorus"]))?;
     // Signing runs on PostgreSQL too, next to SQLite.
     let postgres = postgres::Server::start()?;
-    for bench in ["fanout", "signing"] {
+    for bench in ["fanout", "signing", "crash"] {
         let mut command = cargo();
         command
             .args(["bench", "--bench", bench])
