@@ -106,6 +106,7 @@ async fn main() {
             partner_id: None,
             signed_at: storage::now_millis(),
             signer: None,
+            confirmation: None,
         }])
         .await
         .expect("signature stored");

@@ -53,6 +53,8 @@ pub struct AppState {
     pub pinned: Option<crate::pinned::PinnedEmbed>,
     /// Where Chorus keeps its files (the pinned copies of `embed.js`).
     pub data_dir: Arc<PathBuf>,
+    /// Chorus's public origin for links in emails, when configured.
+    pub public_url: Option<String>,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .nest(chorus_wire::API_PREFIX, api)
         .merge(site::router())
+        .merge(signing::confirm::router())
         .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(health::router())

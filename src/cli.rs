@@ -245,6 +245,15 @@ pub enum PetitionCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// Count a signature only once its address confirms by email (`on`),
+    /// or at once (`off`, the default). Needs CHORUS_SMTP_URL when on.
+    ConfirmByEmail {
+        slug: String,
+        #[arg(value_parser = ["on", "off"])]
+        setting: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -501,6 +510,24 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 .set_petition_closed(petition.id, Some(crate::storage::now_millis()))
                 .await?;
             println!("petition {} is closed to new signatures", petition.slug);
+        }
+        PetitionCommand::ConfirmByEmail {
+            slug,
+            setting,
+            storage,
+        } => {
+            let store = open(&storage).await?;
+            let petition = find_petition(&*store, &slug).await?;
+            let on = setting == "on";
+            store.set_confirm_by_email(petition.id, on).await?;
+            if on {
+                println!(
+                    "petition {}: signatures count once their address confirms by email",
+                    petition.slug
+                );
+            } else {
+                println!("petition {}: signatures count at once", petition.slug);
+            }
         }
         PetitionCommand::Reopen { slug, storage } => {
             let store = open(&storage).await?;

@@ -101,6 +101,8 @@ pub struct ServeConfig {
     pub mirror_every_secs: u64,
     #[command(flatten)]
     pub keys: KeysConfig,
+    #[command(flatten)]
+    pub mail: crate::mail::MailConfig,
     /// Days after a petition closes before its signers' details are removed.
     #[arg(long, env = "CHORUS_RETENTION_DAYS", default_value_t = crate::personal::retention::DEFAULT_DAYS)]
     pub retention_days: u32,

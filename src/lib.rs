@@ -16,6 +16,7 @@ pub mod frame;
 pub mod health;
 pub mod ident;
 pub mod live;
+pub mod mail;
 pub mod personal;
 pub mod petitions;
 pub mod pinned;
@@ -50,6 +51,7 @@ pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow
         &config.storage.data_dir,
         &config.payments,
         &config.admin,
+        &config.mail,
         personal::ServerKeys::new(secret),
     )
     .await
@@ -62,6 +64,7 @@ pub async fn state_for(
     data_dir: &std::path::Path,
     payments: &config::PaymentsConfig,
     admin: &config::AdminConfig,
+    mail: &mail::MailConfig,
     keys: personal::ServerKeys,
 ) -> anyhow::Result<AppState> {
     let counts = Counts::load(store.clone()).await?;
@@ -71,6 +74,7 @@ pub async fn state_for(
     let feed_watch = updates::FeedWatch::load(store.clone()).await?;
     feed_watch.spawn_refresher();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
+    mail::Outbox::new(store.clone(), keys.clone(), mail)?.spawn();
     let pinned = pinned::pin(&assets, data_dir)
         .with_context(|| format!("pinning embed.js in {}", data_dir.display()))?;
     Ok(AppState {
@@ -87,6 +91,10 @@ pub async fn state_for(
         keys,
         pinned,
         data_dir: Arc::new(data_dir.to_owned()),
+        public_url: mail
+            .public_url
+            .as_ref()
+            .map(|url| url.as_str().trim_end_matches('/').to_owned()),
     })
 }
 

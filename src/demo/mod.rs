@@ -240,6 +240,7 @@ fn past_signatures(petition_id: i64, partner_id: Option<i64>, count: u32) -> Vec
                 partner_id: (i % 3 == 0).then_some(partner_id).flatten(),
                 signed_at: now - age as i64 - 90_000,
                 signer: None,
+                confirmation: None,
             }
         })
         .collect()
@@ -265,6 +266,7 @@ pub fn simulate_signers(store: Arc<dyn Store>, counts: Counts) -> tokio::task::J
                 partner_id: None,
                 signed_at: now_millis(),
                 signer: None,
+                confirmation: None,
             };
             if store.record_signatures(&[signature]).await.is_ok() {
                 counts.wake();

@@ -13,14 +13,17 @@ pub struct Erasure {
     /// Petitions the person had signed: their details and address hash are
     /// gone there; the signature still counts, naming no one.
     pub petitions: Vec<Slug>,
+    /// Emails to them that were waiting in the outbox, deleted unsent.
+    pub mail: u64,
 }
 
 /// Erases everything Chorus holds about the person with this address, in any
 /// spelling of it.
 pub async fn erase(store: &dyn Store, keys: &ServerKeys, email: &str) -> StoreResult<Erasure> {
     let hash = keys.email_hash(email);
+    let mail = store.forget_mail_to(&hash).await?;
     let petitions = store.anonymise_signer(&hash, now_millis()).await?;
-    Ok(Erasure { petitions })
+    Ok(Erasure { petitions, mail })
 }
 
 impl fmt::Display for Erasure {
@@ -36,6 +39,7 @@ impl fmt::Display for Erasure {
                 list.join(", ")
             )?;
         }
+        writeln!(f, "outbox: {} waiting email(s) deleted", self.mail)?;
         write!(
             f,
             "donations: nothing to remove (Chorus keeps no donor's name or address)"

@@ -57,6 +57,7 @@ impl fmt::Debug for MasterKey {
 #[derive(Clone)]
 pub struct ServerKeys {
     email: [u8; KEY_BYTES],
+    outbox: [u8; KEY_BYTES],
 }
 
 impl fmt::Debug for ServerKeys {
@@ -69,7 +70,13 @@ impl ServerKeys {
     pub fn new(master: &MasterKey) -> Self {
         Self {
             email: derive(master, b"chorus email hash v1"),
+            outbox: derive(master, b"chorus outbox v1"),
         }
+    }
+
+    /// The key the outbox encrypts waiting messages with.
+    pub fn outbox_key(&self) -> &[u8; KEY_BYTES] {
+        &self.outbox
     }
 
     /// The keyed hash of an email address, normalised first, so that two

@@ -1,6 +1,7 @@
 //! Signers' details are kept only while they are needed: once a petition has
 //! been closed for the retention period, its signers are anonymised. What
-//! remains (the count, countries, languages, consents) names no one.
+//! remains (the count, countries, languages, consents) names no one. Signers
+//! who never confirmed their address are deleted after two weeks.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,9 @@ use crate::storage::{Millis, Store, StoreResult, now_millis};
 
 /// Six months, the default retention after a petition closes.
 pub const DEFAULT_DAYS: u32 = 183;
+/// Signers who never confirm their address are deleted after this many days
+/// (the confirmation email says so).
+pub const UNCONFIRMED_DAYS: u32 = 14;
 /// How often `chorus serve` looks for signers to anonymise.
 const EVERY: Duration = Duration::from_secs(60 * 60);
 
@@ -16,8 +20,20 @@ const EVERY: Duration = Duration::from_secs(60 * 60);
 /// Returns how many it anonymised.
 pub async fn anonymise_expired(store: &dyn Store, days: u32) -> StoreResult<u64> {
     let now = now_millis();
-    let period = Millis::from(days) * 24 * 60 * 60 * 1000;
-    store.anonymise_closed(now - period, now).await
+    store
+        .anonymise_closed(now - days_in_millis(days), now)
+        .await
+}
+
+/// Deletes signers who did not confirm within [`UNCONFIRMED_DAYS`].
+pub async fn forget_unconfirmed(store: &dyn Store) -> StoreResult<u64> {
+    store
+        .forget_unconfirmed(now_millis() - days_in_millis(UNCONFIRMED_DAYS))
+        .await
+}
+
+fn days_in_millis(days: u32) -> Millis {
+    Millis::from(days) * 24 * 60 * 60 * 1000
 }
 
 /// Runs [`anonymise_expired`] now and every hour while Chorus serves.

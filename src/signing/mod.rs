@@ -6,6 +6,7 @@
 //! sent or framed it, and stored by the one [`SignatureWriter`]. Every accepted
 //! request, first, repeat or retry, gets the same answer.
 
+pub mod confirm;
 mod email;
 pub mod export;
 mod writer;
@@ -18,7 +19,7 @@ use chorus_wire::signing::{self, Field, Problem, SignatureForm, SignatureReceipt
 use tower_http::cors::CorsLayer;
 
 pub use email::{email_key, is_deliverable_shape};
-pub use writer::{Recorded, SignatureWriter};
+pub use writer::SignatureWriter;
 
 use crate::app::AppState;
 use crate::directory::Directory;
@@ -26,7 +27,8 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::ident::{Origin, Slug};
 use crate::personal::{OrgPublicKey, PersonalDetails, ServerKeys};
-use crate::storage::{NewSignature, PetitionPartner, Signer, now_millis};
+use crate::storage::{NewSignature, PetitionPartner, Signer, Stored, now_millis};
+use confirm::{Addressee, Letters};
 
 /// A signing form is well under 4 KB; this leaves room for long names in
 /// multi-byte scripts and refuses anything else early.
@@ -97,6 +99,29 @@ async fn sign(
 
     validate(&form).map_err(ApiError::InvalidFields)?;
 
+    let letters = campaign.record.confirm_by_email.then(|| {
+        let wanted = crate::ident::Lang::parse(&form.lang).ok();
+        let title = crate::ident::pick_text(
+            &campaign.texts,
+            wanted.as_ref(),
+            &campaign.record.default_lang,
+        )
+        .map_or_else(|| slug.clone(), |t| t.title.clone());
+        let base = state
+            .public_url
+            .clone()
+            .unwrap_or_else(|| crate::site::own_origin(&headers));
+        Letters::prepare(
+            &state.keys,
+            &base,
+            &Addressee {
+                email: &form.email,
+                first_name: &form.first_name,
+                lang: &form.lang,
+                petition_title: &title,
+            },
+        )
+    });
     let signature = NewSignature {
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
@@ -107,8 +132,14 @@ async fn sign(
             &state.keys,
             &organisation.public_key,
         )),
+        confirmation: letters.as_ref().map(Letters::confirmation),
     };
-    state.signatures.record(signature).await?;
+    let stored = state.signatures.record(signature).await?;
+    if let (Stored::RepeatAddress, Some(letters)) = (stored, letters) {
+        // Off the answer's path: how long the answer takes must not tell
+        // whether the address had signed.
+        tokio::spawn(letters.mail_repeat(state.clone(), campaign.record.id));
+    }
     Ok(axum::Json(SignatureReceipt {
         status: signing::RECEIVED.to_owned(),
     }))

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::live::Counts;
-use crate::storage::{NewSignature, Store, StoreError};
+use crate::storage::{NewSignature, Store, StoreError, Stored};
 
 /// The most signatures one transaction takes; a larger burst waits for the
 /// next commit, a few milliseconds later.
@@ -22,15 +22,7 @@ const MAX_BATCH: usize = 512;
 const QUEUE: usize = 8_192;
 
 /// What became of one signature.
-pub type Outcome = Result<Recorded, Arc<StoreError>>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recorded {
-    /// Stored as a new signature.
-    New,
-    /// The address or the submission had already signed; nothing stored.
-    Repeat,
-}
+pub type Outcome = Result<Stored, Arc<StoreError>>;
 
 struct Queued {
     signature: NewSignature,
@@ -85,18 +77,13 @@ async fn write_batches(
         let (signatures, replies): (Vec<NewSignature>, Vec<_>) =
             batch.drain(..).map(|q| (q.signature, q.reply)).unzip();
         match store.record_signatures(&signatures).await {
-            Ok(ids) => {
+            Ok(outcomes) => {
                 commits.fetch_add(1, Ordering::Relaxed);
-                if ids.iter().any(Option::is_some) {
+                if outcomes.contains(&Stored::Counted) {
                     counts.wake();
                 }
-                for (reply, id) in replies.into_iter().zip(ids) {
-                    let recorded = if id.is_some() {
-                        Recorded::New
-                    } else {
-                        Recorded::Repeat
-                    };
-                    let _ = reply.send(Ok(recorded));
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
                 }
             }
             Err(error) => {

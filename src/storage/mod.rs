@@ -6,6 +6,8 @@
 
 mod donation_sql;
 mod donations;
+mod mail;
+mod mail_sql;
 mod personal;
 mod personal_sql;
 mod petition_sql;
@@ -28,6 +30,9 @@ pub use donations::{
     Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
     ProviderEvent,
+};
+pub use mail::{
+    Confirmed, MailKind, MailStore, OutboxMessage, RepeatLetters, SealedMail, TokenHash, Withdrawn,
 };
 pub use personal::{Organisation, PersonalStore};
 pub use postgres::PostgresStore;
@@ -109,6 +114,8 @@ pub struct PetitionRecord {
     pub organisation_id: Option<i64>,
     /// When signing ended, if it has.
     pub closed_at: Option<Millis>,
+    /// A signature counts only once its address confirms, by email.
+    pub confirm_by_email: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +141,39 @@ pub struct NewSignature {
     pub partner_id: Option<i64>,
     pub signed_at: Millis,
     pub signer: Option<Signer>,
+    /// For a petition that counts confirmed signatures only: the signer waits
+    /// for this confirmation, mailed through the outbox in the same
+    /// transaction.
+    pub confirmation: Option<Confirmation>,
+}
+
+/// What a new signer must confirm before counting, and the email asking.
+#[derive(Debug, Clone)]
+pub struct Confirmation {
+    pub token: TokenHash,
+    pub mail: SealedMail,
+}
+
+/// The status a new signer is stored with.
+pub(crate) fn status_of(signature: &NewSignature) -> &'static str {
+    if signature.confirmation.is_some() {
+        "unconfirmed"
+    } else {
+        "counted"
+    }
+}
+
+/// What became of one signature given to [`Store::record_signatures`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored and counted.
+    Counted,
+    /// Stored, waiting for its address to confirm.
+    Waiting,
+    /// This address had already signed the petition: nothing stored.
+    RepeatAddress,
+    /// This submission (its idempotency key) was already stored: a retry.
+    RepeatSubmission,
 }
 
 /// A signer as stored: their details sealed, their address as a keyed hash,
@@ -207,6 +247,8 @@ pub trait PetitionStore {
         contact_opt_in: bool,
     ) -> StoreResult<()>;
     async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>>;
+    /// Whether signatures count only once their address confirms.
+    async fn set_confirm_by_email(&self, petition_id: i64, confirm: bool) -> StoreResult<()>;
     /// Ends signing (`Some(time)`) or reopens it (`None`).
     async fn set_petition_closed(
         &self,
@@ -215,22 +257,30 @@ pub trait PetitionStore {
     ) -> StoreResult<()>;
 }
 
-/// Everything Chorus stores. Petitions, personal data, donations and updates
-/// have their own parts of the interface ([`PetitionStore`],
-/// [`PersonalStore`], [`DonationStore`], [`UpdateStore`]), each implemented once for both backends; what is left
+/// Everything Chorus stores. Petitions, personal data, mail, donations and
+/// updates have their own parts of the interface ([`PetitionStore`],
+/// [`PersonalStore`], [`MailStore`], [`DonationStore`], [`UpdateStore`]), each implemented once for both backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
 pub trait Store:
-    PetitionStore + PersonalStore + DonationStore + UpdateStore + Send + Sync + std::fmt::Debug
+    PetitionStore
+    + PersonalStore
+    + MailStore
+    + DonationStore
+    + UpdateStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     /// Succeeds when the database answers a trivial query.
     async fn ping(&self) -> StoreResult<()>;
 
-    /// Records signatures in one transaction: all are stored, or none. Each
-    /// signer is stored and counted. Returns each one's count entry id, in
-    /// order, or `None` for a signer whose address or idempotency key
-    /// already signed this petition (nothing is stored).
-    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>>;
+    /// Records signatures in one transaction: all are stored, or none. A
+    /// signer with a [`Confirmation`] waits for it, with its email queued in
+    /// the outbox; any other is counted at once. Returns what became of
+    /// each, in order; a signer whose address or submission already signed
+    /// the petition stores nothing.
+    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Stored>>;
     /// A petition's signers, oldest first, read as they are consumed rather
     /// than all at once.
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>>;

@@ -85,6 +85,13 @@ macro_rules! personal_store {
                     .fetch_all(&mut *tx)
                     .await?;
                     sqlx::query(
+                        "DELETE FROM signer_tokens WHERE signer_id IN
+                             (SELECT id FROM signers WHERE email_hash = $1)",
+                    )
+                    .bind(email_hash.as_bytes())
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
                         "UPDATE signers SET sealed = NULL, email_hash = NULL, anonymised_at = $2
                          WHERE email_hash = $1",
                     )

@@ -58,6 +58,7 @@ macro_rules! petition_store {
                         created_at,
                         organisation_id: Some(petition.organisation_id),
                         closed_at: None,
+                        confirm_by_email: false,
                     })
                 }
 
@@ -165,6 +166,18 @@ macro_rules! petition_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn set_confirm_by_email(&self, petition_id: i64, confirm: bool) -> StoreResult<()> {
+                    let done = sqlx::query("UPDATE petitions SET confirm_by_email = $2 WHERE id = $1")
+                        .bind(petition_id)
+                        .bind(confirm)
+                        .execute(&self.pool)
+                        .await?;
+                    if done.rows_affected() == 0 {
+                        return Err(StoreError::Missing(format!("petition {petition_id}")));
+                    }
+                    Ok(())
                 }
 
                 async fn set_petition_closed(

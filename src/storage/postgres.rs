@@ -13,7 +13,10 @@ use sqlx::{PgPool, Postgres, Transaction};
 use tokio::sync::Notify;
 
 use super::read::{self, missing_petition};
-use super::{NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, TallySince};
+use super::{
+    Confirmation, Millis, NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, Stored,
+    TallySince, status_of,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -109,39 +112,38 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>> {
-        let mut tx = self.pool.begin().await?;
-        // One writer at a time across every instance. Readers tail signatures
-        // by id; without this, a transaction holding id 10 could commit after
-        // one holding id 11, and a reader that already moved past 11 would
-        // never count 10. It also makes the "already signed?" check below
-        // see every committed signature. Readers are not blocked.
-        sqlx::query("LOCK TABLE signatures IN EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
+    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Stored>> {
+        let mut tx = self.begin_ledger().await?;
         // Set-based, a few statements per batch whatever its size: a round
         // trip per signature would cap a batch of hundreds at a few per second.
-        let keep = new_signers(&mut tx, batch).await?;
+        let repeats = repeats_in(&mut tx, batch).await?;
         let kept: Vec<&NewSignature> = batch
             .iter()
-            .zip(&keep)
-            .filter_map(|(signature, keep)| keep.then_some(signature))
+            .zip(&repeats)
+            .filter_map(|(signature, repeat)| repeat.is_none().then_some(signature))
             .collect();
-        let ids = next_ids(&mut tx, "signatures", kept.len()).await?;
-        if !kept.is_empty() {
-            insert_signatures(&mut tx, &ids, &kept).await?;
-            // Delivered at commit, once per transaction: the other instances
-            // look at the table as soon as the batch is visible.
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(CHANNEL)
-                .execute(&mut *tx)
-                .await?;
+        let signer_ids = insert_signers(&mut tx, &kept).await?;
+        let (waiting, counted): (Vec<_>, Vec<_>) = kept
+            .iter()
+            .copied()
+            .zip(signer_ids)
+            .partition(|(signature, _)| signature.confirmation.is_some());
+        if !counted.is_empty() {
+            insert_count_entries(&mut tx, &counted).await?;
+            Self::announce_ledger(&mut tx).await?;
+        }
+        if !waiting.is_empty() {
+            queue_confirmations(&mut tx, &waiting).await?;
         }
         tx.commit().await?;
-        let mut ids = ids.into_iter();
-        Ok(keep
-            .into_iter()
-            .map(|keep| if keep { ids.next() } else { None })
+        Ok(batch
+            .iter()
+            .zip(repeats)
+            .map(|(signature, repeat)| match repeat {
+                Some(repeat) => repeat,
+                None if signature.confirmation.is_some() => Stored::Waiting,
+                None => Stored::Counted,
+            })
             .collect())
     }
 
@@ -174,18 +176,16 @@ impl Store for PostgresStore {
     }
 }
 
-/// Which signatures of `batch` to store: not those whose address or
-/// submission already signed the petition, before or earlier in the batch.
-async fn new_signers(
+/// Which signatures of `batch` repeat an address or a submission that already
+/// signed the petition, before or earlier in the batch (`None`: a new signer).
+async fn repeats_in(
     tx: &mut Transaction<'_, Postgres>,
     batch: &[NewSignature],
-) -> StoreResult<Vec<bool>> {
-    let signed = |f: fn(&Signer) -> &str| -> Vec<String> {
-        batch
-            .iter()
-            .map(|s| s.signer.as_ref().map_or("", f).to_owned())
-            .collect()
-    };
+) -> StoreResult<Vec<Option<Stored>>> {
+    let keys: Vec<&str> = batch
+        .iter()
+        .map(|s| s.signer.as_ref().map_or("", |s| s.idempotency_key.as_str()))
+        .collect();
     let email_hashes: Vec<&[u8]> = batch
         .iter()
         .map(|s| {
@@ -195,8 +195,10 @@ async fn new_signers(
         })
         .collect();
     let petitions: Vec<i64> = batch.iter().map(|s| s.petition_id).collect();
-    let seen_before: std::collections::HashSet<i64> = sqlx::query_scalar(
-        "SELECT b.i FROM unnest($1::bigint[], $2::bytea[], $3::text[])
+    let seen_before: std::collections::HashMap<i64, bool> = sqlx::query_as(
+        "SELECT b.i, EXISTS (SELECT 1 FROM signers s
+                 WHERE s.petition_id = b.petition_id AND s.idempotency_key = b.idempotency_key)
+         FROM unnest($1::bigint[], $2::bytea[], $3::text[])
              WITH ORDINALITY AS b (petition_id, email_hash, idempotency_key, i)
          -- Two lookups, each on its unique index: one with OR scans every
          -- signer of the petition.
@@ -207,30 +209,39 @@ async fn new_signers(
     )
     .bind(&petitions)
     .bind(email_hashes)
-    .bind(signed(|s| &s.idempotency_key))
+    .bind(&keys)
     .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .collect();
+    let repeat = |same_submission: bool| {
+        if same_submission {
+            Stored::RepeatSubmission
+        } else {
+            Stored::RepeatAddress
+        }
+    };
     let mut in_batch = std::collections::HashSet::new();
     Ok(batch
         .iter()
         .zip(1_i64..)
-        .map(|(signature, i)| match &signature.signer {
+        .map(|(signature, i)| {
             // Simulated supporters (the demo) have no one to deduplicate.
-            None => true,
-            Some(signer) => {
-                let email = (signature.petition_id, signer.email_hash.as_bytes());
-                let submission = (signature.petition_id, signer.idempotency_key.as_bytes());
-                let fresh = !seen_before.contains(&i)
-                    && !in_batch.contains(&email)
-                    && !in_batch.contains(&submission);
-                if fresh {
-                    in_batch.insert(email);
-                    in_batch.insert(submission);
-                }
-                fresh
+            let signer = signature.signer.as_ref()?;
+            if let Some(&same_submission) = seen_before.get(&i) {
+                return Some(repeat(same_submission));
             }
+            let submission = (signature.petition_id, signer.idempotency_key.as_bytes());
+            let address = (signature.petition_id, signer.email_hash.as_bytes());
+            if in_batch.contains(&submission) {
+                return Some(repeat(true));
+            }
+            if in_batch.contains(&address) {
+                return Some(repeat(false));
+            }
+            in_batch.insert(submission);
+            in_batch.insert(address);
+            None
         })
         .collect())
 }
@@ -250,51 +261,103 @@ async fn next_ids(
     .await?)
 }
 
-/// Stores `signatures` under the count entry ids given, with their signers
-/// (as counted), in two statements.
-async fn insert_signatures(
+/// Count entries for `counted`, each with its signer (if any), in id order.
+async fn insert_count_entries(
     tx: &mut Transaction<'_, Postgres>,
-    ids: &[i64],
-    signatures: &[&NewSignature],
+    counted: &[(&NewSignature, Option<i64>)],
 ) -> StoreResult<()> {
-    let with_signer: Vec<(&NewSignature, &Signer)> = signatures
-        .iter()
-        .filter_map(|s| Some((*s, s.signer.as_ref()?)))
-        .collect();
-    let mut signer_ids = next_ids(tx, "signers", with_signer.len())
-        .await?
-        .into_iter();
-    let signer_of: Vec<Option<i64>> = signatures
-        .iter()
-        .map(|s| s.signer.as_ref().and_then(|_| signer_ids.next()))
-        .collect();
-    if !with_signer.is_empty() {
-        insert_signers(tx, &signer_of, &with_signer).await?;
-    }
-    let column = |f: fn(&NewSignature) -> i64| signatures.iter().map(|s| f(s)).collect::<Vec<_>>();
-    let partners: Vec<Option<i64>> = signatures.iter().map(|s| s.partner_id).collect();
+    let ids = next_ids(tx, "signatures", counted.len()).await?;
+    let column =
+        |f: fn(&NewSignature) -> i64| counted.iter().map(|(s, _)| f(s)).collect::<Vec<_>>();
+    let partners: Vec<Option<i64>> = counted.iter().map(|(s, _)| s.partner_id).collect();
+    let signers: Vec<Option<i64>> = counted.iter().map(|(_, id)| *id).collect();
     sqlx::query(
         "INSERT INTO signatures (id, petition_id, partner_id, signed_at, signer_id)
          OVERRIDING SYSTEM VALUE
          SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])",
     )
-    .bind(ids)
+    .bind(&ids)
     .bind(column(|s| s.petition_id))
     .bind(&partners)
     .bind(column(|s| s.signed_at))
-    .bind(&signer_of)
+    .bind(&signers)
     .execute(&mut **tx)
     .await
-    .map_err(|e| missing_petition(e, signatures[0].petition_id))?;
+    .map_err(|e| missing_petition(e, counted[0].0.petition_id))?;
     Ok(())
 }
 
-/// Stores signers, as counted, under the ids in `ids` (in order, skipping `None`).
+/// The tokens and outbox messages of signers waiting for confirmation.
+async fn queue_confirmations(
+    tx: &mut Transaction<'_, Postgres>,
+    waiting: &[(&NewSignature, Option<i64>)],
+) -> StoreResult<()> {
+    let rows: Vec<(&Confirmation, i64, Millis)> = waiting
+        .iter()
+        .filter_map(|(s, id)| Some((s.confirmation.as_ref()?, (*id)?, s.signed_at)))
+        .collect();
+    let signer_ids: Vec<i64> = rows.iter().map(|(_, id, _)| *id).collect();
+    let times: Vec<Millis> = rows.iter().map(|(_, _, at)| *at).collect();
+    sqlx::query(
+        "INSERT INTO signer_tokens (token_hash, signer_id, created_at)
+         SELECT * FROM unnest($1::bytea[], $2::bigint[], $3::bigint[])",
+    )
+    .bind(
+        rows.iter()
+            .map(|(c, _, _)| &c.token.0[..])
+            .collect::<Vec<_>>(),
+    )
+    .bind(&signer_ids)
+    .bind(&times)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO outbox (kind, signer_id, email_hash, sealed, created_at, next_attempt_at)
+         SELECT kind, signer_id, email_hash, sealed, at, at
+         FROM unnest($1::text[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bigint[])
+             AS b (kind, signer_id, email_hash, sealed, at)",
+    )
+    .bind(
+        rows.iter()
+            .map(|(c, _, _)| c.mail.kind.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(&signer_ids)
+    .bind(
+        rows.iter()
+            .map(|(c, _, _)| c.mail.email_hash.as_bytes())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|(c, _, _)| &c.mail.sealed[..])
+            .collect::<Vec<_>>(),
+    )
+    .bind(&times)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stores the signers of `signatures` (counted, or waiting for their
+/// confirmation). Returns each signature's signer id, `None` for those
+/// without a signer.
 async fn insert_signers(
     tx: &mut Transaction<'_, Postgres>,
-    ids: &[Option<i64>],
-    signers: &[(&NewSignature, &Signer)],
-) -> StoreResult<()> {
+    signatures: &[&NewSignature],
+) -> StoreResult<Vec<Option<i64>>> {
+    let signers: Vec<(&NewSignature, &Signer)> = signatures
+        .iter()
+        .filter_map(|s| Some((*s, s.signer.as_ref()?)))
+        .collect();
+    let mut ids = next_ids(tx, "signers", signers.len()).await?.into_iter();
+    let signer_of: Vec<Option<i64>> = signatures
+        .iter()
+        .map(|s| s.signer.as_ref().and_then(|_| ids.next()))
+        .collect();
+    if signers.is_empty() {
+        return Ok(signer_of);
+    }
     let of_signature =
         |f: fn(&NewSignature) -> i64| -> Vec<i64> { signers.iter().map(|(s, _)| f(s)).collect() };
     let text =
@@ -309,18 +372,20 @@ async fn insert_signers(
              idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
              opt_in_partner)
          OVERRIDING SYSTEM VALUE
-         SELECT id, petition_id, partner_id, signed_at, 'counted', email_hash, idempotency_key,
-             sealed, country, lang, consent_version, opt_in_organiser, opt_in_partner
-         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bytea[],
-             $6::text[], $7::bytea[], $8::text[], $9::text[], $10::text[], $11::boolean[],
-             $12::boolean[])
-             AS b (id, petition_id, partner_id, signed_at, email_hash, idempotency_key, sealed,
-                 country, lang, consent_version, opt_in_organiser, opt_in_partner)",
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
+             $6::bytea[], $7::text[], $8::bytea[], $9::text[], $10::text[], $11::text[],
+             $12::boolean[], $13::boolean[])",
     )
-    .bind(ids.iter().flatten().copied().collect::<Vec<i64>>())
+    .bind(signer_of.iter().flatten().copied().collect::<Vec<i64>>())
     .bind(of_signature(|s| s.petition_id))
     .bind(&partners)
     .bind(of_signature(|s| s.signed_at))
+    .bind(
+        signers
+            .iter()
+            .map(|(s, _)| status_of(s))
+            .collect::<Vec<_>>(),
+    )
     .bind(bytes(|s| s.email_hash.as_bytes()))
     .bind(text(|s| &s.idempotency_key))
     .bind(bytes(|s| &s.sealed))
@@ -332,11 +397,12 @@ async fn insert_signers(
     .execute(&mut **tx)
     .await
     .map_err(|e| missing_petition(e, signers[0].0.petition_id))?;
-    Ok(())
+    Ok(signer_of)
 }
 
 super::petition_sql::petition_store!(PostgresStore, sqlx::Postgres);
 super::personal_sql::personal_store!(PostgresStore, sqlx::Postgres);
+super::mail_sql::mail_store!(PostgresStore, sqlx::Postgres);
 super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
 super::update_sql::update_store!(PostgresStore, sqlx::Postgres);
 
@@ -344,5 +410,32 @@ impl PostgresStore {
     /// A transaction for writing (donations, anonymisation).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         self.pool.begin().await
+    }
+
+    /// A transaction adding count entries. One writer at a time across every
+    /// instance: readers tail entries by id, and without this a transaction
+    /// holding id 10 could commit after one holding id 11, and a reader that
+    /// already moved past 11 would never count 10. It also makes "already
+    /// signed?" checks see every committed signer. Readers are not blocked.
+    async fn begin_ledger(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("LOCK TABLE signatures IN EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Tells the other instances, at commit and once per transaction, to
+    /// look at the count entries.
+    async fn announce_ledger(
+        tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(CHANNEL)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 }

@@ -23,7 +23,7 @@ impl<'r, DB: Database, T: Decode<'r, DB> + Type<DB>> Column<'r, DB> for T {}
 
 /// The columns every petition query selects.
 pub(super) const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, \
-     created_at, organisation_id, closed_at";
+     created_at, organisation_id, closed_at, confirm_by_email";
 
 pub(super) fn petition<'r, R>(row: &'r R) -> StoreResult<PetitionRecord>
 where
@@ -31,6 +31,7 @@ where
     &'r str: ColumnIndex<R>,
     i64: Column<'r, R::Database>,
     String: Column<'r, R::Database>,
+    bool: Column<'r, R::Database>,
 {
     let corrupt = |field: &str, e: String| {
         StoreError::Unsafe(format!("stored petition has an invalid {field}: {e}"))
@@ -49,6 +50,7 @@ where
         created_at: row.try_get("created_at")?,
         organisation_id: row.try_get("organisation_id")?,
         closed_at: row.try_get("closed_at")?,
+        confirm_by_email: row.try_get("confirm_by_email")?,
     })
 }
 

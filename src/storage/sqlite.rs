@@ -11,7 +11,9 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
 use super::read::{self, missing_petition};
-use super::{NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, TallySince};
+use super::{
+    NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, Stored, TallySince, status_of,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -76,37 +78,52 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Option<i64>>> {
+    async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Stored>> {
         // IMMEDIATE takes the write lock before the first read: a deferred
         // transaction that reads, then writes, fails at once if another
         // connection wrote in between, while this one waits its turn
         // (busy_timeout) instead.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut ids = Vec::with_capacity(batch.len());
+        let mut outcomes = Vec::with_capacity(batch.len());
         for signature in batch {
             let signer_id = match &signature.signer {
-                Some(signer) if already_signed(&mut tx, signature.petition_id, signer).await? => {
-                    ids.push(None);
-                    continue;
+                Some(signer) => {
+                    if let Some(repeat) = repeat_of(&mut tx, signature.petition_id, signer).await? {
+                        outcomes.push(repeat);
+                        continue;
+                    }
+                    Some(insert_signer(&mut tx, signature, signer).await?)
                 }
-                Some(signer) => Some(insert_signer(&mut tx, signature, signer).await?),
                 None => None,
             };
-            let id: i64 = sqlx::query_scalar(
+            if let (Some(confirmation), Some(signer_id)) = (&signature.confirmation, signer_id) {
+                mail::insert_token(&mut *tx, confirmation.token, signer_id, signature.signed_at)
+                    .await?;
+                mail::queue(
+                    &mut *tx,
+                    &confirmation.mail,
+                    Some(signer_id),
+                    signature.signed_at,
+                )
+                .await?;
+                outcomes.push(Stored::Waiting);
+                continue;
+            }
+            sqlx::query(
                 "INSERT INTO signatures (petition_id, partner_id, signed_at, signer_id)
-                 VALUES (?, ?, ?, ?) RETURNING id",
+                 VALUES (?, ?, ?, ?)",
             )
             .bind(signature.petition_id)
             .bind(signature.partner_id)
             .bind(signature.signed_at)
             .bind(signer_id)
-            .fetch_one(&mut *tx)
+            .execute(&mut *tx)
             .await
             .map_err(|e| missing_petition(e, signature.petition_id))?;
-            ids.push(Some(id));
+            outcomes.push(Stored::Counted);
         }
         tx.commit().await?;
-        Ok(ids)
+        Ok(outcomes)
     }
 
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
@@ -134,25 +151,34 @@ impl Store for SqliteStore {
     }
 }
 
-/// Whether this address or this submission already signed the petition.
+/// Whether this submission or this address already signed the petition.
 /// Asked inside the writing transaction, so no other write falls between.
-async fn already_signed(
+async fn repeat_of(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     petition_id: i64,
     signer: &Signer,
-) -> StoreResult<bool> {
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM signers WHERE petition_id = ? AND (email_hash = ? OR idempotency_key = ?)",
+) -> StoreResult<Option<Stored>> {
+    // A retry of the submission matches both; it is a retry first.
+    let same_submission: Option<bool> = sqlx::query_scalar(
+        "SELECT idempotency_key = ?3 FROM signers
+         WHERE petition_id = ?1 AND (email_hash = ?2 OR idempotency_key = ?3)
+         ORDER BY idempotency_key = ?3 DESC LIMIT 1",
     )
     .bind(petition_id)
     .bind(signer.email_hash.as_bytes())
     .bind(&signer.idempotency_key)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(found.is_some())
+    Ok(same_submission.map(|same| {
+        if same {
+            Stored::RepeatSubmission
+        } else {
+            Stored::RepeatAddress
+        }
+    }))
 }
 
-/// Stores a signer as counted; returns its id.
+/// Stores a signer, counted or waiting for its confirmation; returns its id.
 async fn insert_signer(
     tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     signature: &NewSignature,
@@ -162,11 +188,12 @@ async fn insert_signer(
         "INSERT INTO signers (petition_id, partner_id, signed_at, status, email_hash,
              idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
              opt_in_partner)
-         VALUES (?, ?, ?, 'counted', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(signature.petition_id)
     .bind(signature.partner_id)
     .bind(signature.signed_at)
+    .bind(status_of(signature))
     .bind(signer.email_hash.as_bytes())
     .bind(&signer.idempotency_key)
     .bind(&signer.sealed)
@@ -183,6 +210,7 @@ async fn insert_signer(
 
 super::petition_sql::petition_store!(SqliteStore, sqlx::Sqlite);
 super::personal_sql::personal_store!(SqliteStore, sqlx::Sqlite);
+super::mail_sql::mail_store!(SqliteStore, sqlx::Sqlite);
 super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
 super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 
@@ -190,5 +218,18 @@ impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// A transaction adding count entries: with one writer at a time, ids
+    /// become visible in order.
+    async fn begin_ledger(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.begin_write().await
+    }
+
+    /// Other processes on the file notice new count entries by polling.
+    async fn announce_ledger(
+        _tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    ) -> Result<(), sqlx::Error> {
+        Ok(())
     }
 }

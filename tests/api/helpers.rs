@@ -82,6 +82,11 @@ pub fn assets_dir() -> PathBuf {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with_mail(None).await
+    }
+
+    /// A Chorus that sends email through the SMTP server at `smtp_url`.
+    pub async fn spawn_with_mail(smtp_url: Option<String>) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = fresh_database(dir.path()).await;
         let (public_key, org_key) = chorus::personal::sealed::keygen();
@@ -91,20 +96,21 @@ impl TestApp {
             .add_organisation(ORGANISATION, &public_key)
             .await
             .expect("organisation added");
-        Self::spawn_on(database, org_key, dir).await
+        Self::spawn_on(database, org_key, dir, smtp_url).await
     }
 
     /// Another instance of Chorus on this one's database, as behind a load
     /// balancer.
     pub async fn second_instance(&self) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::spawn_on(self.database.clone(), self.org_key.clone(), dir).await
+        Self::spawn_on(self.database.clone(), self.org_key.clone(), dir, None).await
     }
 
     async fn spawn_on(
         database: DatabaseUrl,
         org_key: OrgSecretKey,
         dir: tempfile::TempDir,
+        smtp_url: Option<String>,
     ) -> Self {
         let store = storage::open(&database).await.expect("database opens");
         let stripe = StripeStandIn::start().await;
@@ -122,12 +128,20 @@ impl TestApp {
             admin_tokens: vec![Secret::from_str(ADMIN_TOKEN).expect("token")],
         };
         let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
+        let mail = chorus::mail::MailConfig {
+            smtp_url: smtp_url.map(|url| Secret::from_str(&url).expect("URL")),
+            mail_from: "Coalition for Tests <no-reply@coalition.example>".into(),
+            // An outage test waits for the retry: keep it short.
+            mail_retry_secs: 1,
+            public_url: None,
+        };
         let state = chorus::state_for(
             store.clone(),
             assets_dir(),
             dir.path(),
             &payments,
             &admin,
+            &mail,
             keys,
         )
         .await
@@ -203,6 +217,7 @@ impl TestApp {
                 partner_id: None,
                 signed_at: storage::now_millis(),
                 signer: None,
+                confirmation: None,
             })
             .collect();
         other

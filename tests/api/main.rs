@@ -4,6 +4,7 @@
 
 mod browser;
 mod cli;
+mod confirmation;
 mod cors;
 mod crash;
 mod donations;
@@ -16,5 +17,6 @@ mod petitions;
 mod picture_host;
 mod signing;
 mod site;
+mod smtp;
 mod stripe_standin;
 mod updates;

@@ -9,7 +9,7 @@ const PARTNER: &str = "https://harbour.example";
 
 /// Every byte of the database as text: the SQLite files (WAL included), or
 /// every row of every table on PostgreSQL.
-async fn everything_stored(app: &TestApp) -> String {
+pub(crate) async fn everything_stored(app: &TestApp) -> String {
     if !app.on_postgres() {
         let path = app.database.expose().trim_start_matches("sqlite://");
         let mut all = Vec::new();

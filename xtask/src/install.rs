@@ -99,10 +99,23 @@ pub fn build_tools() -> Result {
     Ok(())
 }
 
-/// Chromium and its driver for the browser tests, and cargo-deny.
+/// The Python whose aiosmtpd the email tests run as their SMTP server:
+/// Debian's, where `python3-aiosmtpd` installs it (a `python3` earlier on
+/// the PATH, such as pyenv's, would not have it).
+pub const PYTHON: &str = "/usr/bin/python3";
+
+/// Chromium and its driver for the browser tests, aiosmtpd for the email
+/// tests, and cargo-deny.
 pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
         apt(&["chromium", "chromium-driver"])?;
+    }
+    let has_smtpd = Command::new(PYTHON)
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_smtpd {
+        apt(&["python3-aiosmtpd"])?;
     }
     if !has_version("cargo-deny", CARGO_DENY) {
         cargo_install("cargo-deny", CARGO_DENY, true)?;

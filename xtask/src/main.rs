@@ -207,7 +207,8 @@ fn test() -> Result {
         tests
             .env("CHORUS_TEST_ASSETS", dist())
             .env("CHROMEDRIVER", install::CHROMEDRIVER)
-            .env("CHROMIUM", install::CHROMIUM);
+            .env("CHROMIUM", install::CHROMIUM)
+            .env("CHORUS_TEST_PYTHON", install::PYTHON);
         tests
     };
     // The whole suite on SQLite, then the integration suite on PostgreSQL.

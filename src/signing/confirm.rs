@@ -1,0 +1,247 @@
+//! Confirmed signatures (double opt-in): the emails a signature may need,
+//! prepared before it is stored, and the pages their links open.
+//!
+//! A link carries a random token; storage keeps only its SHA-256. Opening a
+//! link shows a page with a button, and only the button's POST acts, so a
+//! mail scanner that follows links confirms and removes nothing.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::extract::Path;
+use crate::mail::Envelope;
+use crate::mail::messages::{Words, words};
+use crate::personal::ServerKeys;
+use crate::storage::{
+    Confirmation, MailKind, Millis, RepeatLetters, SealedMail, TokenHash, now_millis,
+};
+
+/// An address that signs again is mailed about it at most once an hour,
+/// however often it signs: repeats cannot flood a mailbox.
+const QUIET: Millis = 60 * 60 * 1000;
+
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/confirm/{token}", get(show_confirm).post(confirm))
+        .route("/withdraw/{token}", get(show_withdraw).post(withdraw))
+}
+
+/// The emails one signature may need, sealed for the outbox, with the
+/// token their links carry.
+#[derive(Debug, Clone)]
+pub struct Letters {
+    token: TokenHash,
+    confirm: SealedMail,
+    already_signed: SealedMail,
+}
+
+/// Who the letters go to and what they are about.
+#[derive(Debug)]
+pub struct Addressee<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub lang: &'a str,
+    pub petition_title: &'a str,
+}
+
+impl Letters {
+    /// Prepares both letters with a fresh token; `base` is Chorus's public
+    /// origin, which the links lead to.
+    pub fn prepare(keys: &ServerKeys, base: &str, to: &Addressee<'_>) -> Self {
+        use crypto_box::aead::rand_core::RngCore;
+        let mut token = [0_u8; 32];
+        crypto_box::aead::OsRng.fill_bytes(&mut token);
+        let text = BASE64.encode(token);
+        let link = |action: &str| format!("{base}/{action}/{text}?lang={}", words(to.lang).lang);
+        let envelope = |confirm_url: Option<String>| Envelope {
+            to: to.email.trim().to_owned(),
+            first_name: to.first_name.trim().to_owned(),
+            lang: to.lang.to_owned(),
+            petition_title: to.petition_title.to_owned(),
+            confirm_url,
+            withdraw_url: link("withdraw"),
+        };
+        let email_hash = keys.email_hash(to.email);
+        Self {
+            token: digest(&token),
+            confirm: SealedMail {
+                kind: MailKind::Confirm,
+                email_hash: email_hash.clone(),
+                sealed: envelope(Some(link("confirm"))).seal(keys),
+            },
+            already_signed: SealedMail {
+                kind: MailKind::AlreadySigned,
+                email_hash,
+                sealed: envelope(None).seal(keys),
+            },
+        }
+    }
+
+    /// What a new signer waits for.
+    pub fn confirmation(&self) -> Confirmation {
+        Confirmation {
+            token: self.token,
+            mail: self.confirm.clone(),
+        }
+    }
+
+    /// For an address that had signed: a fresh confirmation request if it
+    /// still waits, "you already signed" if it counts; neither if it was
+    /// mailed within the hour.
+    pub async fn mail_repeat(self, state: AppState, petition_id: i64) {
+        let now = now_millis();
+        let letters = RepeatLetters {
+            petition_id,
+            token: self.token,
+            confirm: self.confirm,
+            already_signed: self.already_signed,
+        };
+        let queued = state
+            .store
+            .mail_repeat_signer(&letters, now, now - QUIET)
+            .await;
+        if let Err(error) = queued {
+            tracing::warn!(%error, "cannot queue the email for a repeat signature");
+        }
+    }
+}
+
+fn digest(token: &[u8]) -> TokenHash {
+    TokenHash(Sha256::digest(token).into())
+}
+
+/// The stored digest of a link's token; `None` for anything that is not one.
+fn token_hash(text: &str) -> Option<TokenHash> {
+    let bytes = BASE64.decode(text).ok()?;
+    (bytes.len() == 32).then(|| digest(&bytes))
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LinkQuery {
+    #[serde(default)]
+    lang: String,
+}
+
+#[derive(Debug, askama::Template)]
+#[template(path = "signer_link.html")]
+struct LinkPage<'a> {
+    lang: &'a str,
+    heading: &'a str,
+    text: Option<&'a str>,
+    button: Option<&'a str>,
+}
+
+fn page(words: &Words, heading: &str, text: Option<&str>, button: Option<&str>) -> Response {
+    let html = askama::Template::render(&LinkPage {
+        lang: words.lang,
+        heading,
+        text,
+        button,
+    });
+    match html {
+        Ok(html) => (
+            [
+                (header::CONTENT_SECURITY_POLICY, crate::site::PAGE_CSP),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            Html(html),
+        )
+            .into_response(),
+        Err(error) => ApiError::Internal(error.to_string()).into_response(),
+    }
+}
+
+fn invalid(words: &Words) -> Response {
+    let mut response = page(words, words.invalid_link, None, None);
+    *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
+    response
+}
+
+async fn show_confirm(Path(token): Path<String>, Query(query): Query<LinkQuery>) -> Response {
+    let words = words(&query.lang);
+    if token_hash(&token).is_none() {
+        return invalid(words);
+    }
+    page(
+        words,
+        words.confirm_heading,
+        None,
+        Some(words.confirm_button),
+    )
+}
+
+async fn show_withdraw(Path(token): Path<String>, Query(query): Query<LinkQuery>) -> Response {
+    let words = words(&query.lang);
+    if token_hash(&token).is_none() {
+        return invalid(words);
+    }
+    page(
+        words,
+        words.withdraw_heading,
+        Some(words.withdraw_text),
+        Some(words.withdraw_button),
+    )
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, ApiError> {
+    let words = words(&query.lang);
+    let Some(token) = token_hash(&token) else {
+        return Ok(invalid(words));
+    };
+    match state.store.confirm_signer(&token, now_millis()).await? {
+        None => Ok(invalid(words)),
+        Some(confirmed) => {
+            if confirmed.newly {
+                state.counts.wake();
+            }
+            Ok(page(words, words.confirmed, None, None))
+        }
+    }
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<LinkQuery>,
+) -> Result<Response, ApiError> {
+    let words = words(&query.lang);
+    let Some(token) = token_hash(&token) else {
+        return Ok(invalid(words));
+    };
+    match state.store.withdraw_signer(&token, now_millis()).await? {
+        None => Ok(invalid(words)),
+        Some(withdrawn) => {
+            if withdrawn.uncounted {
+                state.counts.wake();
+            }
+            Ok(page(words, words.withdrawn, None, None))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_32_byte_token_reads_as_one() {
+        let token = BASE64.encode([7_u8; 32]);
+        assert_eq!(token_hash(&token), Some(digest(&[7; 32])));
+        assert_eq!(token_hash(&BASE64.encode([7_u8; 31])), None);
+        assert_eq!(token_hash("not base64!"), None);
+        assert_eq!(token_hash(""), None);
+    }
+}
