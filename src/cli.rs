@@ -245,6 +245,14 @@ pub enum PetitionCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// Switch signing off for now (under attack, say), or back `on`.
+    Signing {
+        slug: String,
+        #[arg(value_parser = ["on", "off"])]
+        setting: String,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
     /// Count a signature only once its address confirms by email (`on`),
     /// or at once (`off`, the default). Needs CHORUS_SMTP_URL when on.
     ConfirmByEmail {
@@ -510,6 +518,24 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 .set_petition_closed(petition.id, Some(crate::storage::now_millis()))
                 .await?;
             println!("petition {} is closed to new signatures", petition.slug);
+        }
+        PetitionCommand::Signing {
+            slug,
+            setting,
+            storage,
+        } => {
+            let store = open(&storage).await?;
+            let petition = find_petition(&*store, &slug).await?;
+            let paused = setting == "off";
+            store.set_paused(petition.id, paused).await?;
+            if paused {
+                println!(
+                    "petition {}: signing paused (within 5 s on every instance)",
+                    petition.slug
+                );
+            } else {
+                println!("petition {}: signing on", petition.slug);
+            }
         }
         PetitionCommand::ConfirmByEmail {
             slug,

@@ -104,6 +104,7 @@ async fn show_petition(
             record.links.share_url.clone(),
         ),
         partner_opt_in,
+        confirm_by_email: record.confirm_by_email,
     };
     Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
 }

@@ -2,6 +2,7 @@
 -- the audit log of count corrections. The SQLite migration of the same name
 -- explains each part.
 ALTER TABLE petitions ADD COLUMN confirm_by_email BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE petitions ADD COLUMN paused BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE signers ADD COLUMN last_mailed_at BIGINT;
 
 CREATE TABLE signer_tokens (

@@ -4,6 +4,10 @@
 -- The organiser's choice: a signature counts only once its address confirms.
 ALTER TABLE petitions ADD COLUMN confirm_by_email INTEGER NOT NULL DEFAULT 0;
 
+-- The organiser's switch for a petition under attack: signing stops until
+-- it is switched back; nothing else changes.
+ALTER TABLE petitions ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+
 -- When Chorus last mailed this signer about a repeat signature, so repeats
 -- cannot flood a mailbox (one such email an hour at most).
 ALTER TABLE signers ADD COLUMN last_mailed_at INTEGER;

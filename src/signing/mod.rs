@@ -89,6 +89,12 @@ async fn sign(
             message: "this petition has closed and takes no more signatures".into(),
         });
     }
+    if campaign.record.paused {
+        return Err(ApiError::Conflict {
+            code: signing::SIGNING_PAUSED,
+            message: "signing on this petition is paused for now; please try again later".into(),
+        });
+    }
     // Only petitions from before organisations had keys lack one; their
     // signers' details would have nothing to be sealed to.
     let organisation = campaign.organisation.as_ref().ok_or_else(|| {

@@ -116,6 +116,8 @@ pub struct PetitionRecord {
     pub closed_at: Option<Millis>,
     /// A signature counts only once its address confirms, by email.
     pub confirm_by_email: bool,
+    /// Signing is switched off for now (an attack, a correction).
+    pub paused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +251,8 @@ pub trait PetitionStore {
     async fn petition_partners(&self, petition_id: i64) -> StoreResult<Vec<PetitionPartner>>;
     /// Whether signatures count only once their address confirms.
     async fn set_confirm_by_email(&self, petition_id: i64, confirm: bool) -> StoreResult<()>;
+    /// Switches signing off (`true`) or back on.
+    async fn set_paused(&self, petition_id: i64, paused: bool) -> StoreResult<()>;
     /// Ends signing (`Some(time)`) or reopens it (`None`).
     async fn set_petition_closed(
         &self,

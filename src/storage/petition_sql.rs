@@ -59,6 +59,7 @@ macro_rules! petition_store {
                         organisation_id: Some(petition.organisation_id),
                         closed_at: None,
                         confirm_by_email: false,
+                        paused: false,
                     })
                 }
 
@@ -169,15 +170,11 @@ macro_rules! petition_store {
                 }
 
                 async fn set_confirm_by_email(&self, petition_id: i64, confirm: bool) -> StoreResult<()> {
-                    let done = sqlx::query("UPDATE petitions SET confirm_by_email = $2 WHERE id = $1")
-                        .bind(petition_id)
-                        .bind(confirm)
-                        .execute(&self.pool)
-                        .await?;
-                    if done.rows_affected() == 0 {
-                        return Err(StoreError::Missing(format!("petition {petition_id}")));
-                    }
-                    Ok(())
+                    set_flag(&self.pool, "confirm_by_email", petition_id, confirm).await
+                }
+
+                async fn set_paused(&self, petition_id: i64, paused: bool) -> StoreResult<()> {
+                    set_flag(&self.pool, "paused", petition_id, paused).await
                 }
 
                 async fn set_petition_closed(
@@ -195,6 +192,27 @@ macro_rules! petition_store {
                     }
                     Ok(())
                 }
+            }
+
+            /// Sets one of a petition's on/off settings (`column`, never user input).
+            async fn set_flag<'e, E>(
+                executor: E,
+                column: &'static str,
+                petition_id: i64,
+                on: bool,
+            ) -> StoreResult<()>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let done = sqlx::query(&format!("UPDATE petitions SET {column} = $2 WHERE id = $1"))
+                    .bind(petition_id)
+                    .bind(on)
+                    .execute(executor)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Missing(format!("petition {petition_id}")));
+                }
+                Ok(())
             }
 
             async fn insert_text<'e, E>(

@@ -23,7 +23,7 @@ impl<'r, DB: Database, T: Decode<'r, DB> + Type<DB>> Column<'r, DB> for T {}
 
 /// The columns every petition query selects.
 pub(super) const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, \
-     created_at, organisation_id, closed_at, confirm_by_email";
+     created_at, organisation_id, closed_at, confirm_by_email, paused";
 
 pub(super) fn petition<'r, R>(row: &'r R) -> StoreResult<PetitionRecord>
 where
@@ -51,6 +51,7 @@ where
         organisation_id: row.try_get("organisation_id")?,
         closed_at: row.try_get("closed_at")?,
         confirm_by_email: row.try_get("confirm_by_email")?,
+        paused: row.try_get("paused")?,
     })
 }
 

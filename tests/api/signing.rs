@@ -354,3 +354,34 @@ async fn the_frame_page_may_be_framed_only_by_the_petitions_partners() {
     );
     assert_eq!(app.get("/frame/petition/nope").await.status(), 404);
 }
+
+#[tokio::test]
+async fn a_paused_petition_refuses_signatures_until_signing_is_switched_back_on() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", PARTNER, false).await;
+    app.store
+        .set_paused(petition.id, true)
+        .await
+        .expect("paused");
+    let (status, answer) = body(
+        app.sign("p", Some(PARTNER), &form("a@example.org", KEY))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(answer["error"]["code"], "signing_paused");
+    assert!(app.signed_rows(&petition).await.is_empty());
+
+    app.store.set_paused(petition.id, false).await.expect("on");
+    // The directory keeps petitions for a few seconds; a new instance reads afresh.
+    let fresh = app.second_instance().await;
+    let (status, _) = body(
+        fresh
+            .sign("p", Some(PARTNER), &form("a@example.org", KEY))
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.signed_rows(&petition).await.len(), 1);
+}

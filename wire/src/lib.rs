@@ -70,6 +70,9 @@ pub struct Petition {
     /// signers whether it may write to them; `None`: no such question.
     #[serde(default)]
     pub partner_opt_in: Option<String>,
+    /// A signature counts only once the signer confirms it from an email.
+    #[serde(default)]
+    pub confirm_by_email: bool,
 }
 
 /// The share step's content.
@@ -142,6 +145,7 @@ mod tests {
             privacy_url: None,
             share: Share::default(),
             partner_opt_in: None,
+            confirm_by_email: false,
         })
         .expect("serialisable");
         assert_eq!(json["count"], 7);

@@ -14,6 +14,9 @@ pub const RECEIVED: &str = "received";
 /// The error code of a signature sent to a petition that has closed.
 pub const PETITION_CLOSED: &str = "petition_closed";
 
+/// The error code of a signature sent while the organiser has paused signing.
+pub const SIGNING_PAUSED: &str = "signing_paused";
+
 /// The error code of a form with field problems; [`crate::ErrorDetail::fields`]
 /// says which.
 pub const INVALID_FIELDS: &str = "invalid_fields";

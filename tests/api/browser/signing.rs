@@ -259,3 +259,75 @@ async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
     assert_eq!(pending, Value::Null, "the device keeps nothing once sent");
     assert_no_page_errors(&browser).await;
 }
+
+#[tokio::test]
+async fn a_petition_counting_confirmed_signatures_asks_for_the_email_and_counts_after_the_button() {
+    let smtp = crate::smtp::SmtpServer::start();
+    let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
+    let petition = app.create_petition("p", None).await;
+    app.store
+        .set_confirm_by_email(petition.id, true)
+        .await
+        .expect("set");
+    let body = r#"<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>
+        <div data-chorus="counter" data-campaign="p"></div>"#;
+    let site = PartnerSite::serve(partner_page(&app.origin, body)).await;
+    app.add_partner(&petition, "Harbour", &site.origin, false)
+        .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    fill_form(&form, "zoe@example.org").await;
+    click(&form, "button.submit").await;
+    let said = browser
+        .wait_for(
+            || async { shadow_texts(&browser, ".thanks p").await },
+            |t| t.first().is_some_and(Option::is_some),
+        )
+        .await;
+    assert_eq!(
+        said[0].as_deref(),
+        Some(
+            "One more step: we have sent you an email. Your signature counts once you confirm it from there."
+        )
+    );
+    assert_eq!(app.stored_count(&petition).await, 0);
+
+    let mail = smtp.wait_for(1).await.remove(0);
+    assert_eq!(mail.subject, "Please confirm your signature");
+    browser.goto(&mail.link("/confirm/")).await;
+    let heading = browser
+        .eval("return document.querySelector('h1').textContent;", vec![])
+        .await;
+    assert_eq!(heading, Value::from("Confirm your signature"));
+    assert_eq!(
+        app.stored_count(&petition).await,
+        0,
+        "opening the link is not confirming"
+    );
+    browser
+        .eval("document.querySelector('form button').click();", vec![])
+        .await;
+    let done = browser
+        .wait_for(
+            || async {
+                browser
+                    .eval("return document.querySelector('h1')?.textContent;", vec![])
+                    .await
+            },
+            |h| h.as_str().is_some_and(|h| h.contains("counts now")),
+        )
+        .await;
+    assert_eq!(done, Value::from("Thank you: your signature counts now."));
+    assert_eq!(app.stored_count(&petition).await, 1);
+
+    // Back on the partner's page, the counter shows it.
+    browser.goto(&site.origin).await;
+    let count = browser
+        .wait_for(
+            || async { shadow_texts(&browser, ".number").await },
+            |t| t.get(1).is_some_and(|n| n.as_deref() == Some("1")),
+        )
+        .await;
+    assert_eq!(count[1].as_deref(), Some("1"));
+}

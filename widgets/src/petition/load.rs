@@ -19,6 +19,8 @@ pub struct PetitionInfo {
     pub share_url: Option<String>,
     /// The partner asking its own opt-in question, by name.
     pub partner_opt_in: Option<String>,
+    /// The signature counts once confirmed from an email.
+    pub confirm_by_email: bool,
     pub count: Option<PetitionCount>,
 }
 
@@ -75,6 +77,10 @@ fn decode(value: &JsValue) -> PetitionInfo {
         hashtags,
         share_url: web_address(text(&share, "url")),
         partner_opt_in: text(value, "partner_opt_in"),
+        confirm_by_email: Reflect::get(value, &"confirm_by_email".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
         count: decode_count(value),
     }
 }

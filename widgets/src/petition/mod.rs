@@ -157,6 +157,7 @@ fn content(
             .unwrap_or_else(|| setup.page_url.clone()),
     };
     let (title, summary) = (info.title.clone(), info.summary.clone());
+    let confirm_by_email = info.confirm_by_email;
     let count_view = tally(count, setup.locale.clone());
     let announcement = polite_count(ready, stage, setup.locale.clone());
     let setup = setup.clone();
@@ -165,7 +166,7 @@ fn content(
     let thanked = Memo::new(move |_| stage.get() == Stage::Thanks);
     let after = move || {
         if thanked.get() {
-            thanks(&setup, share.clone(), messages).into_any()
+            thanks(&setup, share.clone(), confirm_by_email, messages).into_any()
         } else {
             form::signing_form(&setup, &info, stage, server_problems, messages).into_any()
         }
@@ -252,7 +253,12 @@ async fn deliver(
     }
 }
 
-fn thanks(setup: &Setup, share: ShareContent, messages: &'static Messages) -> impl IntoView {
+fn thanks(
+    setup: &Setup,
+    share: ShareContent,
+    confirm_by_email: bool,
+    messages: &'static Messages,
+) -> impl IntoView {
     let setup_for_links = setup.clone();
     let links = share
         .links(messages.share_email)
@@ -295,7 +301,9 @@ fn thanks(setup: &Setup, share: ShareContent, messages: &'static Messages) -> im
     view! {
         <div class="thanks">
             <h3 tabindex="-1">{messages.thanks_title}</h3>
-            <p>{messages.thanks_body}</p>
+            <p>
+                {if confirm_by_email { messages.thanks_confirm } else { messages.thanks_body }}
+            </p>
             <h4>{messages.share_heading}</h4>
             <ul class="share">
                 {native}

@@ -28,6 +28,7 @@ pub const MESSAGES: Messages = Messages {
     consent_required: "Please agree to the privacy notice to sign.",
     invalid: "This contains characters that cannot be accepted.",
     thanks_title: "Thank you for signing!",
+    thanks_confirm: "One more step: we have sent you an email. Your signature counts once you confirm it from there.",
     thanks_body: "Your name is now part of this call. More voices make it harder to ignore: please share it.",
     share_heading: "Share the petition",
     share_email: "Email",

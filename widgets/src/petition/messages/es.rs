@@ -28,6 +28,7 @@ pub const MESSAGES: Messages = Messages {
     consent_required: "Acepta la política de privacidad para firmar.",
     invalid: "Contiene caracteres que no se pueden aceptar.",
     thanks_title: "¡Gracias por firmar!",
+    thanks_confirm: "Un paso más: te hemos enviado un correo. Tu firma contará en cuanto la confirmes desde allí.",
     thanks_body: "Tu nombre ya forma parte de este llamamiento. Cuantas más voces, más difícil es ignorarlo: compártelo.",
     share_heading: "Comparte la petición",
     share_email: "Correo",

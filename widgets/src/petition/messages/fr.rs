@@ -28,6 +28,7 @@ pub const MESSAGES: Messages = Messages {
     consent_required: "Veuillez accepter la politique de confidentialité pour signer.",
     invalid: "Ce champ contient des caractères qui ne peuvent pas être acceptés.",
     thanks_title: "Merci d'avoir signé !",
+    thanks_confirm: "Encore une étape : nous vous avons envoyé un e-mail. Votre signature comptera dès que vous l'aurez confirmée.",
     thanks_body: "Votre nom fait désormais partie de cet appel. Plus nous sommes nombreux, plus il est difficile de l'ignorer : partagez-le.",
     share_heading: "Partager la pétition",
     share_email: "E-mail",

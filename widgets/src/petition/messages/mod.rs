@@ -44,6 +44,8 @@ pub struct Messages {
     pub invalid: &'static str,
     pub thanks_title: &'static str,
     pub thanks_body: &'static str,
+    /// Instead of `thanks_body` when the signature counts once confirmed.
+    pub thanks_confirm: &'static str,
     pub share_heading: &'static str,
     pub share_email: &'static str,
     pub copy_link: &'static str,
