@@ -38,9 +38,13 @@ pub fn email_key(email: &str) -> String {
         return email;
     };
     let domain = idna::domain_to_ascii(domain).unwrap_or_else(|_| domain.to_owned());
-    // After IDNA, which drops ignorable characters (a soft hyphen) and can
-    // leave a trailing dot behind them: a key must normalise to itself.
-    let domain = domain.trim_end_matches('.').to_owned();
+    // A key must normalise to itself, and the next pass trims the whole
+    // address: so trailing dots go after IDNA (which drops ignorable
+    // characters such as a soft hyphen and can leave dots behind them), and
+    // with them any white space they hid.
+    let domain = domain
+        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_owned();
     let domain = if domain == "googlemail.com" {
         "gmail.com".to_owned()
     } else {
@@ -55,7 +59,9 @@ pub fn email_key(email: &str) -> String {
     if domain == "gmail.com" {
         local.retain(|c| c != '.');
     }
-    format!("{local}@{domain}")
+    // Removing dots can bare white space at the start, as trimming dots did
+    // at the end.
+    format!("{}@{domain}", local.trim_start())
 }
 
 #[cfg(test)]
