@@ -11,7 +11,7 @@ use crate::storage::{PetitionRecord, SignedRow, Store, StoreResult, rfc3339};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 13] = [
     "signed_at",
     "first_name",
     "last_name",
@@ -24,6 +24,7 @@ const HEADER: [&str; 12] = [
     "opt_in_organiser",
     "opt_in_partner",
     "signer_id",
+    "status",
 ];
 
 /// What an export wrote.
@@ -95,7 +96,7 @@ pub(crate) async fn write_rows<T, const N: usize>(
     Ok(written)
 }
 
-fn record(row: &SignedRow, details: PersonalDetails) -> [String; 12] {
+fn record(row: &SignedRow, details: PersonalDetails) -> [String; 13] {
     let signed_at = rfc3339(row.signed_at).unwrap_or_default();
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
     [
@@ -111,6 +112,7 @@ fn record(row: &SignedRow, details: PersonalDetails) -> [String; 12] {
         yes_no(row.opt_in_organiser),
         yes_no(row.opt_in_partner),
         row.signer_id.to_string(),
+        row.status.clone(),
     ]
 }
 

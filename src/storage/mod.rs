@@ -200,6 +200,9 @@ pub struct Signer {
 pub struct SignedRow {
     pub signer_id: i64,
     pub signed_at: Millis,
+    /// `counted`, `unconfirmed` (waiting for its email confirmation) or
+    /// `withdrawn` ("it wasn't me").
+    pub status: String,
     pub partner: Option<String>,
     /// The sealed details; `None` once anonymised.
     pub sealed: Option<Vec<u8>>,

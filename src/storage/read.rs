@@ -124,6 +124,7 @@ where
     Ok(SignedRow {
         signer_id: row.try_get("id")?,
         signed_at: row.try_get("signed_at")?,
+        status: row.try_get("status")?,
         partner: row.try_get("partner")?,
         sealed: row.try_get("sealed")?,
         country: row.try_get("country")?,

@@ -53,6 +53,7 @@ async fn a_signature_counts_once_its_address_confirms_in_the_signers_language() 
         0,
         "not counted before confirming"
     );
+    assert_eq!(app.signed_rows(&petition).await[0].status, "unconfirmed");
 
     let mails = smtp.wait_for(1).await;
     let mail = &mails[0];
@@ -81,6 +82,7 @@ async fn a_signature_counts_once_its_address_confirms_in_the_signers_language() 
     assert_eq!(status, 200);
     assert!(page.contains("votre signature compte"), "{page}");
     assert_eq!(app.stored_count(&petition).await, 1);
+    assert_eq!(app.signed_rows(&petition).await[0].status, "counted");
     let (_, again) = follow(&app, &confirm).await;
     assert!(again.contains("votre signature compte"));
     assert_eq!(app.stored_count(&petition).await, 1, "counted once");
@@ -126,6 +128,7 @@ async fn it_wasnt_me_removes_the_signature_and_corrects_the_count() {
     );
     let rows = app.signed_rows(&petition).await;
     assert_eq!(rows[0].sealed, None, "the details are gone");
+    assert_eq!(rows[0].status, "withdrawn");
     // Every link of that signer is now dead.
     let (status, _) = (
         app.client

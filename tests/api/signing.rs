@@ -320,6 +320,7 @@ async fn the_export_lists_signers_and_defuses_formulas() {
         "{row}"
     );
     assert!(row.contains(",fr,Harbour,2026-11,yes,yes,"), "{row}");
+    assert!(row.ends_with(",counted"), "{row}");
 }
 
 #[tokio::test]
