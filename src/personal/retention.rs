@@ -36,7 +36,8 @@ fn days_in_millis(days: u32) -> Millis {
     Millis::from(days) * 24 * 60 * 60 * 1000
 }
 
-/// Runs [`anonymise_expired`] now and every hour while Chorus serves.
+/// Runs [`anonymise_expired`] and [`forget_unconfirmed`] now and every hour
+/// while Chorus serves.
 pub fn spawn(store: Arc<dyn Store>, days: u32) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(EVERY);
@@ -49,6 +50,13 @@ pub fn spawn(store: Arc<dyn Store>, days: u32) {
                 }
                 Err(error) => {
                     tracing::warn!(%error, "cannot anonymise closed petitions; will retry")
+                }
+            }
+            match forget_unconfirmed(&*store).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(signers = n, "deleted signers who never confirmed"),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot delete unconfirmed signers; will retry")
                 }
             }
         }

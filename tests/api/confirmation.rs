@@ -256,3 +256,31 @@ async fn erasing_a_person_deletes_their_waiting_email() {
     );
     assert_eq!(app.store.mail_waiting().await.expect("outbox"), 0);
 }
+
+#[tokio::test]
+async fn signers_who_never_confirm_are_deleted_with_their_email() {
+    let app = TestApp::spawn_with_mail(None).await;
+    let petition = confirming_petition(&app).await;
+    let (status, _) = body(
+        app.sign(
+            "p",
+            Some(PARTNER),
+            &form("rosa@example.org", "k-aaaaaaaaaaaaaaaa"),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let kept = chorus::personal::retention::forget_unconfirmed(&*app.store)
+        .await
+        .expect("runs");
+    assert_eq!(kept, 0, "within the 14 days, the signer waits");
+    assert_eq!(app.signed_rows(&petition).await.len(), 1);
+
+    let later = chorus::storage::now_millis() + 1;
+    let gone = app.store.forget_unconfirmed(later).await.expect("runs");
+    assert_eq!(gone, 1);
+    assert!(app.signed_rows(&petition).await.is_empty());
+    assert_eq!(app.store.mail_waiting().await.expect("outbox"), 0);
+    assert_eq!(app.stored_count(&petition).await, 0);
+}
