@@ -89,11 +89,16 @@ fn size(picture: &Result<Picture, String>) -> usize {
     picture.as_ref().map_or(0, |p| p.bytes.len())
 }
 
+/// One lock per address being fetched, so that supporters asking for a
+/// picture at the same moment wait for one fetch instead of making several.
+type Fetching = Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>;
+
 /// Fetches and keeps items' pictures.
 #[derive(Debug, Clone)]
 pub struct ItemImages {
     http: reqwest::Client,
     cache: Arc<Mutex<Cache>>,
+    fetching: Fetching,
 }
 
 impl ItemImages {
@@ -105,6 +110,7 @@ impl ItemImages {
                 .build()
                 .unwrap_or_default(),
             cache: Arc::default(),
+            fetching: Arc::default(),
         }
     }
 
@@ -114,8 +120,26 @@ impl ItemImages {
         if let Some(kept) = self.lock().fresh(url) {
             return kept;
         }
+        let gate = self
+            .fetching
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(url.to_owned())
+            .or_default()
+            .clone();
+        let turn = gate.lock().await;
+        // Whoever held the gate before may have fetched it meanwhile.
+        if let Some(kept) = self.lock().fresh(url) {
+            return kept;
+        }
         let fetched = self.fetch(url).await;
         self.lock().keep(url.to_owned(), fetched.clone());
+        // Kept: later requests find it in the cache, not at the gate.
+        self.fetching
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(url);
+        drop(turn);
         fetched
     }
 

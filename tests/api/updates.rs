@@ -180,6 +180,10 @@ async fn pictures_are_served_from_chorus_fetched_once_and_only_raster_images() {
     let host = PictureHost::serve().await;
     let photo = post_with_picture(&app, &feed, &format!("{}/photo.png", host.origin)).await;
 
+    // Supporters opening the page at the same moment wait for one fetch.
+    let together = futures_util::future::join_all((0..6).map(|_| picture(&app, photo))).await;
+    assert!(together.iter().all(|r| r.status() == 200));
+    assert_eq!(host.hits(), 1, "asked once, however many asked at once");
     for _ in 0..3 {
         let response = picture(&app, photo).await;
         assert_eq!(response.status(), 200);
