@@ -107,6 +107,7 @@ async fn main() {
             signed_at: storage::now_millis(),
             signer: None,
             confirmation: None,
+            hold: None,
         }])
         .await
         .expect("signature stored");

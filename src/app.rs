@@ -55,6 +55,8 @@ pub struct AppState {
     pub data_dir: Arc<PathBuf>,
     /// Chorus's public origin for links in emails, when configured.
     pub public_url: Option<String>,
+    /// The signing route's defences against bots.
+    pub guard: crate::guard::Guard,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .merge(donations::router())
         .merge(updates::router())
         .merge(live::router())
+        .merge(crate::guard::router())
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     let public = Router::new()

@@ -50,6 +50,8 @@ pub enum Command {
     /// Erase a person's data.
     #[command(subcommand)]
     Person(crate::personal::cli::PersonCommand),
+    /// Review held and suspicious signatures of a petition; count or discount them.
+    Review(crate::guard::review::ReviewArgs),
     /// Create, translate and list donation campaigns.
     #[command(subcommand)]
     Campaign(CampaignCommand),
@@ -335,6 +337,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Signatures(command) => signatures(command).await,
         Command::Org(command) => crate::personal::cli::org(command).await,
         Command::Person(command) => crate::personal::cli::person(command).await,
+        Command::Review(args) => crate::guard::review::review(args).await,
         Command::Campaign(command) => crate::donations::cli::campaign(command).await,
         Command::Donations(command) => crate::donations::cli::donations(command).await,
         Command::Feed(command) => crate::updates::cli::feed(command).await,

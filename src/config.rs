@@ -103,6 +103,8 @@ pub struct ServeConfig {
     pub keys: KeysConfig,
     #[command(flatten)]
     pub mail: crate::mail::MailConfig,
+    #[command(flatten)]
+    pub guard: crate::guard::GuardConfig,
     /// Days after a petition closes before its signers' details are removed.
     #[arg(long, env = "CHORUS_RETENTION_DAYS", default_value_t = crate::personal::retention::DEFAULT_DAYS)]
     pub retention_days: u32,

@@ -13,6 +13,7 @@ pub mod donations;
 pub mod error;
 pub mod extract;
 pub mod frame;
+pub mod guard;
 pub mod health;
 pub mod ident;
 pub mod live;
@@ -45,28 +46,43 @@ pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow
         .await
         .with_context(|| format!("opening the database {url}"))?;
     personal::retention::spawn(store.clone(), config.retention_days);
-    state_for(
-        store,
-        config.assets.clone(),
-        &config.storage.data_dir,
-        &config.payments,
-        &config.admin,
-        &config.mail,
-        personal::ServerKeys::new(secret),
-    )
-    .await
+    let settings = Settings {
+        assets: config.assets.clone(),
+        data_dir: &config.storage.data_dir,
+        payments: &config.payments,
+        admin: &config.admin,
+        mail: &config.mail,
+        guard: &config.guard,
+    };
+    state_for(store, &settings, personal::ServerKeys::new(secret)).await
+}
+
+/// What the application is configured with, besides its storage and keys.
+#[derive(Debug)]
+pub struct Settings<'a> {
+    pub assets: std::path::PathBuf,
+    pub data_dir: &'a std::path::Path,
+    pub payments: &'a config::PaymentsConfig,
+    pub admin: &'a config::AdminConfig,
+    pub mail: &'a mail::MailConfig,
+    pub guard: &'a guard::GuardConfig,
 }
 
 /// The application state over an already open store.
 pub async fn state_for(
     store: Arc<dyn storage::Store>,
-    assets: std::path::PathBuf,
-    data_dir: &std::path::Path,
-    payments: &config::PaymentsConfig,
-    admin: &config::AdminConfig,
-    mail: &mail::MailConfig,
+    settings: &Settings<'_>,
     keys: personal::ServerKeys,
 ) -> anyhow::Result<AppState> {
+    let Settings {
+        assets,
+        data_dir,
+        payments,
+        admin,
+        mail,
+        guard,
+    } = settings;
+    let data_dir: &std::path::Path = data_dir;
     let counts = Counts::load(store.clone()).await?;
     counts.spawn_refresher();
     let totals = donations::Totals::load(store.clone()).await?;
@@ -75,7 +91,7 @@ pub async fn state_for(
     feed_watch.spawn_refresher();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
     mail::Outbox::new(store.clone(), keys.clone(), mail)?.spawn();
-    let pinned = pinned::pin(&assets, data_dir)
+    let pinned = pinned::pin(assets, data_dir)
         .with_context(|| format!("pinning embed.js in {}", data_dir.display()))?;
     Ok(AppState {
         directory: directory::Directory::new(store.clone()),
@@ -87,14 +103,15 @@ pub async fn state_for(
         admin: admin::AdminTokens::new(&admin.admin_tokens),
         feed_watch,
         item_images: updates::ItemImages::new(std::time::Duration::from_secs(10)),
-        assets: Arc::new(assets),
-        keys,
+        assets: Arc::new(assets.clone()),
+        keys: keys.clone(),
         pinned,
         data_dir: Arc::new(data_dir.to_owned()),
         public_url: mail
             .public_url
             .as_ref()
             .map(|url| url.as_str().trim_end_matches('/').to_owned()),
+        guard: guard::Guard::new(guard, keys),
     })
 }
 

@@ -32,7 +32,11 @@ impl Drop for Instance {
 }
 
 impl Instance {
-    async fn start(database: &DatabaseUrl, assets: &std::path::Path) -> Self {
+    async fn start(
+        database: &DatabaseUrl,
+        assets: &std::path::Path,
+        env: &[(String, String)],
+    ) -> Self {
         // `cargo xtask bench` names the release binary; otherwise the one
         // Cargo built for this benchmark or test.
         let binary =
@@ -53,6 +57,13 @@ impl Instance {
             .args(["--assets", &assets.display().to_string()])
             .env("CHORUS_LOG", "warn")
             .env("CHORUS_SECRET_KEY", "5e".repeat(32))
+            // Every benchmark signature comes from one loopback address,
+            // and the server's own work is measured, not the proof of work
+            // (`benches/proof.rs` measures that, in a browser).
+            .env("CHORUS_LIMIT_PER_PETITION", "0")
+            .env("CHORUS_LIMIT_PER_CLIENT", "0")
+            .env("CHORUS_PROOF_WORK", "0")
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdout(Stdio::null())
             .spawn()
             .expect("chorus starts");
@@ -88,7 +99,11 @@ pub struct Server {
     pub petition: PetitionRecord,
     /// The secret key of the organisation running the petition.
     pub org_key: OrgSecretKey,
+    /// Holds the SQLite database (and the default, empty assets) until the
+    /// server is dropped.
     dir: tempfile::TempDir,
+    assets: std::path::PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl Server {
@@ -96,6 +111,17 @@ impl Server {
     /// SQLite, or a new database on the PostgreSQL server at `postgres`
     /// (`postgres://USER@HOST:PORT`) when given.
     pub async fn start_on(slug: &str, postgres: Option<&str>) -> Self {
+        Self::start_with(slug, postgres, None, Vec::new()).await
+    }
+
+    /// As [`Server::start_on`], serving the widgets in `assets` and with
+    /// `env` set over the benchmarks' defaults.
+    pub async fn start_with(
+        slug: &str,
+        postgres: Option<&str>,
+        assets: Option<std::path::PathBuf>,
+        env: Vec<(String, String)>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = match postgres {
             Some(server) => fresh_postgres_database(server).await,
@@ -128,7 +154,8 @@ impl Server {
             })
             .await
             .expect("petition created");
-        let instance = Instance::start(&database, dir.path()).await;
+        let assets = assets.unwrap_or_else(|| dir.path().to_owned());
+        let instance = Instance::start(&database, &assets, &env).await;
         Self {
             addr: instance.addr.clone(),
             instance,
@@ -137,6 +164,8 @@ impl Server {
             petition,
             org_key,
             dir,
+            assets,
+            env,
         }
     }
 
@@ -161,13 +190,13 @@ impl Server {
 
     /// Starts the first instance again on the same database (on a new port).
     pub async fn restart(&mut self) {
-        self.instance = Instance::start(&self.database, self.dir.path()).await;
+        self.instance = Instance::start(&self.database, &self.assets, &self.env).await;
         self.addr = self.instance.addr.clone();
     }
 
     /// Another instance on the same database, as behind a load balancer.
     pub async fn another_instance(&self) -> Instance {
-        Instance::start(&self.database, self.dir.path()).await
+        Instance::start(&self.database, &self.assets, &self.env).await
     }
 
     pub fn pid(&self) -> u32 {

@@ -1,7 +1,8 @@
 //! Any body a signing request may carry, through what the signing route does
 //! with it before storage: read as JSON, validated, the address hashed and
-//! the details sealed. Nothing panics, a form is either refused with field
-//! problems or accepted whole, and what is sealed opens to what was sent.
+//! the details sealed, the proof of work checked. Nothing panics, a form is
+//! either refused with field problems or accepted whole, what is sealed
+//! opens to what was sent, and no proof this fuzzer makes up verifies.
 
 #![no_main]
 
@@ -20,6 +21,8 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(form) = serde_json::from_slice::<SignatureForm>(bytes) else {
         return;
     };
+    // Without this deployment's key, no challenge can be signed.
+    assert!(chorus::guard::proof::verify(&KEYS.0, form.proof.as_ref(), "p", 0).is_err());
     match chorus::signing::validate(&form) {
         Err(problems) => {
             assert!(!problems.is_empty());

@@ -241,6 +241,7 @@ fn past_signatures(petition_id: i64, partner_id: Option<i64>, count: u32) -> Vec
                 signed_at: now - age as i64 - 90_000,
                 signer: None,
                 confirmation: None,
+                hold: None,
             }
         })
         .collect()
@@ -267,6 +268,7 @@ pub fn simulate_signers(store: Arc<dyn Store>, counts: Counts) -> tokio::task::J
                 signed_at: now_millis(),
                 signer: None,
                 confirmation: None,
+                hold: None,
             };
             if store.record_signatures(&[signature]).await.is_ok() {
                 counts.wake();

@@ -58,6 +58,8 @@ impl fmt::Debug for MasterKey {
 pub struct ServerKeys {
     email: [u8; KEY_BYTES],
     outbox: [u8; KEY_BYTES],
+    client: [u8; KEY_BYTES],
+    proof: [u8; KEY_BYTES],
 }
 
 impl fmt::Debug for ServerKeys {
@@ -71,7 +73,22 @@ impl ServerKeys {
         Self {
             email: derive(master, b"chorus email hash v1"),
             outbox: derive(master, b"chorus outbox v1"),
+            client: derive(master, b"chorus client network v1"),
+            proof: derive(master, b"chorus proof of work v1"),
         }
+    }
+
+    /// The hash a client's network is counted under on `day` (days since
+    /// 1970, UTC). Each day has its own key, so hashes link a client's
+    /// requests within a day and never across days.
+    pub fn client_hash(&self, network: &[u8], day: i64) -> [u8; KEY_BYTES] {
+        let day_key = mac(&self.client, &day.to_be_bytes());
+        mac(&day_key, network)
+    }
+
+    /// The key proof-of-work challenges are signed with.
+    pub fn proof_key(&self) -> &[u8; KEY_BYTES] {
+        &self.proof
     }
 
     /// The key the outbox encrypts waiting messages with.

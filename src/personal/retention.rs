@@ -13,6 +13,8 @@ pub const DEFAULT_DAYS: u32 = 183;
 /// Signers who never confirm their address are deleted after this many days
 /// (the confirmation email says so).
 pub const UNCONFIRMED_DAYS: u32 = 14;
+/// Days a signer's client hash is kept for the organiser's review.
+pub const CLIENT_HASH_DAYS: u32 = 30;
 /// How often `chorus serve` looks for signers to anonymise.
 const EVERY: Duration = Duration::from_secs(60 * 60);
 
@@ -29,6 +31,16 @@ pub async fn anonymise_expired(store: &dyn Store, days: u32) -> StoreResult<u64>
 pub async fn forget_unconfirmed(store: &dyn Store) -> StoreResult<u64> {
     store
         .forget_unconfirmed(now_millis() - days_in_millis(UNCONFIRMED_DAYS))
+        .await
+}
+
+/// Forgets client hashes past the review period, and spent proofs of work
+/// whose challenges have expired.
+pub async fn forget_review_data(store: &dyn Store) -> StoreResult<u64> {
+    let now = now_millis();
+    store.forget_spent_proofs(now).await?;
+    store
+        .forget_client_hashes(now - days_in_millis(CLIENT_HASH_DAYS))
         .await
 }
 
@@ -58,6 +70,9 @@ pub fn spawn(store: Arc<dyn Store>, days: u32) {
                 Err(error) => {
                     tracing::warn!(%error, "cannot delete unconfirmed signers; will retry")
                 }
+            }
+            if let Err(error) = forget_review_data(&*store).await {
+                tracing::warn!(%error, "cannot forget client hashes; will retry");
             }
         }
     });

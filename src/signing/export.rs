@@ -47,18 +47,7 @@ pub async fn write_csv(
     key: &OrgSecretKey,
     out: impl Write,
 ) -> anyhow::Result<Exported> {
-    let organisation = match petition.organisation_id {
-        Some(id) => store.organisation(id).await?,
-        None => None,
-    };
-    let organisation =
-        organisation.with_context(|| format!("petition {} has no organisation", petition.slug))?;
-    anyhow::ensure!(
-        key.public_key() == organisation.public_key,
-        "this secret key is not {}'s: it cannot open the signers' details of {}",
-        organisation.name,
-        petition.slug
-    );
+    check_key(store, petition, key).await?;
     let mut exported = Exported::default();
     let to_cells = |row: &SignedRow| {
         let details = match &row.sealed {
@@ -75,6 +64,28 @@ pub async fn write_csv(
     };
     let rows = write_rows(&HEADER, store.signed_rows(petition.id), to_cells, out).await?;
     Ok(Exported { rows, ..exported })
+}
+
+/// Refuses a key that is not the petition's organisation's: it would open
+/// nothing.
+pub async fn check_key(
+    store: &dyn Store,
+    petition: &PetitionRecord,
+    key: &OrgSecretKey,
+) -> anyhow::Result<()> {
+    let organisation = match petition.organisation_id {
+        Some(id) => store.organisation(id).await?,
+        None => None,
+    };
+    let organisation =
+        organisation.with_context(|| format!("petition {} has no organisation", petition.slug))?;
+    anyhow::ensure!(
+        key.public_key() == organisation.public_key,
+        "this secret key is not {}'s: it cannot open the signers' details of {}",
+        organisation.name,
+        petition.slug
+    );
+    Ok(())
 }
 
 /// Writes a header, then each row of `rows` as `to_cells` lays it out, with

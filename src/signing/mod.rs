@@ -12,7 +12,9 @@ pub mod export;
 mod writer;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
 use axum::http::{HeaderMap, header};
 use axum::routing::post;
 use chorus_wire::signing::{self, Field, Problem, SignatureForm, SignatureReceipt};
@@ -22,7 +24,7 @@ pub use email::{email_key, is_deliverable_shape};
 pub use writer::SignatureWriter;
 
 use crate::app::AppState;
-use crate::directory::Directory;
+use crate::directory::{Campaign, Directory};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::ident::{Origin, Slug};
@@ -77,6 +79,7 @@ async fn partner_for_origin(
 
 async fn sign(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Json(form): Json<SignatureForm>,
@@ -105,40 +108,47 @@ async fn sign(
 
     validate(&form).map_err(ApiError::InvalidFields)?;
 
-    let letters = campaign.record.confirm_by_email.then(|| {
-        let wanted = crate::ident::Lang::parse(&form.lang).ok();
-        let title = crate::ident::pick_text(
-            &campaign.texts,
-            wanted.as_ref(),
-            &campaign.record.default_lang,
+    let now = now_millis();
+    state
+        .guard
+        .spend_proof(&*state.store, &form, campaign.record.slug.as_str(), now)
+        .await?;
+    let client_hash = state.guard.client_hash(peer, &headers, now);
+    let hold = state
+        .guard
+        .hold(
+            &*state.store,
+            &client_hash,
+            campaign.record.id,
+            &form.website,
+            now,
         )
-        .map_or_else(|| slug.clone(), |t| t.title.clone());
-        let base = state
-            .public_url
-            .clone()
-            .unwrap_or_else(|| crate::site::own_origin(&headers));
-        Letters::prepare(
-            &state.keys,
-            &base,
-            &Addressee {
-                email: &form.email,
-                first_name: &form.first_name,
-                lang: &form.lang,
-                petition_title: &title,
-            },
-        )
-    });
+        .await?;
+
+    let letters = campaign
+        .record
+        .confirm_by_email
+        .then(|| letters_for(&state, &campaign, &form, &headers));
     let signature = NewSignature {
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
-        signed_at: now_millis(),
-        signer: Some(signer_from(
-            form,
-            partner.as_ref().is_some_and(|p| p.contact_opt_in),
-            &state.keys,
-            &organisation.public_key,
-        )),
-        confirmation: letters.as_ref().map(Letters::confirmation),
+        signed_at: now,
+        signer: Some(Signer {
+            client_hash: Some(client_hash),
+            ..signer_from(
+                form,
+                partner.as_ref().is_some_and(|p| p.contact_opt_in),
+                &state.keys,
+                &organisation.public_key,
+            )
+        }),
+        // A held signature is mailed nothing: a bot may have used someone's
+        // address.
+        confirmation: letters
+            .as_ref()
+            .filter(|_| hold.is_none())
+            .map(Letters::confirmation),
+        hold: hold.map(|h| h.as_str()),
     };
     let stored = state.signatures.record(signature).await?;
     if let (Stored::RepeatAddress, Some(letters)) = (stored, letters) {
@@ -149,6 +159,37 @@ async fn sign(
     Ok(axum::Json(SignatureReceipt {
         status: signing::RECEIVED.to_owned(),
     }))
+}
+
+/// The emails a signature to a petition that counts only confirmed
+/// signatures may need, in the signer's language.
+fn letters_for(
+    state: &AppState,
+    campaign: &Campaign,
+    form: &SignatureForm,
+    headers: &HeaderMap,
+) -> Letters {
+    let wanted = crate::ident::Lang::parse(&form.lang).ok();
+    let title = crate::ident::pick_text(
+        &campaign.texts,
+        wanted.as_ref(),
+        &campaign.record.default_lang,
+    )
+    .map_or_else(|| campaign.record.slug.to_string(), |t| t.title.clone());
+    let base = state
+        .public_url
+        .clone()
+        .unwrap_or_else(|| crate::site::own_origin(headers));
+    Letters::prepare(
+        &state.keys,
+        &base,
+        &Addressee {
+            email: &form.email,
+            first_name: &form.first_name,
+            lang: &form.lang,
+            petition_title: &title,
+        },
+    )
 }
 
 /// Every problem with a form: the widget's checks, and the stricter email
@@ -234,6 +275,7 @@ fn signer_from(
         consent_version: form.consent_version,
         opt_in_organiser: form.opt_in_organiser,
         opt_in_partner: form.opt_in_partner && partner_asks,
+        client_hash: None,
     }
 }
 

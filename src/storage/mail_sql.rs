@@ -125,7 +125,7 @@ macro_rules! mail_store {
                         Self::announce_ledger(&mut tx).await?;
                     }
                     sqlx::query(
-                        "UPDATE signers SET status = 'withdrawn', sealed = NULL, email_hash = NULL,
+                        "UPDATE signers SET status = 'withdrawn', sealed = NULL, email_hash = NULL, client_hash = NULL,
                              anonymised_at = $2
                          WHERE id = $1",
                     )

@@ -6,6 +6,8 @@
 
 mod donation_sql;
 mod donations;
+mod guard;
+mod guard_sql;
 mod mail;
 mod mail_sql;
 mod personal;
@@ -31,6 +33,7 @@ pub use donations::{
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
     ProviderEvent,
 };
+pub use guard::{Cluster, Correction, Decision, GuardStore, Recent, ReviewScope};
 pub use mail::{
     Confirmed, MailKind, MailStore, OutboxMessage, RepeatLetters, SealedMail, TokenHash, Withdrawn,
 };
@@ -147,6 +150,9 @@ pub struct NewSignature {
     /// for this confirmation, mailed through the outbox in the same
     /// transaction.
     pub confirmation: Option<Confirmation>,
+    /// Why the signature is held for review instead of counted, if it is.
+    /// A held signer is stored, not counted and not mailed.
+    pub hold: Option<&'static str>,
 }
 
 /// What a new signer must confirm before counting, and the email asking.
@@ -158,7 +164,9 @@ pub struct Confirmation {
 
 /// The status a new signer is stored with.
 pub(crate) fn status_of(signature: &NewSignature) -> &'static str {
-    if signature.confirmation.is_some() {
+    if signature.hold.is_some() {
+        "held"
+    } else if signature.confirmation.is_some() {
         "unconfirmed"
     } else {
         "counted"
@@ -172,6 +180,8 @@ pub enum Stored {
     Counted,
     /// Stored, waiting for its address to confirm.
     Waiting,
+    /// Stored, held for the organiser's review.
+    Held,
     /// This address had already signed the petition: nothing stored.
     RepeatAddress,
     /// This submission (its idempotency key) was already stored: a retry.
@@ -193,6 +203,8 @@ pub struct Signer {
     pub consent_version: String,
     pub opt_in_organiser: bool,
     pub opt_in_partner: bool,
+    /// The keyed hash of the client's network, for rate limits and review.
+    pub client_hash: Option<[u8; 32]>,
 }
 
 /// A stored signer, as an export lists it.
@@ -273,6 +285,7 @@ pub trait Store:
     PetitionStore
     + PersonalStore
     + MailStore
+    + GuardStore
     + DonationStore
     + UpdateStore
     + Send

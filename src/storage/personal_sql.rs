@@ -92,7 +92,7 @@ macro_rules! personal_store {
                     .execute(&mut *tx)
                     .await?;
                     sqlx::query(
-                        "UPDATE signers SET sealed = NULL, email_hash = NULL, anonymised_at = $2
+                        "UPDATE signers SET sealed = NULL, email_hash = NULL, client_hash = NULL, anonymised_at = $2
                          WHERE email_hash = $1",
                     )
                     .bind(email_hash.as_bytes())
@@ -109,7 +109,7 @@ macro_rules! personal_store {
                     at: Millis,
                 ) -> StoreResult<u64> {
                     let done = sqlx::query(
-                        "UPDATE signers SET sealed = NULL, email_hash = NULL, anonymised_at = $2
+                        "UPDATE signers SET sealed = NULL, email_hash = NULL, client_hash = NULL, anonymised_at = $2
                          WHERE sealed IS NOT NULL AND petition_id IN
                              (SELECT id FROM petitions WHERE closed_at <= $1)",
                     )

@@ -127,6 +127,7 @@ impl Store for PostgresStore {
             .iter()
             .copied()
             .zip(signer_ids)
+            .filter(|(signature, _)| signature.hold.is_none())
             .partition(|(signature, _)| signature.confirmation.is_some());
         if !counted.is_empty() {
             insert_count_entries(&mut tx, &counted).await?;
@@ -141,6 +142,7 @@ impl Store for PostgresStore {
             .zip(repeats)
             .map(|(signature, repeat)| match repeat {
                 Some(repeat) => repeat,
+                None if signature.hold.is_some() => Stored::Held,
                 None if signature.confirmation.is_some() => Stored::Waiting,
                 None => Stored::Counted,
             })
@@ -370,11 +372,11 @@ async fn insert_signers(
     sqlx::query(
         "INSERT INTO signers (id, petition_id, partner_id, signed_at, status, email_hash,
              idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
-             opt_in_partner)
+             opt_in_partner, client_hash, held_reason)
          OVERRIDING SYSTEM VALUE
          SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
              $6::bytea[], $7::text[], $8::bytea[], $9::text[], $10::text[], $11::text[],
-             $12::boolean[], $13::boolean[])",
+             $12::boolean[], $13::boolean[], $14::bytea[], $15::text[])",
     )
     .bind(signer_of.iter().flatten().copied().collect::<Vec<i64>>())
     .bind(of_signature(|s| s.petition_id))
@@ -394,6 +396,13 @@ async fn insert_signers(
     .bind(text(|s| &s.consent_version))
     .bind(flag(|s| s.opt_in_organiser))
     .bind(flag(|s| s.opt_in_partner))
+    .bind(
+        signers
+            .iter()
+            .map(|(_, s)| s.client_hash.as_ref().map(|h| &h[..]))
+            .collect::<Vec<_>>(),
+    )
+    .bind(signers.iter().map(|(s, _)| s.hold).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await
     .map_err(|e| missing_petition(e, signers[0].0.petition_id))?;
@@ -403,6 +412,7 @@ async fn insert_signers(
 super::petition_sql::petition_store!(PostgresStore, sqlx::Postgres);
 super::personal_sql::personal_store!(PostgresStore, sqlx::Postgres);
 super::mail_sql::mail_store!(PostgresStore, sqlx::Postgres);
+super::guard_sql::guard_store!(PostgresStore, sqlx::Postgres);
 super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
 super::update_sql::update_store!(PostgresStore, sqlx::Postgres);
 

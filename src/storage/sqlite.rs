@@ -96,6 +96,10 @@ impl Store for SqliteStore {
                 }
                 None => None,
             };
+            if signature.hold.is_some() {
+                outcomes.push(Stored::Held);
+                continue;
+            }
             if let (Some(confirmation), Some(signer_id)) = (&signature.confirmation, signer_id) {
                 mail::insert_token(&mut *tx, confirmation.token, signer_id, signature.signed_at)
                     .await?;
@@ -187,8 +191,8 @@ async fn insert_signer(
     let id = sqlx::query_scalar(
         "INSERT INTO signers (petition_id, partner_id, signed_at, status, email_hash,
              idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
-             opt_in_partner)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             opt_in_partner, client_hash, held_reason)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(signature.petition_id)
     .bind(signature.partner_id)
@@ -202,6 +206,8 @@ async fn insert_signer(
     .bind(&signer.consent_version)
     .bind(signer.opt_in_organiser)
     .bind(signer.opt_in_partner)
+    .bind(signer.client_hash.as_ref().map(|h| &h[..]))
+    .bind(signature.hold)
     .fetch_one(&mut **tx)
     .await
     .map_err(|e| missing_petition(e, signature.petition_id))?;
@@ -211,6 +217,7 @@ async fn insert_signer(
 super::petition_sql::petition_store!(SqliteStore, sqlx::Sqlite);
 super::personal_sql::personal_store!(SqliteStore, sqlx::Sqlite);
 super::mail_sql::mail_store!(SqliteStore, sqlx::Sqlite);
+super::guard_sql::guard_store!(SqliteStore, sqlx::Sqlite);
 super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
 super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 

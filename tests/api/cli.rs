@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, body, form};
 
 const PARTNER: &str = "https://harbour.example";
 
-fn chorus(app: &TestApp, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn chorus(app: &TestApp, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chorus"))
         .args(args)
         .args(["--database-url", app.database.expose()])
@@ -26,7 +26,7 @@ fn chorus(app: &TestApp, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("chorus finishes")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

@@ -28,6 +28,46 @@ pub const SECRET_KEY: &str = "7a3f9c0e5b1d2a4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192
 /// The organisation every test petition belongs to.
 pub const ORGANISATION: &str = "Coalition for Tests";
 
+/// How a test server differs from the usual one.
+pub struct Options {
+    /// The SMTP server email goes through; `None`: email waits.
+    pub smtp_url: Option<String>,
+    /// Tests sign from one loopback address, so limits are off, and ask
+    /// for no proof of work, unless a test turns them on (the guard tests,
+    /// and the browser tests, where the widget does the work).
+    pub guard: chorus::guard::GuardConfig,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            guard: chorus::guard::GuardConfig {
+                trusted_proxies: Default::default(),
+                limits: chorus::guard::limits::Limits {
+                    per_petition: 0,
+                    per_client: 0,
+                },
+                proof_work: 0,
+            },
+        }
+    }
+}
+
+impl Options {
+    /// As `chorus serve` runs by default: limits on, proof of work asked.
+    pub fn as_deployed() -> Self {
+        Self {
+            smtp_url: None,
+            guard: chorus::guard::GuardConfig {
+                trusted_proxies: Default::default(),
+                limits: Default::default(),
+                proof_work: chorus::guard::proof::NORMAL_WORK,
+            },
+        }
+    }
+}
+
 pub struct TestApp {
     pub origin: String,
     pub client: reqwest::Client,
@@ -82,11 +122,29 @@ pub fn assets_dir() -> PathBuf {
 
 impl TestApp {
     pub async fn spawn() -> Self {
-        Self::spawn_with_mail(None).await
+        Self::spawn_with(Options::default()).await
     }
 
     /// A Chorus that sends email through the SMTP server at `smtp_url`.
     pub async fn spawn_with_mail(smtp_url: Option<String>) -> Self {
+        Self::spawn_with(Options {
+            smtp_url,
+            ..Options::default()
+        })
+        .await
+    }
+
+    /// A Chorus defended as `chorus serve` is by default, for the browser
+    /// tests: the widget must solve its proof of work.
+    pub async fn spawn_as_deployed(smtp_url: Option<String>) -> Self {
+        Self::spawn_with(Options {
+            smtp_url,
+            ..Options::as_deployed()
+        })
+        .await
+    }
+
+    pub async fn spawn_with(options: Options) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = fresh_database(dir.path()).await;
         let (public_key, org_key) = chorus::personal::sealed::keygen();
@@ -96,21 +154,27 @@ impl TestApp {
             .add_organisation(ORGANISATION, &public_key)
             .await
             .expect("organisation added");
-        Self::spawn_on(database, org_key, dir, smtp_url).await
+        Self::spawn_on(database, org_key, dir, options).await
     }
 
     /// Another instance of Chorus on this one's database, as behind a load
     /// balancer.
     pub async fn second_instance(&self) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::spawn_on(self.database.clone(), self.org_key.clone(), dir, None).await
+        Self::spawn_on(
+            self.database.clone(),
+            self.org_key.clone(),
+            dir,
+            Options::default(),
+        )
+        .await
     }
 
     async fn spawn_on(
         database: DatabaseUrl,
         org_key: OrgSecretKey,
         dir: tempfile::TempDir,
-        smtp_url: Option<String>,
+        options: Options,
     ) -> Self {
         let store = storage::open(&database).await.expect("database opens");
         let stripe = StripeStandIn::start().await;
@@ -129,23 +193,25 @@ impl TestApp {
         };
         let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
         let mail = chorus::mail::MailConfig {
-            smtp_url: smtp_url.map(|url| Secret::from_str(&url).expect("URL")),
+            smtp_url: options
+                .smtp_url
+                .map(|url| Secret::from_str(&url).expect("URL")),
             mail_from: "Coalition for Tests <no-reply@coalition.example>".into(),
             // An outage test waits for the retry: keep it short.
             mail_retry_secs: 1,
             public_url: None,
         };
-        let state = chorus::state_for(
-            store.clone(),
-            assets_dir(),
-            dir.path(),
-            &payments,
-            &admin,
-            &mail,
-            keys,
-        )
-        .await
-        .expect("state loads");
+        let settings = chorus::Settings {
+            assets: assets_dir(),
+            data_dir: dir.path(),
+            payments: &payments,
+            admin: &admin,
+            mail: &mail,
+            guard: &options.guard,
+        };
+        let state = chorus::state_for(store.clone(), &settings, keys)
+            .await
+            .expect("state loads");
         let counts = state.counts.clone();
         let signatures = state.signatures.clone();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
@@ -218,6 +284,7 @@ impl TestApp {
                 signed_at: storage::now_millis(),
                 signer: None,
                 confirmation: None,
+                hold: None,
             })
             .collect();
         other
@@ -265,6 +332,21 @@ impl TestApp {
             request = request.header("origin", origin);
         }
         request.send().await.expect("request sent")
+    }
+
+    /// A challenge for `slug`, solved as the widget would solve it.
+    pub async fn proof(&self, slug: &str) -> serde_json::Value {
+        let challenge: chorus_wire::proof::Challenge = self
+            .client
+            .get(format!("{}/api/v1/petitions/{slug}/challenge", self.origin))
+            .send()
+            .await
+            .expect("challenge asked")
+            .json()
+            .await
+            .expect("a challenge");
+        let solution = chorus::guard::proof::solve(&challenge).expect("solvable");
+        serde_json::to_value(solution).expect("JSON")
     }
 
     /// Every stored signature of `petition` with its signer.

@@ -8,6 +8,7 @@ mod confirmation;
 mod cors;
 mod crash;
 mod donations;
+mod guard;
 mod helpers;
 mod instances;
 mod live;

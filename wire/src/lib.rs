@@ -1,9 +1,9 @@
 //! The JSON shapes that cross the wire between the Chorus server and its widgets.
 //!
 //! This crate holds data and the few rules both sides must apply identically
-//! (the signing form's, in [`signing`]). No I/O and no dependency but serde,
-//! so the WASM bundle can depend on it without pulling in anything of the
-//! server's.
+//! (the signing form's, in [`signing`]; the proof of work's, in [`proof`]).
+//! No I/O, and no dependency but serde and the hash, so the WASM bundle can
+//! depend on it without pulling in anything of the server's.
 //!
 //! Invariant: shapes evolve additively. A widget cached on a partner page for a
 //! year must still read what a newer server sends, so new fields are optional
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 mod countries;
 pub mod donate;
+pub mod proof;
 pub mod signing;
 pub mod updates;
 

@@ -49,6 +49,12 @@ pub struct SignatureForm {
     /// frame's URL names it and its CSP lets only that origin frame it).
     /// Ignored when the partner page itself sends the signature.
     pub partner: Option<String>,
+    /// A honeypot: the widget hides this field from people and screen
+    /// readers, so only a bot fills it in.
+    pub website: String,
+    /// The solved proof of work ([`crate::proof`]). Added at each attempt,
+    /// never saved with the form: a challenge expires within minutes.
+    pub proof: Option<crate::proof::Solution>,
 }
 
 /// The answer to a signature. Identical for a first signature, a repeat by the
@@ -302,6 +308,8 @@ mod tests {
             opt_in_organiser: false,
             opt_in_partner: false,
             partner: None,
+            website: String::new(),
+            proof: None,
         }
     }
 

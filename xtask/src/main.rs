@@ -295,5 +295,13 @@ fn bench() -> Result {
             .env("CHORUS_BENCH_POSTGRES", &postgres.url);
         run(&mut command)?;
     }
+    // The proof of work, solved by the widget in headless Chromium.
+    install::test_tools()?;
+    run(cargo()
+        .args(["bench", "--bench", "proof"])
+        .env("CHORUS_BIN", root().join("target/release/chorus"))
+        .env("CHORUS_BENCH_ASSETS", dist())
+        .env("CHROMEDRIVER", install::CHROMEDRIVER)
+        .env("CHROMIUM", install::CHROMIUM))?;
     Ok(())
 }

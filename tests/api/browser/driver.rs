@@ -43,6 +43,9 @@ impl PartnerSite {
 pub struct Browser {
     client: Client,
     driver: Child,
+    // Read by `throttle_cpu` only.
+    #[allow(dead_code)]
+    driver_port: u16,
     _profile: tempfile::TempDir,
 }
 
@@ -112,8 +115,34 @@ impl Browser {
         Self {
             client,
             driver,
+            driver_port: port,
             _profile: profile,
         }
+    }
+
+    /// Slows the page's CPU `rate` times, as DevTools does to stand in for
+    /// a phone (Lighthouse's mobile runs use 4). Used by `benches/proof.rs`,
+    /// which shares this driver.
+    #[allow(dead_code)]
+    pub async fn throttle_cpu(&self, rate: f64) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session")
+            .expect("a session id");
+        // chromedriver passes DevTools commands through this endpoint;
+        // WebDriver itself has no notion of CPU speed.
+        let answer = reqwest::Client::new()
+            .post(format!(
+                "http://127.0.0.1:{}/session/{session}/chromium/send_command_and_get_result",
+                self.driver_port
+            ))
+            .json(&json!({"cmd": "Emulation.setCPUThrottlingRate", "params": {"rate": rate}}))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(answer.status().is_success(), "throttling refused");
     }
 
     /// The shadow root of the first placeholder matching `selector`, once

@@ -30,7 +30,7 @@ async fn fill_form(root: &fantoccini::elements::ShadowRoot, email: &str) {
 
 #[tokio::test]
 async fn an_inline_petition_checks_fields_signs_and_moves_another_pages_counter() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as_deployed(None).await;
     let petition = app.create_petition("p", None).await;
     let body = format!(
         r#"{EVENT_LOG}<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>"#
@@ -104,6 +104,10 @@ async fn an_inline_petition_checks_fields_signs_and_moves_another_pages_counter(
     assert_eq!(thanks[0].as_deref(), Some("Thank you for signing!"));
     let rows = app.signed_rows(&petition).await;
     assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].status, "counted",
+        "a person never sees the honeypot"
+    );
     let details = app.details(&rows[0]);
     assert_eq!(details.email, "zoe@example.org");
     assert_eq!(details.first_name, "Zoë");
@@ -152,7 +156,7 @@ async fn an_inline_petition_checks_fields_signs_and_moves_another_pages_counter(
 
 #[tokio::test]
 async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as_deployed(None).await;
     let petition = app.create_petition("p", None).await;
     // No 'wasm-unsafe-eval': this page could not run the widget itself.
     let csp = format!(
@@ -199,6 +203,62 @@ async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
     assert_no_page_errors(&browser).await;
 }
 
+/// Spoils the proof of work of the page's first signature, as if its
+/// challenge had expired on the way, and counts the challenges asked for.
+const SPOILED_FIRST_PROOF: &str = r#"<script>const realFetch = window.fetch.bind(window);
+window.challenges = 0;
+let spoiled = false;
+window.fetch = (input, init) => {
+  if (String(input).endsWith("/challenge")) window.challenges += 1;
+  if (init && init.method === "POST" && !spoiled) {
+    spoiled = true;
+    const form = JSON.parse(init.body);
+    form.proof.number += 1;
+    init = { ...init, body: JSON.stringify(form) };
+  }
+  return realFetch(input, init);
+};</script>"#;
+
+#[tokio::test]
+async fn a_refused_proof_of_work_is_solved_again_and_the_signature_arrives() {
+    let app = TestApp::spawn_as_deployed(None).await;
+    let petition = app.create_petition("p", None).await;
+    let body = format!(
+        r#"{SPOILED_FIRST_PROOF}<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>"#
+    );
+    let site = PartnerSite::serve(partner_page(&app.origin, &body)).await;
+    app.add_partner(&petition, "Harbour", &site.origin, false)
+        .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    fill_form(&form, "again@example.org").await;
+    click(&form, "button.submit").await;
+    browser.widget("[data-chorus=petition]", ".thanks h3").await;
+
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].status, "counted");
+    let challenges = browser.eval("return window.challenges;", vec![]).await;
+    assert_eq!(challenges, Value::from(2), "one spoiled, one sent");
+    // Each solve is measured where DevTools (and the benchmark) see it.
+    let measures = browser
+        .eval(
+            "return performance.getEntriesByType('measure').map(m => m.name);",
+            vec![],
+        )
+        .await;
+    let work = chorus::guard::proof::NORMAL_WORK;
+    assert_eq!(
+        measures,
+        serde_json::json!([
+            format!("chorus:proof:{work}"),
+            format!("chorus:proof:{work}")
+        ])
+    );
+    assert_no_page_errors(&browser).await;
+}
+
 /// Makes the page's network fail for POSTs while `sessionStorage.offline`
 /// is "yes", as a phone in a tunnel would; it survives reloads.
 const FLAKY_NETWORK: &str = r#"<script>const realFetch = window.fetch.bind(window);
@@ -209,7 +269,7 @@ window.fetch = (input, init) =>
 
 #[tokio::test]
 async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as_deployed(None).await;
     let petition = app.create_petition("p", None).await;
     let body = format!(
         r#"{FLAKY_NETWORK}<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>"#
@@ -263,7 +323,7 @@ async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
 #[tokio::test]
 async fn a_petition_counting_confirmed_signatures_asks_for_the_email_and_counts_after_the_button() {
     let smtp = crate::smtp::SmtpServer::start();
-    let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
+    let app = TestApp::spawn_as_deployed(Some(smtp.url())).await;
     let petition = app.create_petition("p", None).await;
     app.store
         .set_confirm_by_email(petition.id, true)

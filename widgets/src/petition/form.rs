@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
-use super::{Problems, Setup, Stage, countries, start_sending, submit};
+use super::{Problems, Setup, Stage, countries, proof, start_sending, submit};
 use crate::host::focus_later;
 use crate::i18n::fill;
 
@@ -21,6 +21,8 @@ struct Entries {
     privacy_consent: RwSignal<bool>,
     opt_in_organiser: RwSignal<bool>,
     opt_in_partner: RwSignal<bool>,
+    /// The honeypot: only a bot sees it to fill it in.
+    website: RwSignal<String>,
 }
 
 impl Entries {
@@ -34,6 +36,7 @@ impl Entries {
             privacy_consent: RwSignal::new(false),
             opt_in_organiser: RwSignal::new(false),
             opt_in_partner: RwSignal::new(false),
+            website: RwSignal::new(String::new()),
         }
     }
 
@@ -51,6 +54,8 @@ impl Entries {
             opt_in_organiser: self.opt_in_organiser.get(),
             opt_in_partner: self.opt_in_partner.get(),
             partner,
+            website: self.website.get(),
+            proof: None,
         }
     }
 }
@@ -120,6 +125,7 @@ pub fn signing_form(
     };
 
     let setup_for_submit = setup.clone();
+    let slug = setup.slug.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if matches!(stage.get_untracked(), Stage::Sending | Stage::Waiting) {
@@ -187,8 +193,21 @@ pub fn signing_form(
     };
 
     view! {
-        <form class="sign" novalidate on:submit=on_submit>
+        <form class="sign" novalidate on:submit=on_submit on:focusin=move |_| proof::prepare(&slug)>
             <h3>{messages.form_title}</h3>
+            // The honeypot: out of sight, out of the tab order and hidden
+            // from screen readers, so only a bot fills it in.
+            <div class="visually-hidden" aria-hidden="true">
+                <label for="website">"Website"</label>
+                <input
+                    id="website"
+                    name="website"
+                    type="text"
+                    tabindex="-1"
+                    autocomplete="off"
+                    on:input=move |ev| entries.website.set(event_target_value(&ev))
+                />
+            </div>
             {field(Field::FirstName, messages.first_name, None, "text", "given-name", entries.first_name)}
             {field(Field::LastName, messages.last_name, Some(messages.optional), "text", "family-name", entries.last_name)}
             {field(Field::Email, messages.email, None, "email", "email", entries.email)}

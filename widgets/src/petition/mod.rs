@@ -5,6 +5,7 @@ mod countries;
 mod form;
 mod load;
 mod messages;
+mod proof;
 mod share;
 mod submit;
 
@@ -223,8 +224,18 @@ async fn deliver(
     server_problems: RwSignal<Problems>,
 ) {
     let mut pause = Duration::from_secs(1);
+    // Kept across retries: if an answer was lost, the signature may be
+    // stored already, and its own proof is the one Chorus accepts again.
+    let mut proof = None;
     loop {
-        match submit::send(&setup.slug, &json).await {
+        if proof.is_none() {
+            proof = proof::take(&setup.slug).await.ok();
+        }
+        let sent = match &proof {
+            Some(solution) => submit::send(&setup.slug, &json, solution).await,
+            None => Err(()),
+        };
+        match sent {
             Ok(Outcome::Received) => {
                 submit::clear_pending(&setup.slug);
                 stage.set(Stage::Thanks);
@@ -244,6 +255,7 @@ async fn deliver(
                 stage.set(Stage::Refused);
                 return;
             }
+            Ok(Outcome::NewProofNeeded) => proof = None,
             Err(()) => {
                 stage.set(Stage::Waiting);
                 sleep(pause).await;

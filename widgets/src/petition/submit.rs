@@ -9,7 +9,9 @@ use chorus_wire::signing::{Field, Problem, SignatureForm};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::client::request;
+use chorus_wire::proof::{INVALID_PROOF, Solution};
+
+use crate::client::{field_text, request};
 
 /// Chorus's final answer to a signature.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,20 +21,46 @@ pub enum Outcome {
     Problems(Vec<(Field, Problem)>),
     /// Chorus will not take signatures from here (wrong origin, no petition).
     Refused,
+    /// The proof of work expired or was refused: send again with a new one.
+    NewProofNeeded,
 }
 
-/// Posts the form once. `Err`: no final answer (offline, Chorus busy); try
-/// again later with the same JSON.
-pub async fn send(slug: &str, json: &str) -> Result<Outcome, ()> {
-    let answer = request(&format!("/petitions/{slug}/signatures"), Some(json))
+/// Posts the form once, with `proof`. `Err`: no final answer (offline,
+/// Chorus busy); try again later with the same JSON and proof.
+pub async fn send(slug: &str, json: &str, proof: &Solution) -> Result<Outcome, ()> {
+    let json = with_proof(json, proof).ok_or(())?;
+    let answer = request(&format!("/petitions/{slug}/signatures"), Some(&json))
         .await
         .map_err(|_| ())?;
+    let code = Reflect::get(&answer.json, &"error".into())
+        .ok()
+        .and_then(|error| field_text(&error, "code"));
     match answer.status {
         200 => Ok(Outcome::Received),
         422 => Ok(Outcome::Problems(problems(&answer.json))),
+        400 if code.as_deref() == Some(INVALID_PROOF) => Ok(Outcome::NewProofNeeded),
         429 | 500.. => Err(()),
         _ => Ok(Outcome::Refused),
     }
+}
+
+/// The saved form's JSON with a proof added. The proof is never saved: it
+/// expires long before a signature left on a device may be resent.
+fn with_proof(json: &str, proof: &Solution) -> Option<String> {
+    let form = js_sys::JSON::parse(json).ok()?;
+    let object = Object::new();
+    for (name, value) in [
+        ("algorithm", &proof.algorithm),
+        ("challenge", &proof.challenge),
+        ("salt", &proof.salt),
+        ("signature", &proof.signature),
+    ] {
+        Reflect::set(&object, &name.into(), &JsValue::from_str(value)).ok()?;
+    }
+    // Safe as a JSON number: challenges stay far below 2^53.
+    Reflect::set(&object, &"number".into(), &(proof.number as f64).into()).ok()?;
+    Reflect::set(&form, &"proof".into(), &object).ok()?;
+    js_sys::JSON::stringify(&form).ok()?.as_string()
 }
 
 /// The per-field problems of an `invalid_fields` answer.
@@ -68,6 +96,7 @@ pub fn to_json(form: &SignatureForm) -> String {
         ("comment", &form.comment),
         ("lang", &form.lang),
         ("consent_version", &form.consent_version),
+        ("website", &form.website),
     ] {
         set(name, JsValue::from_str(value));
     }

@@ -1,0 +1,150 @@
+//! No bots, without tracking anyone: a proof of work the widget solves
+//! before sending (`proof.rs`), a honeypot field, and rate limits counted on
+//! keyed hashes of clients' networks (`address.rs`, `limits.rs`).
+//! Signatures over a limit are kept but held for the organiser's review
+//! (`chorus review`), and the sender is told nothing different.
+
+pub mod address;
+mod challenge;
+pub mod groups;
+pub mod limits;
+pub mod proof;
+pub mod review;
+
+use std::net::SocketAddr;
+
+use axum::http::HeaderMap;
+
+use chorus_wire::proof::Challenge;
+use chorus_wire::signing::SignatureForm;
+
+use crate::error::ApiError;
+use crate::personal::ServerKeys;
+use crate::storage::{Millis, PetitionRecord, Store, StoreResult};
+use address::TrustedProxies;
+pub use challenge::router;
+use limits::{Hold, Limits};
+
+const HOUR: Millis = 60 * 60 * 1000;
+const DAY: Millis = 24 * HOUR;
+
+/// How Chorus tells clients apart, and how much it lets each one sign.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GuardConfig {
+    /// Reverse proxies whose `X-Forwarded-For` is believed, comma-separated
+    /// addresses or networks (`127.0.0.1,10.0.0.0/8`). Without any, the peer
+    /// of each connection is the client.
+    #[arg(long, env = "CHORUS_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
+    #[command(flatten)]
+    pub limits: Limits,
+    /// The proof of work asked with each signature: the largest secret
+    /// number of a client's first challenge (it rises for busy clients).
+    /// 0 asks for none: for load tests, never for a public petition.
+    #[arg(long, env = "CHORUS_PROOF_WORK", default_value_t = proof::NORMAL_WORK)]
+    pub proof_work: u64,
+}
+
+/// The signing route's defences.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    proxies: TrustedProxies,
+    limits: Limits,
+    proof_work: u64,
+    keys: ServerKeys,
+}
+
+impl Guard {
+    pub fn new(config: &GuardConfig, keys: ServerKeys) -> Self {
+        Self {
+            proxies: config.trusted_proxies.clone(),
+            limits: config.limits.clone(),
+            proof_work: config.proof_work,
+            keys,
+        }
+    }
+
+    /// The hash today's client is counted under; its address is not kept.
+    pub fn client_hash(&self, peer: SocketAddr, headers: &HeaderMap, now: Millis) -> [u8; 32] {
+        let ip = self.proxies.client(peer, headers);
+        self.keys
+            .client_hash(&address::network(ip), now.div_euclid(DAY))
+    }
+
+    /// A proof-of-work challenge for `petition`, harder the more this
+    /// client signed within the hour.
+    pub async fn challenge(
+        &self,
+        store: &dyn Store,
+        client_hash: &[u8; 32],
+        petition: &PetitionRecord,
+        now: Millis,
+    ) -> StoreResult<Challenge> {
+        let recent = store
+            .recent_from_client(client_hash, petition.id, now - HOUR)
+            .await?;
+        let work = proof::work_for(self.proof_work, recent.in_all);
+        Ok(proof::issue(
+            &self.keys,
+            petition.slug.as_str(),
+            work,
+            now / 1000,
+        ))
+    }
+
+    /// Checks a signature's proof of work and spends it, so that it buys one
+    /// signature. A retry of the same submission (same idempotency key) may
+    /// bring the same proof again.
+    pub async fn spend_proof(
+        &self,
+        store: &dyn Store,
+        form: &SignatureForm,
+        petition: &str,
+        now: Millis,
+    ) -> Result<(), ApiError> {
+        if self.proof_work == 0 {
+            return Ok(());
+        }
+        let refused = |reason: String| ApiError::BadRequest {
+            code: chorus_wire::proof::INVALID_PROOF,
+            message: format!("{reason}; ask for a new challenge and solve it"),
+        };
+        let verified = proof::verify(&self.keys, form.proof.as_ref(), petition, now / 1000)
+            .map_err(|refusal| refused(refusal.to_string()))?;
+        let spent = store
+            .spend_proof(
+                &verified.challenge,
+                &form.idempotency_key,
+                verified.expires_at,
+            )
+            .await?;
+        if spent {
+            Ok(())
+        } else {
+            Err(refused("this proof of work was used already".into()))
+        }
+    }
+
+    /// Why a signature from this client is to be held, if it is: the
+    /// honeypot filled in, or too many signatures within the hour.
+    pub async fn hold(
+        &self,
+        store: &dyn Store,
+        client_hash: &[u8; 32],
+        petition_id: i64,
+        honeypot: &str,
+        now: Millis,
+    ) -> StoreResult<Option<Hold>> {
+        if !honeypot.trim().is_empty() {
+            return Ok(Some(Hold::Honeypot));
+        }
+        let recent = store
+            .recent_from_client(client_hash, petition_id, now - HOUR)
+            .await?;
+        Ok(Hold::for_rate(
+            &self.limits,
+            recent.to_petition,
+            recent.in_all,
+        ))
+    }
+}

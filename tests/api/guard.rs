@@ -1,0 +1,424 @@
+//! Bots: a proof of work is asked with every signature and buys one;
+//! signatures over the limits and honeypot catches are kept, held for
+//! review, not counted, and answered exactly like any other.
+
+use std::str::FromStr;
+
+use serde_json::json;
+
+use crate::helpers::{Options, TestApp, form};
+
+const PARTNER: &str = "https://harbour.example";
+
+async fn guarded(per_petition: u64, proxies: &str) -> (TestApp, chorus::storage::PetitionRecord) {
+    let mut options = Options::default();
+    options.guard.limits.per_petition = per_petition;
+    options.guard.trusted_proxies =
+        chorus::guard::address::TrustedProxies::from_str(proxies).expect("valid");
+    spawned(options).await
+}
+
+/// A Chorus asking for a little proof of work: enough to be real, little
+/// enough for a debug build to solve at once.
+async fn proving(work: u64) -> (TestApp, chorus::storage::PetitionRecord) {
+    let mut options = Options::default();
+    options.guard.proof_work = work;
+    spawned(options).await
+}
+
+async fn spawned(options: Options) -> (TestApp, chorus::storage::PetitionRecord) {
+    let app = TestApp::spawn_with(options).await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", PARTNER, false).await;
+    (app, petition)
+}
+
+fn with_proof(mut form: serde_json::Value, proof: &serde_json::Value) -> serde_json::Value {
+    form["proof"] = proof.clone();
+    form
+}
+
+async fn error_code(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.expect("JSON error");
+    (
+        status,
+        body["error"]["code"].as_str().unwrap_or("").to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_signature_needs_a_solved_proof_and_each_proof_buys_one() {
+    let (app, petition) = proving(2_000).await;
+    let first = form("ana@example.org", "k-aaaaaaaaaaaaaaaa");
+
+    let bare = app.sign("p", Some(PARTNER), &first).await;
+    assert_eq!(error_code(bare).await, (400, "invalid_proof".into()));
+    let mut wrong = app.proof("p").await;
+    wrong["number"] = json!(wrong["number"].as_u64().expect("a number") + 1);
+    let unsolved = app
+        .sign("p", Some(PARTNER), &with_proof(first.clone(), &wrong))
+        .await;
+    assert_eq!(error_code(unsolved).await, (400, "invalid_proof".into()));
+    assert_eq!(
+        app.stored_count(&petition).await,
+        0,
+        "nothing stored unproven"
+    );
+
+    let proof = app.proof("p").await;
+    let signed = app
+        .sign("p", Some(PARTNER), &with_proof(first.clone(), &proof))
+        .await;
+    assert_eq!(signed.status(), 200);
+    // The answer was lost, say: the widget retries with the same proof.
+    let retried = app
+        .sign("p", Some(PARTNER), &with_proof(first, &proof))
+        .await;
+    assert_eq!(retried.status(), 200);
+    assert_eq!(app.stored_count(&petition).await, 1);
+
+    // The same proof for another submission buys nothing.
+    let reused = app
+        .sign(
+            "p",
+            Some(PARTNER),
+            &with_proof(form("bea@example.org", "k-bbbbbbbbbbbbbbbb"), &proof),
+        )
+        .await;
+    assert_eq!(error_code(reused).await, (400, "invalid_proof".into()));
+    assert_eq!(app.stored_count(&petition).await, 1);
+
+    // Nor does a proof made for another petition.
+    app.create_petition("q", None).await;
+    let elsewhere = app.proof("q").await;
+    let misdirected = app
+        .sign(
+            "p",
+            Some(PARTNER),
+            &with_proof(form("bea@example.org", "k-cccccccccccccccc"), &elsewhere),
+        )
+        .await;
+    assert_eq!(error_code(misdirected).await, (400, "invalid_proof".into()));
+}
+
+#[tokio::test]
+async fn the_work_asked_rises_with_a_clients_signatures_and_is_never_cached() {
+    let (app, _petition) = proving(1_000).await;
+    let work = || async {
+        let response = app
+            .client
+            .get(format!("{}/api/v1/petitions/p/challenge", app.origin))
+            .send()
+            .await
+            .expect("challenge asked");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let challenge: chorus_wire::proof::Challenge = response.json().await.expect("JSON");
+        challenge.maxnumber
+    };
+    let mut asked = vec![work().await];
+    for n in 0..5 {
+        let proof = app.proof("p").await;
+        let signed = app
+            .sign(
+                "p",
+                Some(PARTNER),
+                &with_proof(
+                    form(&format!("s{n}@example.org"), &format!("k-{n:016}")),
+                    &proof,
+                ),
+            )
+            .await;
+        assert_eq!(signed.status(), 200);
+        asked.push(work().await);
+    }
+    assert_eq!(asked, [1_000, 1_000, 1_000, 1_000, 2_000, 4_000]);
+    let missing = app
+        .client
+        .get(format!("{}/api/v1/petitions/nope/challenge", app.origin))
+        .send()
+        .await
+        .expect("asked");
+    assert_eq!(missing.status(), 404);
+}
+
+fn statuses(rows: &[chorus::storage::SignedRow]) -> Vec<&str> {
+    rows.iter().map(|r| r.status.as_str()).collect()
+}
+
+#[tokio::test]
+async fn signatures_over_the_limit_are_held_and_answered_the_same() {
+    let (app, petition) = guarded(3, "").await;
+    let mut answers = Vec::new();
+    for n in 0..5 {
+        let response = app
+            .sign(
+                "p",
+                Some(PARTNER),
+                &form(&format!("s{n}@example.org"), &format!("k-{n:016}")),
+            )
+            .await;
+        answers.push((response.status(), response.bytes().await.expect("body")));
+    }
+    assert!(answers.iter().all(|a| a == &answers[0]), "{answers:?}");
+    assert_eq!(app.stored_count(&petition).await, 3);
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(
+        statuses(&rows),
+        ["counted", "counted", "counted", "held", "held"]
+    );
+    assert_eq!(
+        app.details(&rows[4]).email,
+        "s4@example.org",
+        "kept, not lost"
+    );
+}
+
+#[tokio::test]
+async fn a_filled_in_honeypot_holds_the_signature_quietly() {
+    let (app, petition) = guarded(0, "").await;
+    let mut bot = form("bot@example.org", "k-bbbbbbbbbbbbbbbb");
+    bot["website"] = json!("https://spam.example");
+    let held = app.sign("p", Some(PARTNER), &bot).await;
+    let person = app
+        .sign(
+            "p",
+            Some(PARTNER),
+            &form("ana@example.org", "k-aaaaaaaaaaaaaaaa"),
+        )
+        .await;
+    assert_eq!(held.status(), person.status());
+    assert_eq!(
+        held.bytes().await.expect("body"),
+        person.bytes().await.expect("body")
+    );
+    assert_eq!(app.stored_count(&petition).await, 1);
+    assert_eq!(
+        statuses(&app.signed_rows(&petition).await),
+        ["held", "counted"]
+    );
+}
+
+/// Signer `n` signs through a proxy that says the client is `client`.
+async fn sign_forwarded(app: &TestApp, n: usize, client: &str) {
+    let answer = app
+        .client
+        .post(format!("{}/api/v1/petitions/p/signatures", app.origin))
+        .header("origin", PARTNER)
+        .header("x-forwarded-for", client)
+        .json(&form(&format!("s{n}@example.org"), &format!("k-{n:016}")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(answer.status(), 200);
+}
+
+#[tokio::test]
+async fn no_address_is_stored_and_erasing_a_person_forgets_their_client() {
+    use crate::cli::{chorus, text};
+    let (app, petition) = guarded(0, "127.0.0.1, ::1").await;
+    for n in 0..2 {
+        sign_forwarded(&app, n, "198.51.100.7").await;
+    }
+    assert!(
+        !crate::personal::everything_stored(&app)
+            .await
+            .contains("198.51.100")
+    );
+    let clusters = app.store.clusters(petition.id).await.expect("clusters");
+    assert_eq!(clusters.len(), 1, "both signers are one client");
+    assert_eq!(clusters[0].counted, 2);
+
+    let erased = chorus(
+        &app,
+        &[
+            "person",
+            "erase",
+            "s0@example.org",
+            "--secret-key",
+            crate::helpers::SECRET_KEY,
+        ],
+        None,
+    );
+    assert!(erased.status.success(), "{}", text(&erased.stderr));
+    // One signer is left with the client's hash: no cluster any more.
+    let clusters = app.store.clusters(petition.id).await.expect("clusters");
+    assert_eq!(clusters, []);
+}
+
+#[tokio::test]
+async fn only_a_trusted_proxy_can_name_the_client() {
+    // Untrusted: a forged header changes nothing, every request is one client.
+    let (app, petition) = guarded(1, "").await;
+    for n in 0..2 {
+        sign_forwarded(&app, n, &format!("198.51.100.{n}")).await;
+    }
+    assert_eq!(
+        statuses(&app.signed_rows(&petition).await),
+        ["counted", "held"]
+    );
+
+    // Behind a trusted proxy (the test's own loopback), each forwarded
+    // address is its own client.
+    let (app, petition) = guarded(1, "127.0.0.1, ::1").await;
+    for n in 0..2 {
+        sign_forwarded(&app, n, &format!("198.51.100.{n}")).await;
+    }
+    assert_eq!(
+        statuses(&app.signed_rows(&petition).await),
+        ["counted", "counted"]
+    );
+}
+
+#[tokio::test]
+async fn the_organiser_reviews_held_signatures_and_every_correction_is_logged() {
+    use crate::cli::{chorus, text};
+    let (app, petition) = guarded(2, "").await;
+    for n in 0..4 {
+        app.sign(
+            "p",
+            Some(PARTNER),
+            &form(&format!("s{n}@example.org"), &format!("k-{n:016}")),
+        )
+        .await;
+    }
+    assert_eq!(app.stored_count(&petition).await, 2);
+
+    let listed = chorus(&app, &["review", "p"], None);
+    let listing = text(&listed.stdout);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let row = listing.lines().nth(1).expect("one cluster listed");
+    let fields: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(fields[1..3], ["2", "2"], "{listing}");
+    let client = fields[0];
+
+    let accepted = chorus(
+        &app,
+        &[
+            "review",
+            "p",
+            "--accept",
+            "--reason",
+            "a school's computer room",
+        ],
+        None,
+    );
+    assert!(
+        text(&accepted.stdout).contains("count changed by +2"),
+        "{}",
+        text(&accepted.stdout)
+    );
+    assert_eq!(app.stored_count(&petition).await, 4);
+
+    let invalidated = chorus(
+        &app,
+        &["review", "p", "--invalidate", "--client", client],
+        None,
+    );
+    assert!(
+        text(&invalidated.stdout).contains("count changed by -4"),
+        "{}",
+        text(&invalidated.stdout)
+    );
+    assert_eq!(app.stored_count(&petition).await, 0);
+    assert_eq!(
+        statuses(&app.signed_rows(&petition).await),
+        ["invalidated"; 4]
+    );
+    let unknown = chorus(
+        &app,
+        &["review", "p", "--invalidate", "--client", "ffffffffffff"],
+        None,
+    );
+    assert!(!unknown.status.success());
+    let log = text(&chorus(&app, &["review", "p"], None).stdout);
+    assert!(
+        log.contains("+2  by organiser: a school's computer room"),
+        "{log}"
+    );
+    assert!(log.contains("-4  by organiser: review"), "{log}");
+}
+
+#[tokio::test]
+async fn the_organiser_sees_signers_by_hour_and_by_email_domain_and_can_discount_one() {
+    use crate::cli::{chorus, text};
+    let (app, petition) = guarded(0, "").await;
+    for (n, email) in [
+        "a@bot.example",
+        "b@bot.example",
+        "c@BOT.example",
+        "ana@example.org",
+        "bea@example.org",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        app.sign("p", Some(PARTNER), &form(email, &format!("k-{n:016}")))
+            .await;
+    }
+    let key = app.org_key.to_text();
+    let hour = chorus::guard::groups::hour_of(chorus::storage::now_millis());
+
+    let listed = chorus(&app, &["review", "p", "--secret-key-file", "-"], Some(&key));
+    let listing = text(&listed.stdout);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let line = |start: &str| {
+        listing
+            .lines()
+            .find(|l| l.starts_with(start))
+            .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        line(&hour),
+        Some(vec![hour.as_str(), "5", "0"]),
+        "{listing}"
+    );
+    assert_eq!(line("bot.example"), Some(vec!["bot.example", "3", "0"]));
+    assert_eq!(line("example.org"), Some(vec!["example.org", "2", "0"]));
+
+    // Domains are sealed with the details: not without the key.
+    let keyless = chorus(&app, &["review", "p"], None);
+    assert!(!text(&keyless.stdout).contains("bot.example"));
+    let refused = chorus(
+        &app,
+        &["review", "p", "--invalidate", "--domain", "bot.example"],
+        None,
+    );
+    assert!(!refused.status.success());
+
+    let invalidated = chorus(
+        &app,
+        &[
+            "review",
+            "p",
+            "--invalidate",
+            "--domain",
+            "bot.example",
+            "--secret-key-file",
+            "-",
+            "--reason",
+            "throwaway domain",
+        ],
+        Some(&key),
+    );
+    assert!(
+        text(&invalidated.stdout).contains("count changed by -3"),
+        "{}{}",
+        text(&invalidated.stdout),
+        text(&invalidated.stderr)
+    );
+    assert_eq!(app.stored_count(&petition).await, 2);
+    let invalidated_hour = chorus(
+        &app,
+        &["review", "p", "--invalidate", "--hour", &hour],
+        None,
+    );
+    assert!(text(&invalidated_hour.stdout).contains("count changed by -2"));
+    assert_eq!(app.stored_count(&petition).await, 0);
+    let nobody = chorus(
+        &app,
+        &["review", "p", "--invalidate", "--hour", "1999-01-01T00"],
+        None,
+    );
+    assert!(!nobody.status.success());
+}
