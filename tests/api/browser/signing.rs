@@ -259,6 +259,85 @@ async fn a_refused_proof_of_work_is_solved_again_and_the_signature_arrives() {
     assert_no_page_errors(&browser).await;
 }
 
+#[tokio::test]
+async fn a_signature_sent_while_signing_is_paused_waits_and_a_closed_petition_says_so() {
+    let app = TestApp::spawn_as_deployed(None).await;
+    let petition = app.create_petition("p", None).await;
+    let closed = app.create_petition("q", None).await;
+    let mut sites = Vec::new();
+    for (record, slug, name) in [(&petition, "p", "Harbour"), (&closed, "q", "Quay")] {
+        let body = format!(
+            r#"<div data-chorus="petition" data-campaign="{slug}" data-mode="inline"></div>"#
+        );
+        let site = PartnerSite::serve(partner_page(&app.origin, &body)).await;
+        app.add_partner(record, name, &site.origin, false).await;
+        sites.push(site);
+    }
+    app.store
+        .set_paused(petition.id, true)
+        .await
+        .expect("paused");
+    app.store
+        .set_petition_closed(closed.id, Some(chorus::storage::now_millis()))
+        .await
+        .expect("closed");
+    let browser = Browser::launch().await;
+
+    browser.goto(&sites[0].origin).await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    fill_form(&form, "patient@example.org").await;
+    click(&form, "button.submit").await;
+    browser
+        .wait_for(
+            || async { text_of(&form, ".status").await },
+            |t| {
+                t.as_deref()
+                    .is_some_and(|t| t.starts_with("Signing is paused"))
+            },
+        )
+        .await;
+    assert!(app.signed_rows(&petition).await.is_empty());
+    // Signing reopens: the widget, still waiting, sends the signature once
+    // Chorus's few-second copy of the petition has expired.
+    app.store
+        .set_paused(petition.id, false)
+        .await
+        .expect("reopened");
+    let started = std::time::Instant::now();
+    while shadow_texts(&browser, ".thanks h3").await.first()
+        != Some(&Some("Thank you for signing!".into()))
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(40),
+            "never sent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(app.details(&rows[0]).email, "patient@example.org");
+
+    browser.goto(&sites[1].origin).await;
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    fill_form(&form, "late@example.org").await;
+    click(&form, "button.submit").await;
+    browser
+        .wait_for(
+            || async { text_of(&form, ".status").await },
+            |t| {
+                t.as_deref()
+                    .is_some_and(|t| t.starts_with("This petition has closed"))
+            },
+        )
+        .await;
+    let pending = browser
+        .eval("return localStorage.getItem('chorus:pending:q');", vec![])
+        .await;
+    assert_eq!(pending, Value::Null, "nothing left to send");
+    assert!(app.signed_rows(&closed).await.is_empty());
+    assert_no_page_errors(&browser).await;
+}
+
 /// Makes the page's network fail for POSTs while `sessionStorage.offline`
 /// is "yes", as a phone in a tunnel would; it survives reloads.
 const FLAKY_NETWORK: &str = r#"<script>const realFetch = window.fetch.bind(window);

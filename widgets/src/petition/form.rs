@@ -128,7 +128,10 @@ pub fn signing_form(
     let slug = setup.slug.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if matches!(stage.get_untracked(), Stage::Sending | Stage::Waiting) {
+        if matches!(
+            stage.get_untracked(),
+            Stage::Sending | Stage::Waiting | Stage::Paused
+        ) {
             return;
         }
         submitted.set(true);
@@ -167,11 +170,18 @@ pub fn signing_form(
             None,
         )
     });
-    let busy = move || matches!(stage.get(), Stage::Sending | Stage::Waiting);
+    let busy = move || {
+        matches!(
+            stage.get(),
+            Stage::Sending | Stage::Waiting | Stage::Paused | Stage::Closed
+        )
+    };
     let status = move || match stage.get() {
         Stage::Sending => Some(messages.sending),
         Stage::Waiting => Some(messages.saved_on_device),
         Stage::Refused => Some(messages.refused),
+        Stage::Paused => Some(messages.paused),
+        Stage::Closed => Some(messages.closed),
         Stage::Filling
             if submitted.get() && SUPPORTER_FIELDS.into_iter().any(|f| problem(f).is_some()) =>
         {

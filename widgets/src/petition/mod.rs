@@ -48,6 +48,9 @@ pub enum Stage {
     Waiting,
     Thanks,
     Refused,
+    /// Signing is paused; the signature waits on the device.
+    Paused,
+    Closed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +69,10 @@ const ANNOUNCE_EVERY_MS: f64 = 60_000.0;
 
 /// The longest pause between two attempts to send a waiting signature.
 const MAX_RETRY: Duration = Duration::from_secs(30);
+
+/// The longest wait between two attempts while signing is paused: a pause
+/// lasts minutes or hours, and every waiting page asks.
+const MAX_PAUSED_RETRY: Duration = Duration::from_secs(5 * 60);
 
 #[component]
 pub fn Petition(setup: Setup, count: RwSignal<Load>) -> impl IntoView {
@@ -256,6 +263,16 @@ async fn deliver(
                 return;
             }
             Ok(Outcome::NewProofNeeded) => proof = None,
+            Ok(Outcome::Closed) => {
+                submit::clear_pending(&setup.slug);
+                stage.set(Stage::Closed);
+                return;
+            }
+            Ok(Outcome::Paused) => {
+                stage.set(Stage::Paused);
+                sleep(pause).await;
+                pause = (pause * 2).min(MAX_PAUSED_RETRY);
+            }
             Err(()) => {
                 stage.set(Stage::Waiting);
                 sleep(pause).await;

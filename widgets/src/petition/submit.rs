@@ -5,7 +5,7 @@
 //! Every attempt carries the same idempotency key, so a retry never adds a
 //! second signature.
 
-use chorus_wire::signing::{Field, Problem, SignatureForm};
+use chorus_wire::signing::{Field, PETITION_CLOSED, Problem, SIGNING_PAUSED, SignatureForm};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -23,6 +23,10 @@ pub enum Outcome {
     Refused,
     /// The proof of work expired or was refused: send again with a new one.
     NewProofNeeded,
+    /// The organiser paused signing: keep the signature and send it later.
+    Paused,
+    /// The petition has closed for good.
+    Closed,
 }
 
 /// Posts the form once, with `proof`. `Err`: no final answer (offline,
@@ -39,6 +43,8 @@ pub async fn send(slug: &str, json: &str, proof: &Solution) -> Result<Outcome, (
         200 => Ok(Outcome::Received),
         422 => Ok(Outcome::Problems(problems(&answer.json))),
         400 if code.as_deref() == Some(INVALID_PROOF) => Ok(Outcome::NewProofNeeded),
+        409 if code.as_deref() == Some(SIGNING_PAUSED) => Ok(Outcome::Paused),
+        409 if code.as_deref() == Some(PETITION_CLOSED) => Ok(Outcome::Closed),
         429 | 500.. => Err(()),
         _ => Ok(Outcome::Refused),
     }

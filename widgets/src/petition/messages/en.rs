@@ -19,6 +19,8 @@ pub const MESSAGES: Messages = Messages {
     sending: "Sending your signature…",
     saved_on_device: "Your signature is saved on this device and is being sent. You can keep reading; it will go through when the connection returns.",
     refused: "Signatures cannot be accepted on this page right now. Please try again later.",
+    paused: "Signing is paused for a while. Your signature is saved on this device and will be sent when signing reopens.",
+    closed: "This petition has closed and takes no more signatures. Thank you for your support.",
     fix_errors: "Please check the highlighted fields.",
     required: "Please fill this in.",
     too_long: "This is too long.",

@@ -19,6 +19,8 @@ pub const MESSAGES: Messages = Messages {
     sending: "Enviando tu firma…",
     saved_on_device: "Tu firma está guardada en este dispositivo y se está enviando. Puedes seguir leyendo: se enviará cuando vuelva la conexión.",
     refused: "En este momento no se pueden aceptar firmas en esta página. Inténtalo de nuevo más tarde.",
+    paused: "La firma está en pausa por un tiempo. Tu firma queda guardada en este dispositivo y se enviará cuando se reabra.",
+    closed: "Esta petición está cerrada y ya no recibe firmas. Gracias por tu apoyo.",
     fix_errors: "Revisa los campos señalados.",
     required: "Completa este campo.",
     too_long: "Es demasiado largo.",

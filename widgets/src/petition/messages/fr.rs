@@ -19,6 +19,8 @@ pub const MESSAGES: Messages = Messages {
     sending: "Envoi de votre signature…",
     saved_on_device: "Votre signature est enregistrée sur cet appareil et en cours d'envoi. Vous pouvez continuer votre lecture : elle partira dès que la connexion reviendra.",
     refused: "Les signatures ne peuvent pas être acceptées sur cette page pour le moment. Veuillez réessayer plus tard.",
+    paused: "La signature est suspendue pour un moment. Votre signature est gardée sur cet appareil et sera envoyée à la réouverture.",
+    closed: "Cette pétition est close et ne reçoit plus de signatures. Merci de votre soutien.",
     fix_errors: "Veuillez vérifier les champs signalés.",
     required: "Veuillez remplir ce champ.",
     too_long: "C'est trop long.",

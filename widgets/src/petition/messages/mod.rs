@@ -34,6 +34,10 @@ pub struct Messages {
     /// Offline or failing: the signature waits on the device and is retried.
     pub saved_on_device: &'static str,
     pub refused: &'static str,
+    /// The organiser paused signing: the signature waits on the device.
+    pub paused: &'static str,
+    /// The petition has closed: the signature cannot be sent.
+    pub closed: &'static str,
     pub fix_errors: &'static str,
     pub required: &'static str,
     pub too_long: &'static str,
