@@ -80,6 +80,10 @@ pub struct TestApp {
     pub stripe: StripeStandIn,
     /// The secret key of the organisation running the test petitions.
     pub org_key: OrgSecretKey,
+    /// The "other process" of `sign_elsewhere`: one pool per test, opened on
+    /// first use, since a burst of calls would otherwise exhaust the server's
+    /// connections on PostgreSQL.
+    elsewhere: tokio::sync::OnceCell<Arc<dyn Store>>,
     _dir: tempfile::TempDir,
 }
 
@@ -231,6 +235,7 @@ impl TestApp {
             signatures,
             stripe,
             org_key,
+            elsewhere: tokio::sync::OnceCell::new(),
             _dir: dir,
         }
     }
@@ -274,9 +279,14 @@ impl TestApp {
     /// file, as the CLI or another process would: the running server is not
     /// told, and must notice by itself.
     pub async fn sign_elsewhere(&self, petition: &PetitionRecord, n: usize) {
-        let other = storage::open(&self.database)
-            .await
-            .expect("second pool opens");
+        let other = self
+            .elsewhere
+            .get_or_init(|| async {
+                storage::open(&self.database)
+                    .await
+                    .expect("second pool opens")
+            })
+            .await;
         let batch: Vec<NewSignature> = (0..n)
             .map(|_| NewSignature {
                 petition_id: petition.id,

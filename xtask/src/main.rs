@@ -212,6 +212,8 @@ fn test() -> Result {
         tests
     };
     // The whole suite on SQLite, then the integration suite on PostgreSQL.
+    // Both select the whole workspace, so features unify the same way and
+    // the second run reuses the first one's build instead of making another.
     // The PostgreSQL-only tests run alone, last: the outage test stops the
     // server under everyone's feet.
     run_tests(tests().args(["test", "--workspace", "--", "--skip", POSTGRES_ONLY]))?;
@@ -221,7 +223,7 @@ fn test() -> Result {
         command
             .env("CHORUS_TEST_POSTGRES", &server.url)
             .env("CHORUS_TEST_POSTGRES_CTL", server.control_command())
-            .args(["test", "--test", "api", "--"]);
+            .args(["test", "--workspace", "--test", "api", "--"]);
         command
     };
     run_tests(on_postgres().args(["--skip", POSTGRES_ONLY]))?;
