@@ -1,5 +1,6 @@
 //! Signing in headless Chromium, inline and in a frame, on partner pages.
 
+use fantoccini::elements::ShadowRoot;
 use serde_json::Value;
 
 use super::driver::{Browser, PartnerSite, click, labelled, text_of, type_into};
@@ -16,7 +17,7 @@ async fn events(browser: &Browser) -> Vec<(String, String)> {
 }
 
 /// Fills the form as a supporter would: typing, picking, ticking.
-async fn fill_form(root: &fantoccini::elements::ShadowRoot, email: &str) {
+async fn fill_form(root: &ShadowRoot, email: &str) {
     type_into(root, "First name", "Zoë").await;
     type_into(root, "Last name", "O'Connor-Ndiaye").await;
     type_into(root, "Email", email).await;
@@ -26,6 +27,22 @@ async fn fill_form(root: &fantoccini::elements::ShadowRoot, email: &str) {
         .click()
         .await
         .expect("ticked");
+}
+
+/// Fills the form and presses "Sign".
+async fn sign(form: &ShadowRoot, email: &str) {
+    fill_form(form, email).await;
+    click(form, "button.submit").await;
+}
+
+/// Waits until the form's status line begins with `prefix`.
+async fn wait_for_status(browser: &Browser, form: &ShadowRoot, prefix: &str) {
+    browser
+        .wait_for(
+            || async { text_of(form, ".status").await },
+            |t| t.as_deref().is_some_and(|t| t.starts_with(prefix)),
+        )
+        .await;
 }
 
 #[tokio::test]
@@ -76,8 +93,7 @@ async fn an_inline_petition_checks_fields_signs_and_moves_another_pages_counter(
     assert_eq!(invalid.ok().flatten().as_deref(), Some("true"));
 
     // A bad address is named as such; fixing it clears the message.
-    fill_form(&form, "zoe@").await;
-    click(&form, "button.submit").await;
+    sign(&form, "zoe@").await;
     let email_error = browser
         .wait_for(
             || async { text_of(&form, "#email-error").await },
@@ -173,8 +189,7 @@ async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
     let host = browser.widget("[data-chorus=petition]", "iframe").await;
     browser.enter_frame(&host, "iframe").await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    fill_form(&form, "framed@example.org").await;
-    click(&form, "button.submit").await;
+    sign(&form, "framed@example.org").await;
     browser.widget("[data-chorus=petition]", ".thanks h3").await;
     browser.leave_frame().await;
 
@@ -232,8 +247,7 @@ async fn a_refused_proof_of_work_is_solved_again_and_the_signature_arrives() {
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    fill_form(&form, "again@example.org").await;
-    click(&form, "button.submit").await;
+    sign(&form, "again@example.org").await;
     browser.widget("[data-chorus=petition]", ".thanks h3").await;
 
     let rows = app.signed_rows(&petition).await;
@@ -285,17 +299,8 @@ async fn a_signature_sent_while_signing_is_paused_waits_and_a_closed_petition_sa
 
     browser.goto(&sites[0].origin).await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    fill_form(&form, "patient@example.org").await;
-    click(&form, "button.submit").await;
-    browser
-        .wait_for(
-            || async { text_of(&form, ".status").await },
-            |t| {
-                t.as_deref()
-                    .is_some_and(|t| t.starts_with("Signing is paused"))
-            },
-        )
-        .await;
+    sign(&form, "patient@example.org").await;
+    wait_for_status(&browser, &form, "Signing is paused").await;
     assert!(app.signed_rows(&petition).await.is_empty());
     // Signing reopens: the widget, still waiting, sends the signature once
     // Chorus's few-second copy of the petition has expired.
@@ -319,17 +324,8 @@ async fn a_signature_sent_while_signing_is_paused_waits_and_a_closed_petition_sa
 
     browser.goto(&sites[1].origin).await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    fill_form(&form, "late@example.org").await;
-    click(&form, "button.submit").await;
-    browser
-        .wait_for(
-            || async { text_of(&form, ".status").await },
-            |t| {
-                t.as_deref()
-                    .is_some_and(|t| t.starts_with("This petition has closed"))
-            },
-        )
-        .await;
+    sign(&form, "late@example.org").await;
+    wait_for_status(&browser, &form, "This petition has closed").await;
     let pending = browser
         .eval("return localStorage.getItem('chorus:pending:q');", vec![])
         .await;
@@ -363,27 +359,16 @@ async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
         .await;
 
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    fill_form(&form, "tunnel@example.org").await;
-    click(&form, "button.submit").await;
+    sign(&form, "tunnel@example.org").await;
     let saved = "Your signature is saved on this device";
-    browser
-        .wait_for(
-            || async { text_of(&form, ".status").await },
-            |t| t.as_deref().is_some_and(|t| t.starts_with(saved)),
-        )
-        .await;
+    wait_for_status(&browser, &form, saved).await;
     assert!(app.signed_rows(&petition).await.is_empty());
 
     // The supporter reloads while still offline: the signature is still
     // waiting, not lost.
     browser.goto(&site.origin).await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    browser
-        .wait_for(
-            || async { text_of(&form, ".status").await },
-            |t| t.as_deref().is_some_and(|t| t.starts_with(saved)),
-        )
-        .await;
+    wait_for_status(&browser, &form, saved).await;
 
     browser
         .eval("sessionStorage.setItem('offline', 'no');", vec![])
@@ -416,8 +401,7 @@ async fn a_petition_counting_confirmed_signatures_asks_for_the_email_and_counts_
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    fill_form(&form, "zoe@example.org").await;
-    click(&form, "button.submit").await;
+    sign(&form, "zoe@example.org").await;
     let said = browser
         .wait_for(
             || async { shadow_texts(&browser, ".thanks p").await },
