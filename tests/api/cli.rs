@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use crate::helpers::{TestApp, body, form};
+use crate::helpers::{TestApp, form};
 
 const PARTNER: &str = "https://harbour.example";
 
@@ -115,16 +115,12 @@ async fn an_organisation_keeps_its_secret_key_and_exports_with_it() {
         .expect("read")
         .expect("created");
     app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    let (status, _) = body(
-        app.sign(
-            "north",
-            Some(PARTNER),
-            &form("rosa@example.org", "k-4444444444444444"),
-        )
-        .await,
+    app.sign_accepted(
+        "north",
+        Some(PARTNER),
+        &form("rosa@example.org", "k-4444444444444444"),
     )
     .await;
-    assert_eq!(status, 200);
 
     let exported = chorus(
         &app,
@@ -165,16 +161,12 @@ async fn erasing_needs_the_deployments_secret_and_reports_what_it_removed() {
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", None).await;
     app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    let (status, _) = body(
-        app.sign(
-            "p",
-            Some(PARTNER),
-            &form("rosa@example.org", "k-5555555555555555"),
-        )
-        .await,
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &form("rosa@example.org", "k-5555555555555555"),
     )
     .await;
-    assert_eq!(status, 200);
 
     let without = chorus(&app, &["person", "erase", "rosa@example.org"], None);
     assert!(!without.status.success());

@@ -344,6 +344,13 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// Signs through the API and insists the signature is accepted, showing
+    /// Chorus's answer when it is not.
+    pub async fn sign_accepted(&self, slug: &str, origin: Option<&str>, form: &serde_json::Value) {
+        let (status, answer) = body(self.sign(slug, origin, form).await).await;
+        assert_eq!(status, 200, "signature refused: {answer}");
+    }
+
     /// A challenge for `slug`, solved as the widget would solve it.
     pub async fn proof(&self, slug: &str) -> serde_json::Value {
         let challenge: chorus_wire::proof::Challenge = self

@@ -51,8 +51,7 @@ async fn no_signers_name_address_or_comment_is_stored_readably() {
     submission["first_name"] = json!("Quillonette");
     submission["last_name"] = json!("Zabrowskaya");
     submission["comment"] = json!("Marmalade-signal solidarity");
-    let (status, _) = body(app.sign("p", Some(PARTNER), &submission).await).await;
-    assert_eq!(status, 200);
+    app.sign_accepted("p", Some(PARTNER), &submission).await;
 
     let stored = everything_stored(&app).await;
     assert!(stored.len() > 1_000, "the database was read");
@@ -80,16 +79,12 @@ async fn an_export_needs_the_organisations_own_secret_key() {
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", None).await;
     app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    let (status, _) = body(
-        app.sign(
-            "p",
-            Some(PARTNER),
-            &form("a@example.org", "k-aaaaaaaaaaaaaaaa"),
-        )
-        .await,
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &form("a@example.org", "k-aaaaaaaaaaaaaaaa"),
     )
     .await;
-    assert_eq!(status, 200);
 
     let (_, stranger) = chorus::personal::sealed::keygen();
     let mut csv = Vec::new();
@@ -127,8 +122,8 @@ async fn erasing_a_person_removes_them_from_every_petition_and_keeps_the_counts(
     ];
     for (slug, email, key) in signings {
         let origin = format!("https://{slug}.example");
-        let (status, _) = body(app.sign(slug, Some(&origin), &form(email, key)).await).await;
-        assert_eq!(status, 200);
+        app.sign_accepted(slug, Some(&origin), &form(email, key))
+            .await;
     }
     let keys = chorus::personal::ServerKeys::new(
         &crate::helpers::SECRET_KEY.parse().expect("valid secret"),
@@ -174,16 +169,12 @@ async fn a_closed_petition_takes_no_signatures_and_forgets_its_signers_after_ret
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", None).await;
     app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    let (status, _) = body(
-        app.sign(
-            "p",
-            Some(PARTNER),
-            &form("a@example.org", "k-aaaaaaaaaaaaaaaa"),
-        )
-        .await,
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &form("a@example.org", "k-aaaaaaaaaaaaaaaa"),
     )
     .await;
-    assert_eq!(status, 200);
 
     app.store
         .set_petition_closed(petition.id, Some(chorus::storage::now_millis()))

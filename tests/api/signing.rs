@@ -278,8 +278,7 @@ async fn the_frame_page_signs_for_the_partner_that_framed_it() {
     submission["partner"] = json!(PARTNER);
 
     // Chorus's own page: the Origin is the host the request went to.
-    let (status, _) = body(app.sign("p", Some(&app.origin), &submission).await).await;
-    assert_eq!(status, 200);
+    app.sign_accepted("p", Some(&app.origin), &submission).await;
     let rows = app.signed_rows(&petition).await;
     assert_eq!(rows[0].partner.as_deref(), Some("Harbour"));
     // The partner asks no question of its own, so a ticked box counts for nothing.
@@ -293,8 +292,7 @@ async fn the_export_lists_signers_and_defuses_formulas() {
     app.add_partner(&petition, "Harbour", PARTNER, true).await;
     let mut submission = form("export@example.org", KEY);
     submission["comment"] = json!("=1+1 solidarity, \"always\"");
-    let (status, _) = body(app.sign("p", Some(PARTNER), &submission).await).await;
-    assert_eq!(status, 200);
+    app.sign_accepted("p", Some(PARTNER), &submission).await;
 
     let mut csv = Vec::new();
     let exported =
@@ -377,12 +375,8 @@ async fn a_paused_petition_refuses_signatures_until_signing_is_switched_back_on(
     app.store.set_paused(petition.id, false).await.expect("on");
     // The directory keeps petitions for a few seconds; a new instance reads afresh.
     let fresh = app.second_instance().await;
-    let (status, _) = body(
-        fresh
-            .sign("p", Some(PARTNER), &form("a@example.org", KEY))
-            .await,
-    )
-    .await;
-    assert_eq!(status, 200);
+    fresh
+        .sign_accepted("p", Some(PARTNER), &form("a@example.org", KEY))
+        .await;
     assert_eq!(app.signed_rows(&petition).await.len(), 1);
 }
