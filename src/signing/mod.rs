@@ -133,15 +133,13 @@ async fn sign(
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
         signed_at: now,
-        signer: Some(Signer {
-            client_hash: Some(client_hash),
-            ..signer_from(
-                form,
-                partner.as_ref().is_some_and(|p| p.contact_opt_in),
-                &state.keys,
-                &organisation.public_key,
-            )
-        }),
+        signer: Some(signer_from(
+            form,
+            partner.as_ref().is_some_and(|p| p.contact_opt_in),
+            client_hash,
+            &state.keys,
+            &organisation.public_key,
+        )),
         // A held signature is mailed nothing: a bot may have used someone's
         // address.
         confirmation: letters
@@ -252,11 +250,13 @@ fn is_same_origin(headers: &HeaderMap, origin: &Origin) -> bool {
 }
 
 /// The stored signer: details sealed to the organisation's key, the address
-/// as a keyed hash. `partner_asks` is whether the partner offers its own
-/// opt-in; without it, a ticked box that was never shown counts for nothing.
+/// as a keyed hash, the client by today's hash of its network. `partner_asks`
+/// is whether the partner offers its own opt-in; without it, a ticked box
+/// that was never shown counts for nothing.
 fn signer_from(
     form: SignatureForm,
     partner_asks: bool,
+    client_hash: [u8; 32],
     keys: &ServerKeys,
     organisation: &OrgPublicKey,
 ) -> Signer {
@@ -275,7 +275,7 @@ fn signer_from(
         consent_version: form.consent_version,
         opt_in_organiser: form.opt_in_organiser,
         opt_in_partner: form.opt_in_partner && partner_asks,
-        client_hash: None,
+        client_hash: Some(client_hash),
     }
 }
 
