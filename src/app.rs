@@ -9,8 +9,6 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -22,11 +20,7 @@ use crate::ident::{Origin, Slug};
 use crate::live::Counts;
 use crate::signing::SignatureWriter;
 use crate::storage::Store;
-use crate::{assets, donations, frame, health, live, petitions, signing, site, updates};
-
-/// The largest request body any endpoint accepts. Signing forms are a few
-/// hundred bytes; anything near this is a mistake or an attack.
-pub const MAX_BODY_BYTES: u64 = 64 * 1024;
+use crate::{assets, bodies, donations, frame, health, live, petitions, signing, site, updates};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -53,34 +47,39 @@ pub struct AppState {
     pub pinned: Option<crate::pinned::PinnedEmbed>,
     /// Where Chorus keeps its files (the pinned copies of `embed.js`).
     pub data_dir: Arc<PathBuf>,
-    /// Chorus's public origin for links in emails, when configured.
-    pub public_url: Option<String>,
+    /// Chorus's public origin: every absolute link starts with it.
+    pub public_url: crate::config::PublicUrl,
     /// The signing route's defences against bots.
     pub guard: crate::guard::Guard,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+    let reads = Router::new()
         .merge(petitions::router())
         .merge(donations::router())
         .merge(updates::router())
         .merge(live::router())
-        .merge(crate::guard::router())
+        .merge(crate::guard::router());
+    let api = Router::new()
+        .merge(bodies::limit(reads, bodies::PUBLIC_BYTES))
+        .merge(bodies::limit(updates::admin::router(), bodies::ADMIN_BYTES))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
-    let public = Router::new()
-        .nest(chorus_wire::API_PREFIX, api)
+    let pages = Router::new()
         .merge(site::router())
         .merge(signing::confirm::router())
         .merge(updates::syndication_router())
         .merge(frame::router())
-        .merge(health::router())
+        .merge(health::router());
+    let public = Router::new()
+        .nest(chorus_wire::API_PREFIX, api)
+        .merge(bodies::limit(pages, bodies::PUBLIC_BYTES))
         .nest_service("/embed", crate::pinned::service(&state.data_dir))
         .fallback_service(assets::service(&state.assets))
         .layer(read_anywhere_cors());
     // Writes carry their own, narrower CORS policy.
-    Router::new()
+    let app = Router::new()
         .merge(signing::router(state.directory.clone()))
         .merge(donations::writes(state.store.clone()))
         .merge(public)
@@ -92,10 +91,32 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(middleware::from_fn(refuse_large_bodies))
-        .layer(TraceLayer::new_for_http())
+        ));
+    bodies::guard_all(app)
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span each request is logged under: its method and path, with the
+/// tokens of confirmation and withdrawal links left out (whoever reads the
+/// logs must not be able to confirm or withdraw someone's signature), and
+/// no query string.
+fn request_span(request: &Request) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %loggable_path(request.uri().path()),
+    )
+}
+
+/// `path` with link tokens replaced by `…`.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in ["/confirm/", "/withdraw/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…").into();
+        }
+    }
+    path.into()
 }
 
 /// Reads (the assets, counts, petitions, the live stream) are public and may
@@ -153,28 +174,22 @@ pub fn slug_in_path(path: &str, collection: &str, action: &str) -> Option<Slug> 
     Slug::parse(slug).ok()
 }
 
-/// Refuses a declared oversize body before reading a byte of it.
-async fn refuse_large_bodies(request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
-        let mut response = ApiError::bad_request(
-            "body_too_large",
-            format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
-        )
-        .into_response();
-        *response.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-        return response;
-    }
-    next.run(request).await
-}
-
 #[cfg(test)]
 mod tests {
-    use super::slug_in_path;
+    use super::{loggable_path, slug_in_path};
+
+    #[test]
+    fn link_tokens_never_reach_the_request_log() {
+        let token = "q8WbQ2x1c0mVbE3hF9yTzR7kLpN4aS6dJ5uG2iO1eXw";
+        for path in [format!("/confirm/{token}"), format!("/withdraw/{token}")] {
+            let logged = loggable_path(&path);
+            assert!(!logged.contains(token), "{logged}");
+        }
+        assert_eq!(
+            loggable_path("/api/v1/petitions/p/count"),
+            "/api/v1/petitions/p/count"
+        );
+    }
 
     #[test]
     fn the_slug_is_read_from_a_write_path() {

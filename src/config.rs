@@ -66,7 +66,7 @@ impl fmt::Display for DatabaseUrl {
 pub struct StorageConfig {
     /// The database: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DATABASE`.
     /// Defaults to a SQLite file in the data directory.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<DatabaseUrl>,
     /// Where Chorus keeps its SQLite database when no URL is given.
     #[arg(long, env = "CHORUS_DATA_DIR", default_value = "data")]
@@ -101,6 +101,14 @@ pub struct ServeConfig {
     pub mirror_every_secs: u64,
     #[command(flatten)]
     pub keys: KeysConfig,
+    /// Chorus's public address, which every absolute link it writes starts
+    /// with (emails, feeds, the snippet page): `https://chorus.coalition.example`.
+    /// Required: a link is never built from the request's `Host`, which
+    /// anyone can set.
+    #[arg(long, env = "CHORUS_PUBLIC_URL")]
+    pub public_url: Option<PublicUrl>,
+    #[command(flatten)]
+    pub fetch: crate::outbound::FetchConfig,
     #[command(flatten)]
     pub mail: crate::mail::MailConfig,
     #[command(flatten)]
@@ -110,25 +118,90 @@ pub struct ServeConfig {
     pub retention_days: u32,
 }
 
-/// The deployment's own secret, which Chorus derives its keys from.
+impl ServeConfig {
+    /// The configured public URL, or what to set.
+    pub fn require_public_url(&self) -> anyhow::Result<&PublicUrl> {
+        self.public_url.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "CHORUS_PUBLIC_URL is not set: give Chorus the address supporters reach it at \
+                 (`CHORUS_PUBLIC_URL=https://chorus.coalition.example`, or --public-url); \
+                 every link in its emails, feeds and snippets starts with it"
+            )
+        })
+    }
+}
+
+/// Chorus's public origin (`https://chorus.coalition.example`): scheme,
+/// host and port, no path. The one place absolute links start from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    /// The origin, without a trailing slash: `format!("{}/confirm/...", url.as_str())`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for PublicUrl {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        let url = url::Url::parse(raw.trim()).map_err(|e| {
+            format!("{raw:?} is not a URL ({e}); try https://chorus.coalition.example")
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(format!("{raw:?} must be an http:// or https:// address"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(format!(
+                "{raw:?} must be an origin only, without a path or query: Chorus serves from the root"
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!("{raw:?} must not carry a user name or password"));
+        }
+        Ok(Self(url.origin().ascii_serialization()))
+    }
+}
+
+/// The deployment's own secret, which Chorus derives its keys from. It is
+/// read from the environment or a file, never from a flag: a command line
+/// shows in `ps` and in shell history.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct KeysConfig {
     /// 32 random bytes as 64 hex digits (`openssl rand -hex 32`), the same on
     /// every instance. Keep it with the database's credentials: changing it
     /// stops Chorus from recognising people who signed before.
-    #[arg(long, env = "CHORUS_SECRET_KEY", hide_env_values = true)]
-    pub secret_key: Option<crate::personal::MasterKey>,
+    #[arg(skip = std::env::var("CHORUS_SECRET_KEY").ok().and_then(|raw| raw.parse().ok()))]
+    pub secret_key: Option<Secret>,
+    /// A file holding the secret key (instead of `CHORUS_SECRET_KEY`).
+    #[arg(long, env = "CHORUS_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
 }
 
 impl KeysConfig {
+    /// Whether a secret was given at all.
+    pub fn is_set(&self) -> bool {
+        self.secret_key.is_some() || self.secret_key_file.is_some()
+    }
+
     /// The configured secret, or why there is none.
-    pub fn require(&self) -> anyhow::Result<&crate::personal::MasterKey> {
-        self.secret_key.as_ref().ok_or_else(|| {
-            anyhow::anyhow!(
+    pub fn require(&self) -> anyhow::Result<crate::personal::MasterKey> {
+        let raw = match (&self.secret_key_file, &self.secret_key) {
+            (Some(path), _) => std::fs::read_to_string(path).map_err(|e| {
+                anyhow::anyhow!("reading the secret key from {}: {e}", path.display())
+            })?,
+            (None, Some(raw)) => raw.expose().to_owned(),
+            (None, None) => anyhow::bail!(
                 "CHORUS_SECRET_KEY is not set: give Chorus 32 random bytes as 64 hex digits \
-                 (`openssl rand -hex 32` makes them), the same on every instance"
-            )
-        })
+                 (`openssl rand -hex 32` makes them), the same on every instance, in \
+                 CHORUS_SECRET_KEY or in a file named by CHORUS_SECRET_KEY_FILE"
+            ),
+        };
+        raw.trim()
+            .parse()
+            .map_err(|e| anyhow::anyhow!("the secret key: {e}"))
     }
 }
 
@@ -224,6 +297,23 @@ mod tests {
         assert_eq!(secret.expose(), "sk_test_hunter2");
         assert!(!format!("{secret:?}").contains("hunter2"));
         assert!(Secret::from_str("  ").is_err());
+    }
+
+    #[test]
+    fn a_public_url_is_an_origin_and_keeps_its_scheme() {
+        let url = PublicUrl::from_str("https://Chorus.Coalition.example/").expect("origin");
+        assert_eq!(url.as_str(), "https://chorus.coalition.example");
+        let with_port = PublicUrl::from_str("http://127.0.0.1:8080").expect("origin");
+        assert_eq!(with_port.as_str(), "http://127.0.0.1:8080");
+        for refused in [
+            "chorus.example",
+            "ftp://chorus.example",
+            "https://chorus.example/chorus",
+            "https://chorus.example/?x=1",
+            "https://user:pw@chorus.example",
+        ] {
+            assert!(PublicUrl::from_str(refused).is_err(), "{refused} accepted");
+        }
     }
 
     #[test]

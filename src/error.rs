@@ -147,10 +147,13 @@ impl From<axum::extract::rejection::PathRejection> for ApiError {
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        use axum::extract::rejection::JsonRejection;
+        if let JsonRejection::BytesRejection(unread) = rejection {
+            return unread.into();
+        }
         let status = rejection.status();
         let code = match status {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
             _ => "invalid_json",
         };
         // A JSON body that is valid but of the wrong shape is the client's
@@ -164,6 +167,43 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
             status,
             code,
             message: rejection.body_text(),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::BytesRejection> for ApiError {
+    /// A body that could not be read whole: over its route's limit, or not
+    /// sent in time.
+    fn from(rejection: axum::extract::rejection::BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::too_large();
+        }
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+        while let Some(error) = cause {
+            if error.is::<tower_http::timeout::TimeoutError>() {
+                return Self::UnreadableBody {
+                    status: StatusCode::REQUEST_TIMEOUT,
+                    code: "body_timeout",
+                    message: "the request body did not arrive in time".into(),
+                };
+            }
+            cause = error.source();
+        }
+        Self::UnreadableBody {
+            status: StatusCode::BAD_REQUEST,
+            code: "unreadable_body",
+            message: rejection.body_text(),
+        }
+    }
+}
+
+impl ApiError {
+    /// A body over the route's limit (see `crate::bodies`).
+    pub fn too_large() -> Self {
+        Self::UnreadableBody {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: "body_too_large",
+            message: "the request body is larger than this endpoint accepts".into(),
         }
     }
 }

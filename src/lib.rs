@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod assets;
+pub mod bodies;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -18,6 +19,7 @@ pub mod health;
 pub mod ident;
 pub mod live;
 pub mod mail;
+pub mod outbound;
 pub mod personal;
 pub mod petitions;
 pub mod pinned;
@@ -40,7 +42,11 @@ use crate::server::{bind, run_until_stopped};
 
 /// Opens storage, loads the counts and starts keeping them fresh: everything
 /// the HTTP application needs.
-pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow::Result<AppState> {
+pub async fn start(
+    config: &ServeConfig,
+    public_url: &config::PublicUrl,
+    secret: &personal::MasterKey,
+) -> anyhow::Result<AppState> {
     let url = config.storage.url();
     let store = storage::open(&url)
         .await
@@ -49,6 +55,8 @@ pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow
     let settings = Settings {
         assets: config.assets.clone(),
         data_dir: &config.storage.data_dir,
+        public_url,
+        fetch: config.fetch.clone(),
         payments: &config.payments,
         admin: &config.admin,
         mail: &config.mail,
@@ -62,6 +70,10 @@ pub async fn start(config: &ServeConfig, secret: &personal::MasterKey) -> anyhow
 pub struct Settings<'a> {
     pub assets: std::path::PathBuf,
     pub data_dir: &'a std::path::Path,
+    /// Where every absolute link Chorus writes starts.
+    pub public_url: &'a config::PublicUrl,
+    /// Which addresses outbound fetches may reach.
+    pub fetch: outbound::FetchConfig,
     pub payments: &'a config::PaymentsConfig,
     pub admin: &'a config::AdminConfig,
     pub mail: &'a mail::MailConfig,
@@ -77,6 +89,8 @@ pub async fn state_for(
     let Settings {
         assets,
         data_dir,
+        public_url,
+        fetch,
         payments,
         admin,
         mail,
@@ -102,24 +116,29 @@ pub async fn state_for(
         stripe: donations::Stripe::new(payments),
         admin: admin::AdminTokens::new(&admin.admin_tokens),
         feed_watch,
-        item_images: updates::ItemImages::new(std::time::Duration::from_secs(10)),
+        item_images: updates::ItemImages::new(fetch.clone(), std::time::Duration::from_secs(10)),
         assets: Arc::new(assets.clone()),
         keys: keys.clone(),
         pinned,
         data_dir: Arc::new(data_dir.to_owned()),
-        public_url: mail
-            .public_url
-            .as_ref()
-            .map(|url| url.as_str().trim_end_matches('/').to_owned()),
+        public_url: (*public_url).clone(),
         guard: guard::Guard::new(guard, keys),
     })
 }
 
 /// `chorus serve`.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
-    let state = start(&config, config.keys.require()?).await?;
+    let public_url = config.require_public_url()?;
+    let state = start(&config, public_url, &config.keys.require()?).await?;
+    if config.fetch.allow_private_fetch {
+        tracing::warn!(
+            "CHORUS_ALLOW_PRIVATE_FETCH is on: feeds and pictures may be fetched from \
+             loopback and private networks"
+        );
+    }
     updates::mirror::spawn_schedule(
         state.store.clone(),
+        config.fetch.clone(),
         std::time::Duration::from_secs(config.mirror_every_secs.max(60)),
     );
     let listener = bind(config.addr).await?;
@@ -136,17 +155,23 @@ pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow
         .map_err(anyhow::Error::msg)?;
 
     // The demo's signers are made up: a throwaway secret will do.
-    let secret = config
-        .keys
-        .secret_key
-        .clone()
-        .unwrap_or_else(personal::MasterKey::random);
-    let state = start(&config, &secret).await?;
+    let secret = if config.keys.is_set() {
+        config.keys.require()?
+    } else {
+        personal::MasterKey::random()
+    };
+    // `cargo xtask demo` sets the public URL; run by hand, the demo's own
+    // listening address is the one (never a request's `Host`).
+    let public_url = match &config.public_url {
+        Some(url) => url.clone(),
+        None => chorus_origin.parse().map_err(anyhow::Error::msg)?,
+    };
+    let state = start(&config, &public_url, &secret).await?;
     demo::seed(&*state.store, &partner_origin).await?;
     state.counts.wake();
     demo::simulate_signers(state.store.clone(), state.counts.clone());
 
-    println!("Chorus (snippet page):   {chorus_origin}/");
+    println!("Chorus (snippet page):   {}/", public_url.as_str());
     println!("Demo partner site:       {partner_origin}/");
     println!("A simulated supporter signs every few seconds. Ctrl-C stops the demo.");
     let partner_site = demo::partner_site(chorus_origin, partner_origin, state.store.clone());

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 
@@ -36,10 +36,7 @@ struct PetitionSnippet {
     count: u64,
 }
 
-async fn show_snippets(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
+async fn show_snippets(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let mut petitions = Vec::new();
     for record in state.store.petitions().await? {
         let texts = state.store.petition_texts(record.id).await?;
@@ -56,7 +53,7 @@ async fn show_snippets(
         });
     }
     let page = SnippetsPage {
-        origin: own_origin(&headers),
+        origin: state.public_url.as_str().to_owned(),
         pinned: state.pinned.clone(),
         petitions,
     };
@@ -70,15 +67,4 @@ async fn show_snippets(
         ],
         Html(html),
     ))
-}
-
-/// Chorus's own origin as the request reached it, for absolute links in the
-/// pages and feeds it serves. Behind a TLS proxy this says `http`: a
-/// configured public URL belongs with the CDN work (see README).
-pub fn own_origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }

@@ -57,6 +57,7 @@ impl Instance {
             .args(["--assets", &assets.display().to_string()])
             .env("CHORUS_LOG", "warn")
             .env("CHORUS_SECRET_KEY", "5e".repeat(32))
+            .env("CHORUS_PUBLIC_URL", format!("http://{addr}"))
             // Every benchmark signature comes from one loopback address,
             // and the server's own work is measured, not the proof of work
             // (`benches/proof.rs` measures that, in a browser).

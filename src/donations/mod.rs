@@ -15,7 +15,7 @@ mod totals;
 mod webhook;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -37,7 +37,6 @@ use crate::ident::{Lang, Origin, Slug, pick_text};
 use crate::storage::{DonationCampaignRecord, Partner, Store, now_millis, rfc3339};
 
 /// A checkout request is a few hundred bytes.
-const MAX_CHECKOUT_BYTES: usize = 4 * 1024;
 const MAX_RETURN_URL: usize = 2048;
 /// Campaign texts change rarely; totals move live over the page's connection.
 const CAMPAIGN_CACHE: &str = "public, max-age=10, stale-while-revalidate=60";
@@ -52,14 +51,16 @@ pub fn router() -> Router<AppState> {
 
 /// Starting a checkout (partners' pages only) and the providers' webhooks.
 pub fn writes(store: std::sync::Arc<dyn Store>) -> Router<AppState> {
-    let checkout = Router::new()
-        .route(
-            &format!("{}/campaigns/{{slug}}/checkout", chorus_wire::API_PREFIX),
-            post(start_checkout).fallback(|| async { ApiError::MethodNotAllowed }),
-        )
-        .layer(DefaultBodyLimit::max(MAX_CHECKOUT_BYTES))
+    let checkout = Router::new().route(
+        &format!("{}/campaigns/{{slug}}/checkout", chorus_wire::API_PREFIX),
+        post(start_checkout).fallback(|| async { ApiError::MethodNotAllowed }),
+    );
+    let checkout = crate::bodies::limit(checkout, crate::bodies::CHECKOUT_BYTES)
         .layer(partners_only_cors(store));
-    checkout.merge(webhook::router())
+    checkout.merge(crate::bodies::limit(
+        webhook::router(),
+        crate::bodies::WEBHOOK_BYTES,
+    ))
 }
 
 async fn find(store: &dyn Store, raw_slug: &str) -> Result<DonationCampaignRecord, ApiError> {

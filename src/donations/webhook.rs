@@ -7,7 +7,6 @@
 //! failure answers 503, so Stripe tries again later.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
@@ -34,7 +33,7 @@ pub fn router() -> Router<AppState> {
 async fn stripe_event(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    crate::extract::Body(body): crate::extract::Body,
 ) -> Result<axum::Json<Received>, ApiError> {
     let secrets = state.stripe.webhook_secrets();
     if secrets.is_empty() {

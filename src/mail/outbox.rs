@@ -45,11 +45,6 @@ pub struct MailConfig {
     /// time, up to an hour.
     #[arg(long, env = "CHORUS_MAIL_RETRY_SECS", default_value_t = 30)]
     pub mail_retry_secs: u64,
-    /// Chorus's public address, which links in emails lead to
-    /// (`https://chorus.coalition.example`). Without it, the address the
-    /// signature was sent to.
-    #[arg(long, env = "CHORUS_PUBLIC_URL")]
-    pub public_url: Option<url::Url>,
 }
 
 impl Default for MailConfig {
@@ -58,7 +53,6 @@ impl Default for MailConfig {
             smtp_url: None,
             mail_from: "Chorus <no-reply@localhost>".into(),
             mail_retry_secs: 30,
-            public_url: None,
         }
     }
 }

@@ -33,9 +33,13 @@ pub enum OrgCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
-    /// Erase everything Chorus holds about the person with this address.
+    /// Erase everything Chorus holds about the people whose addresses are
+    /// read from standard input, or from a file, one per line (never from
+    /// the command line, which shell history keeps).
     Erase {
-        email: String,
+        /// A file with the addresses, one per line; `-` or nothing: standard input.
+        #[arg(long)]
+        from_file: Option<PathBuf>,
         #[command(flatten)]
         keys: KeysConfig,
         #[command(flatten)]
@@ -92,17 +96,49 @@ pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
 pub async fn person(command: PersonCommand) -> anyhow::Result<()> {
     match command {
         PersonCommand::Erase {
-            email,
+            from_file,
             keys,
             storage,
         } => {
-            let keys = ServerKeys::new(keys.require()?);
+            let keys = ServerKeys::new(&keys.require()?);
+            let addresses = read_addresses(from_file.as_deref())?;
             let store = open(&storage).await?;
-            let erasure = erase::erase(&*store, &keys, &email).await?;
-            println!("{erasure}");
+            for email in &addresses {
+                let erasure = erase::erase(&*store, &keys, email).await?;
+                println!("{erasure}");
+            }
         }
     }
     Ok(())
+}
+
+/// The addresses to erase, one per line, from `path` or standard input
+/// (where a person at a terminal is asked for them).
+fn read_addresses(path: Option<&Path>) -> anyhow::Result<Vec<String>> {
+    let text = match path {
+        Some(path) if path != Path::new("-") => std::fs::read_to_string(path)
+            .with_context(|| format!("reading addresses from {}", path.display()))?,
+        _ => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!("The addresses to erase, one per line, then Ctrl-D:");
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading addresses from standard input")?;
+            text
+        }
+    };
+    let addresses: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if addresses.is_empty() {
+        anyhow::bail!("no address to erase: give them on standard input or with --from-file");
+    }
+    Ok(addresses)
 }
 
 /// Reads an organisation's secret key from a file, or from standard input

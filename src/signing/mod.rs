@@ -14,7 +14,7 @@ mod writer;
 use axum::Router;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, header};
 use axum::routing::post;
 use chorus_wire::signing::{self, Field, Problem, SignatureForm, SignatureReceipt};
@@ -24,6 +24,7 @@ pub use email::{email_key, is_deliverable_shape};
 pub use writer::SignatureWriter;
 
 use crate::app::AppState;
+use crate::config::PublicUrl;
 use crate::directory::{Campaign, Directory};
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
@@ -32,23 +33,17 @@ use crate::personal::{OrgPublicKey, PersonalDetails, ServerKeys};
 use crate::storage::{NewSignature, PetitionPartner, Signer, Stored, now_millis};
 use confirm::{Addressee, Letters};
 
-/// A signing form is well under 4 KB; this leaves room for long names in
-/// multi-byte scripts and refuses anything else early.
-const MAX_FORM_BYTES: usize = 16 * 1024;
-
 fn path() -> String {
     format!("{}/petitions/{{slug}}/signatures", chorus_wire::API_PREFIX)
 }
 
 /// The signing route with its own CORS policy: only the petition's partners.
 pub fn router(directory: Directory) -> Router<AppState> {
-    Router::new()
-        .route(
-            &path(),
-            post(sign).fallback(|| async { ApiError::MethodNotAllowed }),
-        )
-        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
-        .layer(partners_only_cors(directory))
+    let route = Router::new().route(
+        &path(),
+        post(sign).fallback(|| async { ApiError::MethodNotAllowed }),
+    );
+    crate::bodies::limit(route, crate::bodies::SIGNING_BYTES).layer(partners_only_cors(directory))
 }
 
 /// Browsers may send a signature from a partner's page only if that page's
@@ -85,7 +80,7 @@ async fn sign(
     Json(form): Json<SignatureForm>,
 ) -> Result<axum::Json<SignatureReceipt>, ApiError> {
     let campaign = crate::petitions::find(&state.directory, &slug).await?;
-    let partner = sender(&headers, &form, &campaign.partners)?;
+    let partner = sender(&headers, &state.public_url, &form, &campaign.partners)?;
     if campaign.record.closed_at.is_some() {
         return Err(ApiError::Conflict {
             code: signing::PETITION_CLOSED,
@@ -128,7 +123,7 @@ async fn sign(
     let letters = campaign
         .record
         .confirm_by_email
-        .then(|| letters_for(&state, &campaign, &form, &headers));
+        .then(|| letters_for(&state, &campaign, &form));
     let signature = NewSignature {
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
@@ -161,12 +156,7 @@ async fn sign(
 
 /// The emails a signature to a petition that counts only confirmed
 /// signatures may need, in the signer's language.
-fn letters_for(
-    state: &AppState,
-    campaign: &Campaign,
-    form: &SignatureForm,
-    headers: &HeaderMap,
-) -> Letters {
+fn letters_for(state: &AppState, campaign: &Campaign, form: &SignatureForm) -> Letters {
     let wanted = crate::ident::Lang::parse(&form.lang).ok();
     let title = crate::ident::pick_text(
         &campaign.texts,
@@ -174,13 +164,9 @@ fn letters_for(
         &campaign.record.default_lang,
     )
     .map_or_else(|| campaign.record.slug.to_string(), |t| t.title.clone());
-    let base = state
-        .public_url
-        .clone()
-        .unwrap_or_else(|| crate::site::own_origin(headers));
     Letters::prepare(
         &state.keys,
-        &base,
+        state.public_url.as_str(),
         &Addressee {
             email: &form.email,
             first_name: &form.first_name,
@@ -209,6 +195,7 @@ pub fn validate(form: &SignatureForm) -> Result<(), Vec<(Field, Problem)>> {
 /// names the partner that framed it. Anything else is refused.
 fn sender(
     headers: &HeaderMap,
+    own: &PublicUrl,
     form: &SignatureForm,
     partners: &[PetitionPartner],
 ) -> Result<Option<PetitionPartner>, ApiError> {
@@ -223,7 +210,7 @@ fn sender(
     if let Some(partner) = partners.iter().find(|p| p.partner.origin == origin) {
         return Ok(Some(partner.clone()));
     }
-    if !is_same_origin(headers, &origin) {
+    if origin.as_str() != own.as_str() {
         return Err(refused());
     }
     let framed_by = form.partner.as_deref().and_then(|p| Origin::parse(p).ok());
@@ -233,20 +220,6 @@ fn sender(
             .find(|p| p.partner.origin == framed_by)
             .cloned()
     }))
-}
-
-/// A request from a page Chorus itself served: the `Origin` names the host
-/// the request went to. Browsers set both headers; page scripts cannot.
-fn is_same_origin(headers: &HeaderMap, origin: &Origin) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let authority = origin
-        .as_str()
-        .split_once("://")
-        .map_or("", |(_, authority)| authority);
-    !host.is_empty() && authority.eq_ignore_ascii_case(host)
 }
 
 /// The stored signer: details sealed to the organisation's key, the address
@@ -276,26 +249,5 @@ fn signer_from(
         opt_in_organiser: form.opt_in_organiser,
         opt_in_partner: form.opt_in_partner && partner_asks,
         client_hash: Some(client_hash),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::http::HeaderValue;
-
-    use super::*;
-
-    #[test]
-    fn same_origin_compares_the_host_the_request_went_to() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::HOST,
-            HeaderValue::from_static("chorus.example:8080"),
-        );
-        let own = Origin::parse("https://chorus.example:8080").expect("valid");
-        let other = Origin::parse("https://partner.example").expect("valid");
-        assert!(is_same_origin(&headers, &own));
-        assert!(!is_same_origin(&headers, &other));
-        assert!(!is_same_origin(&HeaderMap::new(), &own));
     }
 }

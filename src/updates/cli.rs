@@ -32,6 +32,8 @@ pub enum FeedCommand {
     Fetch {
         slug: String,
         #[command(flatten)]
+        fetch: crate::outbound::FetchConfig,
+        #[command(flatten)]
         storage: StorageConfig,
     },
 }
@@ -143,10 +145,14 @@ pub async fn feed(command: FeedCommand) -> anyhow::Result<()> {
                 }
             }
         }
-        FeedCommand::Fetch { slug, storage } => {
+        FeedCommand::Fetch {
+            slug,
+            fetch,
+            storage,
+        } => {
             let store = open(&storage).await?;
             let feed = find_feed(&*store, &slug).await?;
-            let mirror = super::mirror::Mirror::new(std::time::Duration::from_secs(10));
+            let mirror = super::mirror::Mirror::new(fetch, std::time::Duration::from_secs(10));
             match mirror.fetch(&*store, &feed).await? {
                 None => anyhow::bail!("feed {slug} is not a mirror; organisers post to it"),
                 Some(fetched) if fetched.not_modified => {

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
+use crate::outbound::{FetchConfig, Outbound};
+
 /// The largest picture accepted: a news photo for a phone is a few hundred KB.
 pub const MAX_IMAGE_BYTES: usize = 3 * 1024 * 1024;
 /// Memory given to pictures; the oldest fetched leave first.
@@ -96,19 +98,16 @@ type Fetching = Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>;
 /// Fetches and keeps items' pictures.
 #[derive(Debug, Clone)]
 pub struct ItemImages {
-    http: reqwest::Client,
+    http: Outbound,
     cache: Arc<Mutex<Cache>>,
     fetching: Fetching,
 }
 
 impl ItemImages {
-    pub fn new(timeout: Duration) -> Self {
+    /// Pictures fetched within `timeout`, from the addresses `fetch` allows.
+    pub fn new(fetch: FetchConfig, timeout: Duration) -> Self {
         Self {
-            http: reqwest::Client::builder()
-                .timeout(timeout)
-                .user_agent(concat!("Chorus/", env!("CARGO_PKG_VERSION"), " (images)"))
-                .build()
-                .unwrap_or_default(),
+            http: Outbound::new(fetch, timeout, "images"),
             cache: Arc::default(),
             fetching: Arc::default(),
         }
@@ -149,11 +148,10 @@ impl ItemImages {
     }
 
     async fn fetch(&self, url: &str) -> Result<Picture, String> {
+        let request = self.http.get(url).header(ACCEPT, KINDS.join(", "));
         let mut response = self
             .http
-            .get(url)
-            .header(ACCEPT, KINDS.join(", "))
-            .send()
+            .send(request)
             .await
             .map_err(|e| format!("fetching the picture failed: {e}"))?;
         if !response.status().is_success() {

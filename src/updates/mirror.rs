@@ -18,6 +18,7 @@ use url::Url;
 
 use super::{item, sanitise};
 use crate::ident::Lang;
+use crate::outbound::{FetchConfig, Outbound, describe};
 use crate::storage::{FeedRecord, FeedSource, ItemContent, Store, now_millis};
 
 /// The largest feed accepted: real feeds are tens of kilobytes.
@@ -40,22 +41,15 @@ pub struct Fetched {
 /// The HTTP side of mirroring.
 #[derive(Debug, Clone)]
 pub struct Mirror {
-    http: reqwest::Client,
+    http: Outbound,
 }
 
 impl Mirror {
-    /// A mirror whose requests give up after `timeout`.
-    pub fn new(timeout: Duration) -> Self {
+    /// A mirror whose requests give up after `timeout`, and reach only the
+    /// addresses `fetch` allows.
+    pub fn new(fetch: FetchConfig, timeout: Duration) -> Self {
         Self {
-            http: reqwest::Client::builder()
-                .timeout(timeout)
-                .user_agent(concat!(
-                    "Chorus/",
-                    env!("CARGO_PKG_VERSION"),
-                    " (feed mirror)"
-                ))
-                .build()
-                .unwrap_or_default(),
+            http: Outbound::new(fetch, timeout, "feed mirror"),
         }
     }
 
@@ -107,7 +101,7 @@ impl Mirror {
         if let Some(last_modified) = &source.last_modified {
             request = request.header(IF_MODIFIED_SINCE, last_modified);
         }
-        let mut response = request.send().await.map_err(|e| describe(&e))?;
+        let mut response = self.http.send(request).await?;
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(None);
@@ -151,16 +145,6 @@ struct Body {
     bytes: Vec<u8>,
     etag: Option<String>,
     last_modified: Option<String>,
-}
-
-fn describe(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        "the source did not answer in time".into()
-    } else if error.is_connect() {
-        "the source could not be reached".into()
-    } else {
-        format!("fetching the source failed: {error}")
-    }
 }
 
 fn parse(bytes: &[u8], url: &str) -> Result<Feed, String> {
@@ -367,9 +351,13 @@ fn first_img(html: &str, base: Option<&Url>) -> Option<(String, String)> {
 }
 
 /// Fetches every mirrored feed every `every`, for as long as the process runs.
-pub fn spawn_schedule(store: Arc<dyn Store>, every: Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn_schedule(
+    store: Arc<dyn Store>,
+    fetch: FetchConfig,
+    every: Duration,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mirror = Mirror::new(Duration::from_secs(10));
+        let mirror = Mirror::new(fetch, Duration::from_secs(10));
         loop {
             match store.feeds().await {
                 Ok(feeds) => {

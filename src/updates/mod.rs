@@ -2,7 +2,7 @@
 //! storage, served to widgets page by page and to feed readers as Atom and
 //! JSON Feed.
 
-mod admin;
+pub mod admin;
 pub mod cli;
 mod images;
 pub mod item;
@@ -16,7 +16,7 @@ pub use watch::FeedWatch;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chorus_wire::updates::{Update, UpdatesPage};
@@ -45,7 +45,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/feeds/{slug}/items", get(list_items))
         .route("/feeds/{slug}/items/{id}/image", get(item_image))
-        .merge(admin::router())
 }
 
 /// The feeds for feed readers, at the root: `/feeds/{slug}.atom`, `.json`.
@@ -198,7 +197,6 @@ fn to_wire(item: &ItemRecord) -> Update {
 async fn syndicate(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let (slug, format) = file
         .rsplit_once('.')
@@ -216,7 +214,7 @@ async fn syndicate(
             limit: SYNDICATED,
         })
         .await?;
-    let origin = crate::site::own_origin(&headers);
+    let origin = state.public_url.as_str();
     let urls = syndication::FeedUrls {
         atom: format!("{origin}/feeds/{}.atom", feed.slug),
         json: format!("{origin}/feeds/{}.json", feed.slug),

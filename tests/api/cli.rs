@@ -9,10 +9,21 @@ use crate::helpers::{TestApp, form};
 const PARTNER: &str = "https://harbour.example";
 
 pub(crate) fn chorus(app: &TestApp, args: &[&str], stdin: Option<&str>) -> Output {
+    chorus_with_env(app, args, stdin, &[])
+}
+
+/// `chorus` with `env` set (the deployment's secret, say).
+pub(crate) fn chorus_with_env(
+    app: &TestApp,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chorus"))
         .args(args)
         .args(["--database-url", app.database.expose()])
         .env_remove("CHORUS_SECRET_KEY")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -168,20 +179,25 @@ async fn erasing_needs_the_deployments_secret_and_reports_what_it_removed() {
     )
     .await;
 
-    let without = chorus(&app, &["person", "erase", "rosa@example.org"], None);
+    let without = chorus(&app, &["person", "erase"], Some("rosa@example.org\n"));
     assert!(!without.status.success());
     assert!(text(&without.stderr).contains("CHORUS_SECRET_KEY is not set"));
 
-    let erased = chorus(
+    // The address comes from standard input, never the command line, which
+    // shell history keeps.
+    let as_argument = chorus_with_env(
         &app,
-        &[
-            "person",
-            "erase",
-            "Rosa@Example.org",
-            "--secret-key",
-            crate::helpers::SECRET_KEY,
-        ],
+        &["person", "erase", "rosa@example.org"],
         None,
+        &[("CHORUS_SECRET_KEY", crate::helpers::SECRET_KEY)],
+    );
+    assert!(!as_argument.status.success());
+    assert!(app.signed_rows(&petition).await[0].sealed.is_some());
+    let erased = chorus_with_env(
+        &app,
+        &["person", "erase"],
+        Some("Rosa@Example.org\n"),
+        &[("CHORUS_SECRET_KEY", crate::helpers::SECRET_KEY)],
     );
     assert!(erased.status.success(), "{}", text(&erased.stderr));
     let report = text(&erased.stdout);
@@ -191,4 +207,34 @@ async fn erasing_needs_the_deployments_secret_and_reports_what_it_removed() {
     );
     assert!(report.contains("donations: nothing to remove"), "{report}");
     assert_eq!(app.signed_rows(&petition).await[0].sealed, None);
+}
+
+#[test]
+fn secrets_are_never_taken_from_flags_or_shown_in_help() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_chorus"))
+            .args(args)
+            .env(
+                "DATABASE_URL",
+                "postgres://chorus:hunter2@db.internal/chorus",
+            )
+            .env("CHORUS_SECRET_KEY", crate::helpers::SECRET_KEY)
+            .env("CHORUS_SMTP_URL", "smtps://mailer:hunter3@smtp.example")
+            .output()
+            .expect("chorus runs")
+    };
+    let help = run(&["serve", "--help"]);
+    assert!(help.status.success());
+    let shown = text(&help.stdout);
+    for secret in ["hunter2", "hunter3", crate::helpers::SECRET_KEY] {
+        assert!(!shown.contains(secret), "{secret} in help:\n{shown}");
+    }
+    assert!(shown.contains("CHORUS_SECRET_KEY_FILE"), "{shown}");
+    let flag = run(&["serve", "--secret-key", crate::helpers::SECRET_KEY]);
+    assert!(!flag.status.success());
+    assert!(
+        text(&flag.stderr).contains("unexpected argument"),
+        "{}",
+        text(&flag.stderr)
+    );
 }

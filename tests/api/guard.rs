@@ -215,7 +215,7 @@ async fn sign_forwarded(app: &TestApp, n: usize, client: &str) {
 
 #[tokio::test]
 async fn no_address_is_stored_and_erasing_a_person_forgets_their_client() {
-    use crate::cli::{chorus, text};
+    use crate::cli::{chorus_with_env, text};
     let (app, petition) = guarded(0, "127.0.0.1, ::1").await;
     for n in 0..2 {
         sign_forwarded(&app, n, "198.51.100.7").await;
@@ -229,16 +229,11 @@ async fn no_address_is_stored_and_erasing_a_person_forgets_their_client() {
     assert_eq!(clusters.len(), 1, "both signers are one client");
     assert_eq!(clusters[0].counted, 2);
 
-    let erased = chorus(
+    let erased = chorus_with_env(
         &app,
-        &[
-            "person",
-            "erase",
-            "s0@example.org",
-            "--secret-key",
-            crate::helpers::SECRET_KEY,
-        ],
-        None,
+        &["person", "erase"],
+        Some("s0@example.org"),
+        &[("CHORUS_SECRET_KEY", crate::helpers::SECRET_KEY)],
     );
     assert!(erased.status.success(), "{}", text(&erased.stderr));
     // One signer is left with the client's hash: no cluster any more.

@@ -36,6 +36,11 @@ pub struct Options {
     /// for no proof of work, unless a test turns them on (the guard tests,
     /// and the browser tests, where the widget does the work).
     pub guard: chorus::guard::GuardConfig,
+    /// Chorus's public URL; `None`: the test server's own origin.
+    pub public_url: Option<String>,
+    /// Where outbound fetches may go. Test feeds and pictures are served
+    /// from loopback, so by default anywhere.
+    pub fetch: chorus::outbound::FetchConfig,
 }
 
 impl Default for Options {
@@ -49,6 +54,11 @@ impl Default for Options {
                     per_client: 0,
                 },
                 proof_work: 0,
+            },
+            public_url: None,
+            fetch: chorus::outbound::FetchConfig {
+                allow_private_fetch: true,
+                ..Default::default()
             },
         }
     }
@@ -64,6 +74,7 @@ impl Options {
                 limits: Default::default(),
                 proof_work: chorus::guard::proof::NORMAL_WORK,
             },
+            ..Self::default()
         }
     }
 }
@@ -203,11 +214,20 @@ impl TestApp {
             mail_from: "Coalition for Tests <no-reply@coalition.example>".into(),
             // An outage test waits for the retry: keep it short.
             mail_retry_secs: 1,
-            public_url: None,
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
+        let addr: SocketAddr = listener.local_addr().expect("bound");
+        let origin = format!("http://{addr}");
+        let public_url = match &options.public_url {
+            Some(url) => url.parse().expect("a public URL"),
+            None => origin.parse().expect("the test server's origin"),
         };
         let settings = chorus::Settings {
             assets: assets_dir(),
             data_dir: dir.path(),
+            public_url: &public_url,
+            // Test feeds and pictures are served from loopback.
+            fetch: options.fetch.clone(),
             payments: &payments,
             admin: &admin,
             mail: &mail,
@@ -218,8 +238,6 @@ impl TestApp {
             .expect("state loads");
         let counts = state.counts.clone();
         let signatures = state.signatures.clone();
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("port 0");
-        let addr: SocketAddr = listener.local_addr().expect("bound");
         // The accept loop `chorus serve` runs, not a test stand-in.
         tokio::spawn(chorus::server::serve_until(
             listener,
@@ -227,7 +245,7 @@ impl TestApp {
             std::future::pending(),
         ));
         Self {
-            origin: format!("http://{addr}"),
+            origin,
             client: reqwest::Client::new(),
             database,
             store,

@@ -2,6 +2,7 @@
 //! database, and the widgets in headless Chromium. `cargo xtask test` runs
 //! it on SQLite, then again on PostgreSQL.
 
+mod bodies;
 mod browser;
 mod cli;
 mod confirmation;
@@ -13,9 +14,11 @@ mod helpers;
 mod instances;
 mod live;
 mod mirror;
+mod outbound;
 mod personal;
 mod petitions;
 mod picture_host;
+mod public_url;
 mod signing;
 mod site;
 mod smtp;

@@ -13,7 +13,7 @@ use chorus::updates::mirror::Mirror;
 
 use crate::helpers::TestApp;
 
-const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+pub(crate) const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
 <channel>
   <title>Harbour Rights news</title>
@@ -85,27 +85,30 @@ struct Fixture {
 }
 
 #[derive(Debug, Clone, Default)]
-struct Site {
+pub(crate) struct Site {
     fixture: Arc<Mutex<Option<Fixture>>>,
     /// `If-None-Match` values received.
     conditional: Arc<Mutex<Vec<String>>>,
 }
 
 impl Site {
-    async fn start() -> (Self, String) {
+    pub(crate) async fn start() -> (Self, String) {
+        Self::start_on("127.0.0.1").await
+    }
+
+    /// The site on another loopback address (`127.0.0.2`).
+    pub(crate) async fn start_on(ip: &str) -> (Self, String) {
         let site = Self::default();
         let app = axum::Router::new()
             .route("/feed", axum::routing::get(serve))
             .with_state(site.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("port");
+        let listener = tokio::net::TcpListener::bind((ip, 0)).await.expect("port");
         let url = format!("http://{}/feed", listener.local_addr().expect("bound"));
         tokio::spawn(async move { axum::serve(listener, app).await });
         (site, url)
     }
 
-    fn serve(&self, body: &str, content_type: &'static str) {
+    pub(crate) fn serve(&self, body: &str, content_type: &'static str) {
         *self.fixture.lock().expect("lock") = Some(Fixture {
             body: body.to_owned(),
             content_type,
@@ -143,10 +146,15 @@ async fn serve(
         .into_response()
 }
 
-async fn mirrored_feed(app: &TestApp, url: &str) -> FeedRecord {
+pub(crate) async fn mirrored_feed(app: &TestApp, url: &str) -> FeedRecord {
+    mirrored_feed_at(app, "harbour-news", url).await
+}
+
+/// A feed `slug` mirroring `url`.
+pub(crate) async fn mirrored_feed_at(app: &TestApp, slug: &str, url: &str) -> FeedRecord {
     app.store
         .create_feed(&NewFeed {
-            slug: Slug::parse("harbour-news").expect("slug"),
+            slug: Slug::parse(slug).expect("slug"),
             title: "Harbour news".into(),
             default_lang: Lang::parse("en").expect("lang"),
             source_url: Some(url.to_owned()),
@@ -155,12 +163,19 @@ async fn mirrored_feed(app: &TestApp, url: &str) -> FeedRecord {
         .expect("feed created")
 }
 
-async fn items(app: &TestApp, feed: &FeedRecord) -> Vec<ItemRecord> {
+pub(crate) async fn items(app: &TestApp, feed: &FeedRecord) -> Vec<ItemRecord> {
     app.store.all_items(feed.id).await.expect("items")
 }
 
+/// Test sources are on loopback, which only an intranet setting allows.
 fn mirror() -> Mirror {
-    Mirror::new(Duration::from_secs(1))
+    Mirror::new(
+        chorus::outbound::FetchConfig {
+            allow_private_fetch: true,
+            ..Default::default()
+        },
+        Duration::from_secs(1),
+    )
 }
 
 #[tokio::test]

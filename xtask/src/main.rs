@@ -153,6 +153,12 @@ fn demo() -> Result {
     let mut chorus = cargo();
     chorus.args(["run", "--release", "--bin", "chorus", "--", "demo"]);
     chorus.env("CHORUS_ASSETS", dist());
+    // Every link Chorus writes starts with its public URL: on this machine,
+    // where the demo listens.
+    if std::env::var_os("CHORUS_PUBLIC_URL").is_none() {
+        let addr = std::env::var("CHORUS_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+        chorus.env("CHORUS_PUBLIC_URL", format!("http://{addr}"));
+    }
     run(&mut chorus)
 }
 
