@@ -27,7 +27,10 @@ async fn challenge(
 ) -> Result<impl IntoResponse, ApiError> {
     let campaign = crate::petitions::find(&state.directory, &slug).await?;
     let now = now_millis();
-    let client_hash = state.guard.client_hash(peer, &headers, now);
+    let client_hash = state
+        .guard
+        .client_hash(&*state.store, peer, &headers, now)
+        .await?;
     let challenge = state
         .guard
         .challenge(&*state.store, &client_hash, &campaign.record, now)

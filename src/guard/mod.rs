@@ -12,6 +12,7 @@ pub mod proof;
 pub mod review;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use axum::http::HeaderMap;
 
@@ -19,14 +20,15 @@ use chorus_wire::proof::Challenge;
 use chorus_wire::signing::SignatureForm;
 
 use crate::error::ApiError;
-use crate::personal::ServerKeys;
-use crate::storage::{Millis, PetitionRecord, Store, StoreResult};
+use crate::personal::{DayKey, ServerKeys};
+use crate::storage::{Millis, PetitionRecord, Store, StoreError, StoreResult};
 use address::TrustedProxies;
 pub use challenge::router;
 use limits::{Hold, Limits};
 
 const HOUR: Millis = 60 * 60 * 1000;
-const DAY: Millis = 24 * HOUR;
+/// A day, in milliseconds: client hashes' keys change at each UTC midnight.
+pub const DAY: Millis = 24 * HOUR;
 
 /// How Chorus tells clients apart, and how much it lets each one sign.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -52,6 +54,8 @@ pub struct Guard {
     limits: Limits,
     proof_work: u64,
     keys: ServerKeys,
+    /// Today's key for client hashes, once read from the database.
+    day_key: Arc<Mutex<Option<(i64, DayKey)>>>,
 }
 
 impl Guard {
@@ -61,14 +65,41 @@ impl Guard {
             limits: config.limits.clone(),
             proof_work: config.proof_work,
             keys,
+            day_key: Arc::default(),
         }
     }
 
     /// The hash today's client is counted under; its address is not kept.
-    pub fn client_hash(&self, peer: SocketAddr, headers: &HeaderMap, now: Millis) -> [u8; 32] {
+    pub async fn client_hash(
+        &self,
+        store: &dyn Store,
+        peer: SocketAddr,
+        headers: &HeaderMap,
+        now: Millis,
+    ) -> StoreResult<[u8; 32]> {
         let ip = self.proxies.client(peer, headers);
-        self.keys
-            .client_hash(&address::network(ip), now.div_euclid(DAY))
+        let key = self.day_key(store, now.div_euclid(DAY)).await?;
+        Ok(key.client_hash(&address::network(ip)))
+    }
+
+    /// `day`'s key: from memory, or the one in the database (made there by
+    /// whichever instance needed it first).
+    async fn day_key(&self, store: &dyn Store, day: i64) -> StoreResult<DayKey> {
+        let remembered = *self.day_key.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, key)) = remembered.filter(|(known, _)| *known == day) {
+            return Ok(key);
+        }
+        let (_, fresh) = self.keys.new_day_key();
+        let stored = store.client_day_key(day, &fresh).await?;
+        let key = self.keys.open_day_key(&stored).ok_or_else(|| {
+            StoreError::Unsafe(
+                "today's client key was sealed under another CHORUS_SECRET_KEY: \
+                 every instance must share one secret"
+                    .into(),
+            )
+        })?;
+        *self.day_key.lock().unwrap_or_else(|e| e.into_inner()) = Some((day, key));
+        Ok(key)
     }
 
     /// A proof-of-work challenge for `petition`, harder the more this

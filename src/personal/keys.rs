@@ -9,6 +9,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crypto_box::aead::OsRng;
+use crypto_secretbox::XSalsa20Poly1305;
+use crypto_secretbox::aead::{Aead, AeadCore, KeyInit};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -73,17 +76,28 @@ impl ServerKeys {
         Self {
             email: derive(master, b"chorus email hash v1"),
             outbox: derive(master, b"chorus outbox v1"),
-            client: derive(master, b"chorus client network v1"),
+            client: derive(master, b"chorus client day keys v1"),
             proof: derive(master, b"chorus proof of work v1"),
         }
     }
 
-    /// The hash a client's network is counted under on `day` (days since
-    /// 1970, UTC). Each day has its own key, so hashes link a client's
-    /// requests within a day and never across days.
-    pub fn client_hash(&self, network: &[u8], day: i64) -> [u8; KEY_BYTES] {
-        let day_key = mac(&self.client, &day.to_be_bytes());
-        mac(&day_key, network)
+    /// A new random key for one day's client hashes, and the same sealed
+    /// for the database (only an instance with Chorus's secret opens it).
+    pub fn new_day_key(&self) -> (DayKey, Vec<u8>) {
+        let key: [u8; KEY_BYTES] = XSalsa20Poly1305::generate_key(&mut OsRng).into();
+        let cipher = XSalsa20Poly1305::new(&self.client.into());
+        let nonce = XSalsa20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = cipher.encrypt(&nonce, key.as_slice()).unwrap_or_default();
+        (DayKey(key), [nonce.as_slice(), &sealed].concat())
+    }
+
+    /// A day key as [`Self::new_day_key`] sealed it; `None` if it was sealed
+    /// under another secret.
+    pub fn open_day_key(&self, sealed: &[u8]) -> Option<DayKey> {
+        let (nonce, sealed) = sealed.split_at_checked(24)?;
+        let cipher = XSalsa20Poly1305::new(&self.client.into());
+        let key = cipher.decrypt(nonce.into(), sealed).ok()?;
+        key.try_into().ok().map(DayKey)
     }
 
     /// The key proof-of-work challenges are signed with.
@@ -107,6 +121,26 @@ impl ServerKeys {
     }
 }
 
+/// One day's random key for hashing clients' networks. Each day has its
+/// own, so hashes link a client's requests within a day and never across
+/// days; once the key is destroyed, nothing links that day's hashes to an
+/// address.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct DayKey([u8; KEY_BYTES]);
+
+impl DayKey {
+    /// The hash a client's network is counted under.
+    pub fn client_hash(&self, network: &[u8]) -> [u8; KEY_BYTES] {
+        mac(&self.0, network)
+    }
+}
+
+impl fmt::Debug for DayKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DayKey(REDACTED)")
+    }
+}
+
 /// The stored form of an email address: 32 bytes that recognise a repeat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EmailHash(pub [u8; KEY_BYTES]);
@@ -124,7 +158,7 @@ fn derive(master: &MasterKey, label: &[u8]) -> [u8; KEY_BYTES] {
 }
 
 fn mac(key: &[u8], message: &[u8]) -> [u8; KEY_BYTES] {
-    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(message);
     mac.finalize().into_bytes().into()
 }
@@ -152,6 +186,21 @@ mod tests {
         assert_ne!(
             a.email_hash("ana@example.org"),
             b.email_hash("ana@example.org")
+        );
+    }
+
+    #[test]
+    fn day_keys_are_random_and_open_only_under_the_secret_that_sealed_them() {
+        let a = keys(&"11".repeat(32));
+        let (first, sealed) = a.new_day_key();
+        let (second, _) = a.new_day_key();
+        assert_ne!(first, second, "random, not derived");
+        assert_eq!(a.open_day_key(&sealed), Some(first));
+        assert_eq!(keys(&"22".repeat(32)).open_day_key(&sealed), None);
+        assert_eq!(a.open_day_key(&sealed[..10]), None);
+        assert_ne!(
+            first.client_hash(&[203, 0, 113, 7]),
+            second.client_hash(&[203, 0, 113, 7])
         );
     }
 

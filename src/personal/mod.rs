@@ -13,5 +13,5 @@ pub mod keys;
 pub mod retention;
 pub mod sealed;
 
-pub use keys::{EmailHash, MasterKey, ServerKeys};
+pub use keys::{DayKey, EmailHash, MasterKey, ServerKeys};
 pub use sealed::{OrgPublicKey, OrgSecretKey, PersonalDetails};

@@ -39,9 +39,14 @@ pub async fn forget_unconfirmed(store: &dyn Store) -> StoreResult<u64> {
 pub async fn forget_review_data(store: &dyn Store) -> StoreResult<u64> {
     let now = now_millis();
     store.forget_spent_proofs(now).await?;
+    let review_over = now - days_in_millis(CLIENT_HASH_DAYS);
+    let forgotten = store.forget_client_hashes(review_over).await?;
+    // A day's key goes once every hash made with it is forgotten: after
+    // that, nothing can link those hashes to an address, secret or not.
     store
-        .forget_client_hashes(now - days_in_millis(CLIENT_HASH_DAYS))
-        .await
+        .forget_client_day_keys(review_over.div_euclid(crate::guard::DAY))
+        .await?;
+    Ok(forgotten)
 }
 
 fn days_in_millis(days: u32) -> Millis {

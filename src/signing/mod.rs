@@ -108,7 +108,10 @@ async fn sign(
         .guard
         .spend_proof(&*state.store, &form, campaign.record.slug.as_str(), now)
         .await?;
-    let client_hash = state.guard.client_hash(peer, &headers, now);
+    let client_hash = state
+        .guard
+        .client_hash(&*state.store, peer, &headers, now)
+        .await?;
     let hold = state
         .guard
         .hold(

@@ -82,6 +82,14 @@ pub trait GuardStore {
     /// review is over for them. Returns how many.
     async fn forget_client_hashes(&self, before: Millis) -> StoreResult<u64>;
 
+    /// The sealed key clients are hashed with on `day` (days since 1970,
+    /// UTC): the one stored, or `fresh` when there is none yet, so every
+    /// instance hashes a client alike.
+    async fn client_day_key(&self, day: i64, fresh: &[u8]) -> StoreResult<Vec<u8>>;
+
+    /// Destroys the keys of the days before `before_day`. Returns how many.
+    async fn forget_client_day_keys(&self, before_day: i64) -> StoreResult<u64>;
+
     /// The petition's clients with held signers or more than one signer,
     /// largest first.
     async fn clusters(&self, petition_id: i64) -> StoreResult<Vec<Cluster>>;

@@ -76,6 +76,30 @@ macro_rules! guard_store {
                     Ok(done.rows_affected())
                 }
 
+                async fn client_day_key(&self, day: i64, fresh: &[u8]) -> StoreResult<Vec<u8>> {
+                    sqlx::query(
+                        "INSERT INTO client_day_keys (day, sealed_key) VALUES ($1, $2)
+                         ON CONFLICT (day) DO NOTHING",
+                    )
+                    .bind(day)
+                    .bind(fresh)
+                    .execute(&self.pool)
+                    .await?;
+                    let row = sqlx::query("SELECT sealed_key FROM client_day_keys WHERE day = $1")
+                        .bind(day)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    Ok(row.try_get("sealed_key")?)
+                }
+
+                async fn forget_client_day_keys(&self, before_day: i64) -> StoreResult<u64> {
+                    let done = sqlx::query("DELETE FROM client_day_keys WHERE day < $1")
+                        .bind(before_day)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected())
+                }
+
                 async fn forget_client_hashes(&self, before: Millis) -> StoreResult<u64> {
                     let done = sqlx::query(
                         "UPDATE signers SET client_hash = NULL

@@ -417,3 +417,80 @@ async fn the_organiser_sees_signers_by_hour_and_by_email_domain_and_can_discount
     );
     assert!(!nobody.status.success());
 }
+
+#[tokio::test]
+async fn each_days_client_key_is_random_shared_by_instances_and_destroyed_after_review() {
+    let (app, petition) = guarded(0, "").await;
+    let other = app.second_instance().await;
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &form("a@example.org", "k-a000000000000000"),
+    )
+    .await;
+    other
+        .sign_accepted(
+            "p",
+            Some(PARTNER),
+            &form("b@example.org", "k-b000000000000000"),
+        )
+        .await;
+    let clusters = app.store.clusters(petition.id).await.expect("clusters");
+    assert_eq!(clusters.len(), 1, "both instances hash the client alike");
+    assert_eq!(clusters[0].counted, 2);
+
+    // The same secret and the same address on the same day, over another
+    // database: a different hash. The key is not derived from the secret, so
+    // the secret and a dump cannot recompute a hash from a guessed address.
+    let (elsewhere, elsewhere_petition) = guarded(0, "").await;
+    elsewhere
+        .sign_accepted(
+            "p",
+            Some(PARTNER),
+            &form("a@example.org", "k-a000000000000000"),
+        )
+        .await;
+    elsewhere
+        .sign_accepted(
+            "p",
+            Some(PARTNER),
+            &form("b@example.org", "k-b000000000000000"),
+        )
+        .await;
+    let theirs = elsewhere
+        .store
+        .clusters(elsewhere_petition.id)
+        .await
+        .expect("clusters");
+    assert_ne!(theirs[0].client_hash, clusters[0].client_hash);
+
+    // Keys of days whose hashes are all forgotten are destroyed; today's stays.
+    let today = chorus::storage::now_millis().div_euclid(chorus::guard::DAY);
+    let old_day = today - i64::from(chorus::personal::retention::CLIENT_HASH_DAYS) - 2;
+    assert_eq!(
+        app.store
+            .client_day_key(old_day, b"old")
+            .await
+            .expect("kept"),
+        b"old"
+    );
+    chorus::personal::retention::forget_review_data(&*app.store)
+        .await
+        .expect("forgotten");
+    assert_eq!(
+        app.store
+            .client_day_key(old_day, b"new")
+            .await
+            .expect("read"),
+        b"new",
+        "the old day's key was destroyed"
+    );
+    assert_ne!(
+        app.store
+            .client_day_key(today, b"other")
+            .await
+            .expect("read"),
+        b"other",
+        "today's key is kept"
+    );
+}
