@@ -142,7 +142,7 @@ async fn the_work_asked_rises_with_a_clients_signatures_and_is_never_cached() {
     assert_eq!(missing.status(), 404);
 }
 
-fn statuses(rows: &[chorus::storage::SignedRow]) -> Vec<&str> {
+pub(crate) fn statuses(rows: &[chorus::storage::SignedRow]) -> Vec<&str> {
     rows.iter().map(|r| r.status.as_str()).collect()
 }
 

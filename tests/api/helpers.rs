@@ -175,14 +175,13 @@ impl TestApp {
     /// Another instance of Chorus on this one's database, as behind a load
     /// balancer.
     pub async fn second_instance(&self) -> Self {
+        self.second_instance_with(Options::default()).await
+    }
+
+    /// Another instance on this one's database, configured with `options`.
+    pub async fn second_instance_with(&self, options: Options) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        Self::spawn_on(
-            self.database.clone(),
-            self.org_key.clone(),
-            dir,
-            Options::default(),
-        )
-        .await
+        Self::spawn_on(self.database.clone(), self.org_key.clone(), dir, options).await
     }
 
     async fn spawn_on(

@@ -18,6 +18,7 @@ mod outbound;
 mod personal;
 mod petitions;
 mod picture_host;
+mod proxy;
 mod public_url;
 mod signing;
 mod site;

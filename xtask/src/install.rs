@@ -16,6 +16,9 @@ const ESBUILD: &str = "0.25.12";
 const CARGO_DENY: &str = "0.20.2";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// The proxy the deployment test puts in front of Chorus (`deploy/nginx.conf`).
+const NGINX: &str = "/usr/sbin/nginx";
+const OPENSSL: &str = "/usr/bin/openssl";
 
 /// Where npm installs binaryen and esbuild.
 fn npm_prefix() -> PathBuf {
@@ -105,10 +108,15 @@ pub fn build_tools() -> Result {
 pub const PYTHON: &str = "/usr/bin/python3";
 
 /// Chromium and its driver for the browser tests, aiosmtpd for the email
-/// tests, and cargo-deny.
+/// tests, nginx (and openssl for its test certificate) for the deployment
+/// test, and cargo-deny.
 pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
         apt(&["chromium", "chromium-driver"])?;
+    }
+    if !std::path::Path::new(NGINX).exists() || !std::path::Path::new(OPENSSL).exists() {
+        // The light build has everything the shipped configuration uses.
+        apt(&["nginx-light", "openssl"])?;
     }
     let has_smtpd = Command::new(PYTHON)
         .args(["-c", "import aiosmtpd"])
