@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use serde::Deserialize;
@@ -46,11 +46,23 @@ async fn show_frame(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<FrameQuery>,
+    headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     let campaign = crate::petitions::find(&state.directory, &slug).await?;
     let (record, partners) = (&campaign.record, &campaign.partners);
     let slug = record.slug.clone();
-    let claimed = query.partner.as_deref().and_then(|p| Origin::parse(p).ok());
+    // `frame-ancestors` binds only a framed page: opened on its own (a link
+    // shared with `?partner=`), the page would credit whoever the link
+    // names. So a partner is credited only when the browser says this is a
+    // frame, and then only the partner the policy lets frame it.
+    let in_a_frame = headers
+        .get("sec-fetch-dest")
+        .is_some_and(|dest| dest.as_bytes() == b"iframe");
+    let claimed = query
+        .partner
+        .as_deref()
+        .and_then(|p| Origin::parse(p).ok())
+        .filter(|_| in_a_frame);
     let framed_by = claimed.filter(|c| partners.iter().any(|p| &p.partner.origin == c));
     // Only the partner that asked may frame the page when it is one of the
     // petition's; otherwise any of them (the frame then attributes nothing).
@@ -91,6 +103,7 @@ async fn show_frame(
         [
             (header::CONTENT_SECURITY_POLICY, frame_csp(&ancestors)),
             (header::CACHE_CONTROL, "no-cache".to_owned()),
+            (header::VARY, "Sec-Fetch-Dest".to_owned()),
         ],
         Html(html),
     ))

@@ -243,7 +243,12 @@ fn check_request(
         ));
     }
     let frequency = match request.frequency {
-        None => settings.frequencies[0],
+        // Storage never holds a campaign without a frequency; should one
+        // appear, it takes no gifts rather than failing.
+        None => *settings
+            .frequencies
+            .first()
+            .ok_or_else(|| ApiError::Internal("a donation campaign without frequencies".into()))?,
         Some(f) if settings.frequencies.contains(&f) => f,
         Some(f) => {
             return Err(ApiError::bad_request(

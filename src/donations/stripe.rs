@@ -236,7 +236,8 @@ pub fn verify_signature(
     if signatures.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - timestamp).abs() > TOLERANCE_SECS {
+    // `abs_diff` cannot overflow, whatever number the header carries.
+    if now.abs_diff(timestamp) > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     for secret in secrets {
@@ -400,6 +401,12 @@ mod tests {
             verify_signature("t=1000", body, &secrets, 1_000),
             Err(SignatureError::Malformed)
         );
+        for extreme in [i64::MIN, i64::MAX] {
+            assert_eq!(
+                verify_signature(&format!("t={extreme},v1=00"), body, &secrets, 1_000),
+                Err(SignatureError::Stale)
+            );
+        }
     }
 
     fn event(json: serde_json::Value) -> Event {

@@ -198,6 +198,11 @@ pub(super) struct StoredSettings {
 
 impl StoredSettings {
     pub fn of(settings: &CampaignSettings) -> StoreResult<Self> {
+        if settings.frequencies.is_empty() {
+            return Err(StoreError::Unsafe(
+                "a donation campaign must offer at least one frequency".into(),
+            ));
+        }
         let json =
             |e: serde_json::Error| StoreError::Unsafe(format!("cannot encode settings: {e}"));
         Ok(Self {
@@ -240,6 +245,9 @@ where
         .split_whitespace()
         .map(|f| Frequency::parse(f).ok_or_else(|| corrupt("frequency", f.to_owned())))
         .collect::<StoreResult<Vec<_>>>()?;
+    if frequencies.is_empty() {
+        return Err(corrupt("frequency list", "it is empty".into()));
+    }
     let asks = serde_json::from_str(&row.try_get::<String, _>("asks")?)
         .map_err(|e| corrupt("asks", e.to_string()))?;
     let provider = serde_json::from_str(&row.try_get::<String, _>("provider")?)

@@ -647,3 +647,43 @@ async fn only_partners_get_a_preflight_for_checkout() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn a_campaign_offering_no_frequency_is_never_stored() {
+    let app = TestApp::spawn().await;
+    let mut settings = check_settings(&SettingsDraft {
+        currency: "EUR".into(),
+        goal: None,
+        min: "2".into(),
+        max: "500".into(),
+        deadline: None,
+        frequencies: vec!["once".into()],
+        asks: vec!["once:25".into()],
+        provider: Provider::Stripe,
+    })
+    .expect("valid settings");
+    let text = check_text(
+        &TextDraft {
+            lang: "en".into(),
+            title: "Migrants Day".into(),
+            impact: String::new(),
+            labels: Vec::new(),
+        },
+        &settings,
+    )
+    .expect("valid text");
+    // Past the organisers' checks (as a script or an older build might
+    // write it), storage is the last edge: a checkout would have nothing to
+    // default to.
+    settings.frequencies.clear();
+    let refused = app
+        .store
+        .create_donation_campaign(&NewDonationCampaign {
+            slug: Slug::parse("no-frequency").expect("slug"),
+            settings,
+            text,
+        })
+        .await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(app.get("/api/v1/campaigns/no-frequency").await.status() == 404);
+}

@@ -355,6 +355,40 @@ async fn the_frame_page_may_be_framed_only_by_the_petitions_partners() {
 }
 
 #[tokio::test]
+async fn the_frame_page_credits_a_partner_only_inside_that_partners_frame() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", "https://harbour.example", false)
+        .await;
+    let credited = |dest: Option<&'static str>| {
+        let app = &app;
+        async move {
+            let mut request = app.client.get(format!(
+                "{}/frame/petition/p?partner=https://harbour.example",
+                app.origin
+            ));
+            if let Some(dest) = dest {
+                request = request.header("sec-fetch-dest", dest);
+            }
+            let page = request
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("text");
+            let start = page.find("data-frame-partner=\"").expect("the attribute") + 20;
+            page[start..start + page[start..].find('"').expect("ends")].to_owned()
+        }
+    };
+    assert_eq!(credited(Some("iframe")).await, "https://harbour.example");
+    // Opened as a page of its own (a shared link), or by a browser that
+    // does not say: nobody is credited.
+    assert_eq!(credited(Some("document")).await, "");
+    assert_eq!(credited(None).await, "");
+}
+
+#[tokio::test]
 async fn a_paused_petition_refuses_signatures_until_signing_is_switched_back_on() {
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", None).await;
