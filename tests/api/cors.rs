@@ -31,26 +31,53 @@ async fn counts_and_petitions_are_readable_from_any_origin() {
     }
 }
 
-#[tokio::test]
-async fn a_preflight_for_a_write_from_an_unknown_origin_is_not_granted() {
-    let app = TestApp::spawn().await;
+/// The methods a preflight for a POST to `path` from `origin` grants.
+async fn granted(app: &TestApp, path: &str, origin: &str) -> (String, String) {
     let response = app
         .client
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}/api/v1/petitions/p/count", app.origin),
-        )
-        .header("origin", "https://attacker.example")
+        .request(reqwest::Method::OPTIONS, format!("{}{path}", app.origin))
+        .header("origin", origin)
         .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
         .send()
         .await
         .expect("request sent");
-    let allowed = response
-        .headers()
-        .get("access-control-allow-methods")
-        .map(|v| v.to_str().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    assert!(!allowed.contains("POST"), "POST allowed: {allowed}");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+    (
+        header("access-control-allow-origin"),
+        header("access-control-allow-methods"),
+    )
+}
+
+#[tokio::test]
+async fn writes_are_granted_to_the_petitions_partners_and_no_one_else() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Partner", PARTNER, false).await;
+    app.create_petition("other", None).await;
+    let path = "/api/v1/petitions/p/signatures";
+
+    let (origin, methods) = granted(&app, path, PARTNER).await;
+    assert_eq!(origin, PARTNER, "the partner's own page may sign");
+    assert!(methods.contains("POST"), "{methods}");
+
+    for (path, stranger) in [
+        (path, "https://attacker.example"),
+        // A partner of one petition is no partner of another.
+        ("/api/v1/petitions/other/signatures", PARTNER),
+    ] {
+        let (origin, _) = granted(&app, path, stranger).await;
+        assert!(origin.is_empty(), "{stranger} granted {path}: {origin}");
+    }
+    // Reads never grant a write.
+    let (_, methods) = granted(&app, "/api/v1/petitions/p/count", PARTNER).await;
+    assert!(!methods.contains("POST"), "POST allowed on a read: {methods}");
 }
 
 #[tokio::test]
