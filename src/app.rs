@@ -30,6 +30,8 @@ pub struct AppState {
     pub directory: Directory,
     pub counts: Counts,
     pub signatures: SignatureWriter,
+    /// What signatures leave for after their answer (repeats' emails).
+    pub later: crate::signing::Later,
     /// Every donation campaign's totals.
     pub totals: Totals,
     /// The organisation's Stripe account.

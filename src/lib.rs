@@ -112,6 +112,7 @@ pub async fn state_for(
         store,
         counts,
         signatures,
+        later: signing::Later::default(),
         totals,
         stripe: donations::Stripe::new(payments),
         admin: admin::AdminTokens::new(&admin.admin_tokens),

@@ -9,7 +9,10 @@
 pub mod confirm;
 mod email;
 pub mod export;
+mod later;
 mod writer;
+
+pub use later::Later;
 
 use axum::Router;
 use std::net::SocketAddr;
@@ -150,7 +153,9 @@ async fn sign(
     if let (Stored::RepeatAddress, Some(letters)) = (stored, letters) {
         // Off the answer's path: how long the answer takes must not tell
         // whether the address had signed.
-        tokio::spawn(letters.mail_repeat(state.clone(), campaign.record.id));
+        state
+            .later
+            .spawn(letters.mail_repeat(state.clone(), campaign.record.id));
     }
     Ok(axum::Json(SignatureReceipt {
         status: signing::RECEIVED.to_owned(),

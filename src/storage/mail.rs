@@ -129,4 +129,6 @@ pub trait MailStore {
     async fn forget_mail_to(&self, email_hash: &EmailHash) -> StoreResult<u64>;
     /// Messages waiting, for health reports and tests.
     async fn mail_waiting(&self) -> StoreResult<u64>;
+    /// Failed attempts of the messages waiting, for health reports and tests.
+    async fn mail_failures(&self) -> StoreResult<u64>;
 }

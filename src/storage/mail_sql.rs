@@ -243,6 +243,15 @@ macro_rules! mail_store {
                         .await?;
                     Ok(u64::try_from(n).unwrap_or(0))
                 }
+
+                async fn mail_failures(&self) -> StoreResult<u64> {
+                    let n: i64 = sqlx::query_scalar(
+                        "SELECT CAST(COALESCE(SUM(attempts), 0) AS BIGINT) FROM outbox",
+                    )
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(u64::try_from(n).unwrap_or(0))
+                }
             }
 
             /// A count entry of `delta` for the signer in `row` (from

@@ -6,8 +6,6 @@ mod driver;
 mod signing;
 mod updates;
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use crate::helpers::TestApp;
@@ -179,8 +177,14 @@ async fn placeholders_added_after_load_are_mounted_and_unknown_petitions_say_so(
     let site = PartnerSite::serve(partner_page(&app.origin, "<main id=app></main>")).await;
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
-    // Give embed.js time to load, as a single-page app renders after it.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A single-page app renders after the page has loaded, which waits for
+    // embed.js to run (an async script delays the load event).
+    browser
+        .wait_for(
+            || async { browser.eval("return document.readyState;", vec![]).await },
+            |state| state == "complete",
+        )
+        .await;
     browser
         .eval(
             "document.getElementById('app').innerHTML = \
@@ -213,9 +217,13 @@ async fn a_page_pinning_the_script_with_integrity_runs_it_and_a_wrong_hash_block
         r#"<script type="module" src="{}/embed.js" async></script>"#,
         app.origin
     );
+    // Scripts the browser refused to run, as their `error` events say.
+    let watch_refusals = "<script>window.refused = []; addEventListener('error', \
+         (e) => { if (e.target && e.target.src) refused.push(e.target.src); }, true);</script>";
     let page_with = |integrity: &str| {
-        partner_page(
+        partner_page_with(
             &app.origin,
+            watch_refusals,
             r#"<div data-chorus="counter" data-campaign="p"></div>"#,
         )
         .replace(
@@ -236,7 +244,19 @@ async fn a_page_pinning_the_script_with_integrity_runs_it_and_a_wrong_hash_block
     let tampered = format!("sha384-{}", "A".repeat(64));
     let refused = PartnerSite::serve(page_with(&tampered)).await;
     browser.goto(&refused.origin).await;
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // The browser has decided once the script's error event has fired.
+    let refusals = browser
+        .wait_for(
+            || async { browser.eval("return window.refused;", vec![]).await },
+            |refused| refused.as_array().is_some_and(|r| !r.is_empty()),
+        )
+        .await;
+    assert!(
+        refusals[0]
+            .as_str()
+            .is_some_and(|src| src.contains("/embed/")),
+        "{refusals}"
+    );
     let mounted = browser
         .eval(
             "return document.querySelector('[data-chorus]').shadowRoot !== null;",

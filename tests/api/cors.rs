@@ -77,7 +77,10 @@ async fn writes_are_granted_to_the_petitions_partners_and_no_one_else() {
     }
     // Reads never grant a write.
     let (_, methods) = granted(&app, "/api/v1/petitions/p/count", PARTNER).await;
-    assert!(!methods.contains("POST"), "POST allowed on a read: {methods}");
+    assert!(
+        !methods.contains("POST"),
+        "POST allowed on a read: {methods}"
+    );
 }
 
 #[tokio::test]

@@ -81,11 +81,13 @@ impl Options {
 
 pub struct TestApp {
     pub origin: String,
+    /// What signatures leave for after their answer.
+    pub later: chorus::signing::Later,
     pub client: reqwest::Client,
     /// The database, for a second instance or process on it.
     pub database: DatabaseUrl,
     pub store: Arc<dyn Store>,
-    counts: chorus::live::Counts,
+    pub counts: chorus::live::Counts,
     pub signatures: chorus::signing::SignatureWriter,
     /// The Stripe this instance talks to.
     pub stripe: StripeStandIn,
@@ -237,6 +239,7 @@ impl TestApp {
             .expect("state loads");
         let counts = state.counts.clone();
         let signatures = state.signatures.clone();
+        let later = state.later.clone();
         // The accept loop `chorus serve` runs, not a test stand-in.
         tokio::spawn(chorus::server::serve_until(
             listener,
@@ -250,6 +253,7 @@ impl TestApp {
             store,
             counts,
             signatures,
+            later,
             stripe,
             org_key,
             elsewhere: tokio::sync::OnceCell::new(),

@@ -184,7 +184,16 @@ async fn postgres_only_outage_and_restart_lose_no_acknowledged_signature() {
         })
         .collect();
     let started_before = server_start_time(&app).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // In the middle of the run: once every signer has been acknowledged at
+    // least once.
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while app.signed_rows(&petition).await.len() < 1 + SIGNERS {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the signers never got going"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     pg_ctl("restart").await;
     restarted.store(true, Ordering::Relaxed);
     let mut acknowledged = 1;

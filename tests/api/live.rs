@@ -12,7 +12,20 @@ async fn a_live_connection_starts_with_the_current_counts() {
     let first = app.create_petition("first", None).await;
     app.create_petition("second", Some(10)).await;
     app.sign_elsewhere(&first, 3).await;
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // The server has caught up with what another process wrote.
+    let deadline = Instant::now() + PATIENCE;
+    while app
+        .counts
+        .get(&first.slug)
+        .await
+        .ok()
+        .flatten()
+        .map(|c| c.count)
+        != Some(3)
+    {
+        assert!(Instant::now() < deadline, "the count never reached 3");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     let mut live = app.live("first,second").await;
     let a = live.next_count(PATIENCE).await.expect("first count");
