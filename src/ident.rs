@@ -48,14 +48,9 @@ pub struct Lang(String);
 
 impl Lang {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let primary = raw.split(['-', '_']).next().unwrap_or_default();
-        if (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic()) {
-            Ok(Self(primary.to_ascii_lowercase()))
-        } else {
-            Err(format!(
-                "{raw:?} is not a language tag such as en, fr or es-MX"
-            ))
-        }
+        chorus_wire::lang::primary_subtag(raw)
+            .map(Self)
+            .ok_or_else(|| format!("{raw:?} is not a language tag such as en, fr or es-MX"))
     }
 
     pub fn as_str(&self) -> &str {

@@ -27,6 +27,17 @@ struct SnippetsPage {
     /// `embed.js` pinned for Subresource Integrity, when built.
     pinned: Option<crate::pinned::PinnedEmbed>,
     petitions: Vec<PetitionSnippet>,
+    previous_page: Option<usize>,
+    next_page: Option<usize>,
+}
+
+/// Petitions shown on one page of snippets.
+pub const SNIPPETS_PER_PAGE: usize = 20;
+
+#[derive(Debug, serde::Deserialize)]
+struct SnippetsQuery {
+    /// From 1.
+    page: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -36,9 +47,21 @@ struct PetitionSnippet {
     count: u64,
 }
 
-async fn show_snippets(State(state): State<AppState>) -> Result<impl IntoResponse, ApiError> {
+async fn show_snippets(
+    State(state): State<AppState>,
+    crate::extract::Query(query): crate::extract::Query<SnippetsQuery>,
+) -> Result<impl IntoResponse, ApiError> {
+    let all = state.store.petitions().await?;
+    let pages = all.len().div_ceil(SNIPPETS_PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
     let mut petitions = Vec::new();
-    for record in state.store.petitions().await? {
+    // Each petition on the page costs a read of its texts and count: only
+    // this page's are read.
+    for record in all
+        .into_iter()
+        .skip((page - 1) * SNIPPETS_PER_PAGE)
+        .take(SNIPPETS_PER_PAGE)
+    {
         let texts = state.store.petition_texts(record.id).await?;
         let title = texts
             .iter()
@@ -56,6 +79,8 @@ async fn show_snippets(State(state): State<AppState>) -> Result<impl IntoRespons
         origin: state.public_url.as_str().to_owned(),
         pinned: state.pinned.clone(),
         petitions,
+        previous_page: (page > 1).then(|| page - 1),
+        next_page: (page < pages).then_some(page + 1),
     };
     let html = page
         .render()

@@ -43,16 +43,14 @@ pub struct Gift<'a> {
 }
 
 impl Gift<'_> {
+    /// The partner's page with only what Chorus adds: its query and
+    /// fragment may carry a newsletter's tokens or the supporter's address,
+    /// which must not travel to the payment provider.
     fn back(&self, outcome: &str) -> String {
         let mut url = self.return_url.clone();
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| k != RETURN_PARAM && k != RETURN_CAMPAIGN_PARAM)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
+        url.set_fragment(None);
+        url.set_query(None);
         url.query_pairs_mut()
-            .clear()
-            .extend_pairs(kept)
             .append_pair(RETURN_PARAM, outcome)
             .append_pair(RETURN_CAMPAIGN_PARAM, self.campaign);
         url.to_string()
@@ -123,28 +121,12 @@ pub async fn redirect(
     }
 }
 
-/// Replaces each `{name}` with its value, URL-encoded.
+/// Replaces each `{name}` with its value, URL-encoded (an unknown name
+/// with nothing).
 fn fill(template: &str, value: impl Fn(&str) -> String) -> String {
-    let mut out = String::with_capacity(template.len() + 64);
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end) => {
-                let encoded: String =
-                    url::form_urlencoded::byte_serialize(value(&after[..end]).as_bytes()).collect();
-                out.push_str(&encoded);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    chorus_wire::text::fill(template, |name| {
+        Some(url::form_urlencoded::byte_serialize(value(name).as_bytes()).collect())
+    })
 }
 
 /// Refuses provider settings that could not produce a working page.
@@ -210,11 +192,14 @@ mod tests {
 
     #[test]
     fn returns_keep_the_partner_page_and_name_the_outcome() {
-        let page = Url::parse("https://partner.example/give?ref=news&chorus=old").expect("url");
+        let page = Url::parse(
+            "https://partner.example/give?ref=news&email=ana%40example.org&chorus=old#form",
+        )
+        .expect("url");
         let gift = gift(&page);
         assert_eq!(
             gift.success_url(),
-            "https://partner.example/give?ref=news&chorus=thanks&chorus_campaign=migrants-day"
+            "https://partner.example/give?chorus=thanks&chorus_campaign=migrants-day"
         );
         assert!(gift.cancel_url().contains("chorus=cancelled"));
     }

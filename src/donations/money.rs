@@ -16,32 +16,17 @@ pub fn currency(raw: &str) -> Result<(String, u8), String> {
 }
 
 /// Reads "5", "2.5" or "2.50" as minor units of a currency with `exponent`
-/// digits after the point.
+/// digits after the point, by the rules the donate widget also applies.
 pub fn parse_major(raw: &str, exponent: u8) -> Result<u64, String> {
-    let invalid = || format!("{raw:?} is not an amount such as 5 or 2.50");
-    let (whole, fraction) = raw.trim().split_once('.').unwrap_or((raw.trim(), ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !(fraction.is_empty() || digits(fraction)) {
-        return Err(invalid());
-    }
-    if fraction.len() > usize::from(exponent) {
-        return Err(format!(
+    use chorus_wire::money::{AmountError, parse_amount};
+    match parse_amount(raw, exponent, &['.']) {
+        Ok(amount) if amount <= MAX_GIFT * 1000 => Ok(amount),
+        Ok(_) | Err(AmountError::TooLarge) => Err(format!("{raw:?} is too large")),
+        Err(AmountError::TooManyDecimals) => Err(format!(
             "{raw:?} has more than {exponent} digits after the point"
-        ));
+        )),
+        Err(AmountError::NotAnAmount) => Err(format!("{raw:?} is not an amount such as 5 or 2.50")),
     }
-    let scale = 10u64.pow(u32::from(exponent));
-    let padded = format!("{fraction:0<width$}", width = usize::from(exponent));
-    let whole: u64 = whole.parse().map_err(|_| invalid())?;
-    let fraction: u64 = if padded.is_empty() {
-        0
-    } else {
-        padded.parse().map_err(|_| invalid())?
-    };
-    whole
-        .checked_mul(scale)
-        .and_then(|w| w.checked_add(fraction))
-        .filter(|amount| *amount <= MAX_GIFT * 1000)
-        .ok_or_else(|| format!("{raw:?} is too large"))
 }
 
 /// Writes minor units as a plain decimal: 250 → "2.50" (EUR), 500 → "500" (JPY).

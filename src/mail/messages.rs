@@ -74,30 +74,20 @@ const ES: Words = Words {
 
 /// The words for a language tag (`fr`, `fr-CA`), English when there are none.
 pub fn words(lang: &str) -> &'static Words {
-    let primary = lang.split(['-', '_']).next().unwrap_or_default();
+    let primary = chorus_wire::lang::primary_subtag(lang).unwrap_or_default();
     [&EN, &FR, &ES]
         .into_iter()
-        .find(|w| w.lang.eq_ignore_ascii_case(primary))
+        .find(|w| w.lang == primary)
         .unwrap_or(&EN)
 }
 
 /// `template` with `{name}`, `{title}` and `{link}` filled in, in one pass:
 /// a value is never read as a placeholder.
 pub fn fill(template: &str, name: &str, title: &str, link: &str) -> String {
-    let mut out = String::with_capacity(template.len() + name.len() + title.len() + link.len());
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let (value, len) = [("{name}", name), ("{title}", title), ("{link}", link)]
-            .into_iter()
-            .find(|(placeholder, _)| rest.starts_with(placeholder))
-            .map_or(("{", 1), |(placeholder, value)| (value, placeholder.len()));
-        out.push_str(value);
-        rest = &rest[len..];
-    }
-    out.push_str(rest);
-    out
+    chorus_wire::text::fill_with(
+        template,
+        &[("name", name), ("title", title), ("link", link)],
+    )
 }
 
 #[cfg(test)]

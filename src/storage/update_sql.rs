@@ -15,7 +15,7 @@ macro_rules! update_store {
             use crate::ident::Slug;
             use crate::storage::read::{self, FEED_COLUMNS, ITEM_COLUMNS, conflict, stored_tags};
             use crate::storage::{
-                FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed,
+                FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, Millis, NewFeed,
                 StoreResult, UpdateStore, now_millis,
             };
 
@@ -274,6 +274,28 @@ macro_rules! update_store {
                          ORDER BY published_at DESC, id DESC"
                     );
                     let rows = sqlx::query(&sql).bind(feed_id).fetch_all(&self.pool).await?;
+                    rows.iter().map(read::item).collect()
+                }
+
+                async fn all_items_page(
+                    &self,
+                    feed_id: i64,
+                    after: Option<(Millis, i64)>,
+                    limit: u32,
+                ) -> StoreResult<Vec<ItemRecord>> {
+                    let (published, id) = after.unwrap_or((i64::MAX, i64::MAX));
+                    let sql = format!(
+                        "SELECT {ITEM_COLUMNS} FROM feed_items WHERE feed_id = $1
+                           AND (published_at < $2 OR (published_at = $2 AND id < $3))
+                         ORDER BY published_at DESC, id DESC LIMIT $4"
+                    );
+                    let rows = sqlx::query(&sql)
+                        .bind(feed_id)
+                        .bind(published)
+                        .bind(id)
+                        .bind(i64::from(limit))
+                        .fetch_all(&self.pool)
+                        .await?;
                     rows.iter().map(read::item).collect()
                 }
             }

@@ -100,6 +100,14 @@ pub trait UpdateStore {
     async fn item_tags(&self, query: &ItemQuery) -> StoreResult<Vec<String>>;
     /// Every item of a feed, unpublished and future ones too, newest first.
     async fn all_items(&self, feed_id: i64) -> StoreResult<Vec<ItemRecord>>;
+    /// One page of [`Self::all_items`]: at most `limit`, from after
+    /// `(published_at, id)` of the last item of the page before.
+    async fn all_items_page(
+        &self,
+        feed_id: i64,
+        after: Option<(Millis, i64)>,
+        limit: u32,
+    ) -> StoreResult<Vec<ItemRecord>>;
 
     /// A mirrored feed's source; `None` for feeds organisers post to.
     async fn feed_source(&self, feed_id: i64) -> StoreResult<Option<FeedSource>>;

@@ -4,6 +4,7 @@
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use chorus_wire::updates::Update;
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,7 @@ use super::item::{self, ItemDraft};
 use crate::admin::Organiser;
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::extract::{Json, Path};
+use crate::extract::{Json, Path, Query};
 use crate::storage::{FeedRecord, ItemRecord, now_millis, rfc3339};
 
 /// Under the API prefix.
@@ -96,14 +97,51 @@ async fn list_feeds(
     Ok(axum::Json(views))
 }
 
+/// Items an organiser's list shows at once, unless it asks for fewer.
+const ADMIN_PAGE: u32 = 100;
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// Every item, newest first, a page at a time. A full page carries a
+/// `Link: <...>; rel="next"` header (RFC 8288) to the next one, so the
+/// answer stays the array it always was.
 async fn list_all_items(
     _: Organiser,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<axum::Json<Vec<ItemView>>, ApiError> {
+    Query(page): Query<PageQuery>,
+) -> Result<impl IntoResponse, ApiError> {
     let feed = find(&*state.store, &slug).await?;
-    let items = state.store.all_items(feed.id).await?;
-    Ok(axum::Json(items.iter().map(view).collect()))
+    let limit = page.limit.unwrap_or(ADMIN_PAGE).clamp(1, ADMIN_PAGE);
+    let after = page
+        .cursor
+        .as_deref()
+        .map(super::parse_cursor)
+        .transpose()?;
+    let items = state.store.all_items_page(feed.id, after, limit).await?;
+    let next = (items.len() == limit as usize)
+        .then(|| items.last())
+        .flatten()
+        .map(|last| {
+            format!(
+                "<{}/admin/feeds/{}/items?limit={limit}&cursor={}>; rel=\"next\"",
+                chorus_wire::API_PREFIX,
+                feed.slug,
+                super::cursor_after(last)
+            )
+        });
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(next) = next.and_then(|n| axum::http::HeaderValue::from_str(&n).ok()) {
+        headers.insert(axum::http::header::LINK, next);
+    }
+    Ok((
+        headers,
+        axum::Json(items.iter().map(view).collect::<Vec<_>>()),
+    ))
 }
 
 fn checked(input: ItemInput, feed: &FeedRecord) -> Result<crate::storage::ItemContent, ApiError> {

@@ -141,6 +141,25 @@ fn publication_time(raw: &str) -> Result<Millis, String> {
     i64::try_from(time.unix_timestamp_nanos() / 1_000_000).map_err(|e| e.to_string())
 }
 
+/// A mirrored item brought within the limits an organiser's item must meet:
+/// a feed is not refused for one long entry, so what is too long is cut
+/// (text at a word, HTML sanitised again after the cut, so that it stays
+/// well formed).
+pub fn within_limits(mut content: ItemContent) -> ItemContent {
+    content.title = shorten(&content.title, MAX_TITLE);
+    content.summary = shorten(&content.summary, MAX_SUMMARY);
+    content.image_alt = shorten(&content.image_alt, MAX_ALT);
+    if content.body_html.len() > MAX_BODY {
+        let mut cut = MAX_BODY;
+        while !content.body_html.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        content.body_html = sanitise::clean(&content.body_html[..cut], None);
+    }
+    content.tags.truncate(MAX_TAGS);
+    content
+}
+
 /// `text` cut at a word near `max` characters, with an ellipsis.
 pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -201,6 +220,29 @@ mod tests {
             check(&future).expect("valid").published_at,
             1_893_456_000_000
         );
+    }
+
+    #[test]
+    fn a_mirrored_item_is_cut_to_the_limits_of_an_organisers() {
+        let long = ItemContent {
+            title: "Title ".repeat(100),
+            summary: "Summary ".repeat(200),
+            body_html: format!("<p>{}</p>", "<b>bold</b> ".repeat(10_000)),
+            image_alt: "Alt ".repeat(200),
+            tags: (0..20).map(|n| format!("tag-{n}")).collect(),
+            ..check(&draft()).expect("valid")
+        };
+        let cut = within_limits(long);
+        assert!(cut.title.chars().count() <= MAX_TITLE + 1, "{}", cut.title);
+        assert!(cut.summary.chars().count() <= MAX_SUMMARY + 1);
+        assert!(cut.image_alt.chars().count() <= MAX_ALT + 1);
+        assert!(
+            cut.body_html.len() <= MAX_BODY + 16,
+            "{}",
+            cut.body_html.len()
+        );
+        assert!(cut.body_html.ends_with("</p>"), "still well formed");
+        assert_eq!(cut.tags.len(), MAX_TAGS);
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub fn read_feed(
         .iter()
         .take(MAX_ITEMS)
         .map(|entry| {
-            let content = content_of(entry, &feed_lang, base.as_ref());
+            let content = content_of(entry, &feed_lang, base.as_ref()).map(item::within_limits);
             (entry.id.clone(), content)
         })
         .collect())
@@ -322,32 +322,16 @@ fn plain_text(text: &feed_rs::model::Text) -> String {
     }
 }
 
-/// The `src` and `alt` of the first `<img>` in some HTML, by a small scan
+/// The first `<img>` in some HTML, resolved against the entry's address
 /// (the sanitiser drops images, so they are read before it runs).
 fn first_img(html: &str, base: Option<&Url>) -> Option<(String, String)> {
-    let lower = html.to_ascii_lowercase();
-    let start = lower.find("<img")?;
-    let tag_end = lower[start..].find('>')? + start;
-    let tag = &html[start..tag_end];
-    let attribute = |name: &str| {
-        let lower_tag = tag.to_ascii_lowercase();
-        let at = lower_tag.find(&format!("{name}="))? + name.len() + 1;
-        let rest = &tag[at..];
-        let quote = rest.chars().next()?;
-        let value = if quote == '"' || quote == '\'' {
-            rest[1..].split(quote).next()?
-        } else {
-            rest.split([' ', '/']).next()?
-        };
-        Some(value.to_owned())
-    };
-    let src = attribute("src")?;
+    let (src, alt) = sanitise::first_image(html)?;
     let resolved = match base {
         Some(base) => base.join(&src).ok()?.to_string(),
         None => src,
     };
     let url = item::web_address(&resolved, "image").ok()?;
-    Some((url, sanitise::text(&attribute("alt").unwrap_or_default())))
+    Some((url, alt))
 }
 
 /// Fetches every mirrored feed every `every`, for as long as the process runs.

@@ -91,26 +91,67 @@ pub fn markdown(source: &str) -> String {
     clean(&html, None)
 }
 
-/// The text of some HTML, for summaries and titles: tags gone, entities
-/// decoded, whitespace collapsed.
+/// Elements that flow within a line: text either side of them runs on.
+/// Every other element (a paragraph, a cell, a `<br>`) separates words.
+const INLINE: [&str; 28] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+    "kbd", "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+    "var",
+];
+
+/// The text of some HTML, for summaries and titles, read as a browser reads
+/// it (html5ever): tags gone, every entity decoded, a space wherever the
+/// layout had a block, a cell or a line break, whitespace collapsed.
 pub fn text(html: &str) -> String {
-    let cleaned = Builder::empty()
-        .clean_content_tags(HashSet::from(DROPPED_WHOLE))
-        .clean(html)
-        .to_string();
-    let decoded = decode_entities(&cleaned);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    use ego_tree::iter::Edge;
+    use scraper::Node;
+
+    let fragment = scraper::Html::parse_fragment(html);
+    let mut out = String::with_capacity(html.len());
+    // Inside an element whose content is code, not prose: how deep.
+    let mut dropped = 0_usize;
+    // Walked as a sequence of opening and closing edges, not recursively:
+    // deeply nested markup from a feed cannot exhaust the stack.
+    for edge in fragment.tree.root().traverse() {
+        let (node, opening) = match edge {
+            Edge::Open(node) => (node, true),
+            Edge::Close(node) => (node, false),
+        };
+        match node.value() {
+            Node::Element(element) => {
+                let name = element.name();
+                if DROPPED_WHOLE.contains(&name) {
+                    dropped = if opening {
+                        dropped + 1
+                    } else {
+                        dropped.saturating_sub(1)
+                    };
+                } else if !INLINE.contains(&name) {
+                    out.push(' ');
+                }
+            }
+            Node::Text(text) if opening && dropped == 0 => out.push_str(text),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Ammonia escapes text as `&lt;`, `&gt;`, `&amp;`, `&quot;` and `&#39;`.
-fn decode_entities(escaped: &str) -> String {
-    escaped
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
+/// The `src` and `alt` of the first `<img>` with a `src`, as the HTML
+/// parser reads them (entities decoded, any quoting).
+pub fn first_image(html: &str) -> Option<(String, String)> {
+    let fragment = scraper::Html::parse_fragment(html);
+    let selector = scraper::Selector::parse("img[src]").ok()?;
+    let image = fragment.select(&selector).next()?;
+    let attribute = |name| {
+        image
+            .value()
+            .attr(name)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    Some((attribute("src"), text(&attribute("alt"))))
 }
 
 #[cfg(test)]
@@ -232,6 +273,55 @@ mod tests {
         assert_eq!(
             text("<p>Tom &amp; Jerry <b>&lt;3</b></p><script>x()</script>"),
             "Tom & Jerry <3"
+        );
+    }
+
+    #[test]
+    fn every_entity_is_decoded_as_a_browser_would() {
+        assert_eq!(
+            text(
+                "raise <span class='webrupee'>&#8377;</span>4,000 crore &ndash; d&eacute;j&agrave; &hellip; &euro;5 &#x20AC;6"
+            ),
+            "raise ₹4,000 crore – déjà … €5 €6"
+        );
+    }
+
+    #[test]
+    fn blocks_cells_and_line_breaks_keep_words_apart() {
+        assert_eq!(
+            text(
+                "<h2>Ukraine</h2><p>Sources: UN</p><li>testers.</li><li>iOS</li>\
+                  <table><tr><td>2016</td><td>$1,199</td></tr></table>one<br>two"
+            ),
+            "Ukraine Sources: UN testers. iOS 2016 $1,199 one two"
+        );
+        assert_eq!(
+            text("<b>bold</b>face <a href=x>link</a>ed"),
+            "boldface linked"
+        );
+    }
+
+    #[test]
+    fn deeply_nested_markup_reads_without_exhausting_the_stack() {
+        let nested = format!("{}deep{}", "<div>".repeat(5_000), "</div>".repeat(5_000));
+        assert_eq!(text(&nested), "deep");
+    }
+
+    #[test]
+    fn the_first_image_is_read_by_a_parser_not_a_scan() {
+        assert_eq!(
+            first_image(
+                r#"<img data-src="lazy.jpg" alt="a > b" src='real.jpg'><img src="second.jpg">"#
+            ),
+            Some(("real.jpg".into(), "a > b".into()))
+        );
+        assert_eq!(
+            first_image(r#"<p>no picture</p><img alt="no source">"#),
+            None
+        );
+        assert_eq!(
+            first_image(r#"<IMG SRC="/x.png?a=1&amp;b=2" ALT="caf&eacute;">"#),
+            Some(("/x.png?a=1&b=2".into(), "café".into()))
         );
     }
 

@@ -265,3 +265,98 @@ async fn a_page_pinning_the_script_with_integrity_runs_it_and_a_wrong_hash_block
         .await;
     assert_eq!(mounted, Value::Bool(false), "a script failing its hash ran");
 }
+
+#[tokio::test]
+async fn malformed_language_tags_fall_back_to_the_next_candidate_without_errors() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.sign_elsewhere(&petition, 1233).await;
+    let page = partner_page(
+        &app.origin,
+        r#"<div data-chorus="counter" data-campaign="p" data-lang="en-"></div>
+           <div data-chorus="counter" data-campaign="p" data-lang="x"></div>
+           <div data-chorus="counter" data-campaign="p" data-lang="@@"></div>
+           <div data-chorus="counter" data-campaign="p" data-lang="fr_CA"></div>"#,
+    )
+    // The page's own tag is malformed too: the browser's language is next.
+    .replace(r#"<html lang="en">"#, r#"<html lang="es-">"#);
+    let site = PartnerSite::serve(page).await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    let shown = browser
+        .wait_for(
+            || async { shadow_texts(&browser, ".goal").await },
+            |texts| texts.len() == 4 && texts.iter().all(Option::is_some),
+        )
+        .await;
+    for english in &shown[..3] {
+        assert_eq!(english.as_deref(), Some("Goal: 2,000"), "{shown:?}");
+    }
+    assert_eq!(
+        shown[3].as_deref(),
+        Some("Objectif\u{202f}: 2\u{202f}000"),
+        "fr_CA is a well-formed tag, written another way"
+    );
+    assert_no_page_errors(&browser).await;
+}
+
+/// axe-core's checks, run on the page as a partner shows it (`cargo xtask
+/// test` installs axe-core from npm).
+async fn accessibility_violations(browser: &Browser, rules: &[&str]) -> Value {
+    let path = std::env::var("CHORUS_TEST_AXE").unwrap_or_else(|_| {
+        format!(
+            "{}/target/axe/node_modules/axe-core/axe.min.js",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    });
+    let axe = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("axe-core at {path} (cargo xtask test installs it): {e}"));
+    browser.eval(&axe, vec![]).await;
+    browser
+        .eval(
+            "return axe.run(document, { runOnly: arguments[0] }).then((result) => \
+             result.violations.map((v) => ({ rule: v.id, nodes: v.nodes.map((n) => n.html) })));",
+            vec![serde_json::json!(rules)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn goal_bars_are_named_and_counters_stay_readable_on_a_dark_partner_element() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.sign_elsewhere(&petition, 12).await;
+    let site = PartnerSite::serve(partner_page(
+        &app.origin,
+        r#"<header style="background: #14171c; color: #f3f4f6; padding: 1em">
+             <div data-chorus="counter" data-campaign="p"></div>
+           </header>
+           <div data-chorus="counter" data-campaign="p" data-lang="fr"></div>
+           <div data-chorus="petition" data-campaign="p" data-mode="inline"></div>
+           <div data-chorus="donate" data-campaign="migrants-day"></div>"#,
+    ))
+    .await;
+    crate::donations::campaign_with_partner(
+        &app,
+        "migrants-day",
+        chorus::storage::Provider::Stripe,
+        &site.origin,
+    )
+    .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    // Every widget shows its goal bar.
+    browser
+        .wait_for(
+            || async { shadow_texts(&browser, "[role=progressbar]").await },
+            |bars| bars.len() == 4 && bars.iter().all(Option::is_some),
+        )
+        .await;
+    let violations =
+        accessibility_violations(&browser, &["aria-progressbar-name", "color-contrast"]).await;
+    assert_eq!(
+        violations,
+        serde_json::json!([]),
+        "axe-core found: {violations:#}"
+    );
+}

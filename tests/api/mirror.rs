@@ -430,3 +430,28 @@ async fn broken_sources_keep_the_last_good_copy_and_say_why() {
         "the error clears once the source is good again"
     );
 }
+
+#[tokio::test]
+async fn mirrored_items_are_held_to_the_limits_of_organisers_items() {
+    let app = TestApp::spawn().await;
+    let (site, url) = Site::start().await;
+    let rss = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Long</title>
+        <item><guid>long-1</guid><title>{}</title><description><![CDATA[<p>{}</p>]]></description>
+        {}</item></channel></rss>"#,
+        "Overlong title ".repeat(100),
+        "A very long body. ".repeat(5_000),
+        (0..20)
+            .map(|n| format!("<category>topic-{n}</category>"))
+            .collect::<String>(),
+    );
+    site.serve(&rss, "application/rss+xml");
+    let feed = mirrored_feed(&app, &url).await;
+    mirror().fetch(&*app.store, &feed).await.expect("fetched");
+    let stored = items(&app, &feed).await;
+    let item = &stored[0].content;
+    assert!(item.title.chars().count() <= 201, "{}", item.title.len());
+    assert!(item.summary.chars().count() <= 601);
+    assert!(item.body_html.len() <= 50_100, "{}", item.body_html.len());
+    assert_eq!(item.tags.len(), 8);
+}

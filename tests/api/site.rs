@@ -86,3 +86,24 @@ async fn the_pinned_script_matches_its_integrity_hash_and_never_changes() {
     );
     assert_eq!(app.get("/embed/../chorus.db").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_snippet_page_shows_petitions_a_page_at_a_time() {
+    let app = TestApp::spawn().await;
+    let per_page = chorus::site::SNIPPETS_PER_PAGE;
+    for n in 0..per_page + 3 {
+        app.create_petition(&format!("petition-{n:03}"), None).await;
+    }
+    let sections = |page: &str| page.matches("<section aria-labelledby=\"p-").count();
+    let first = app.get("/").await.text().await.expect("page");
+    assert_eq!(sections(&first), per_page);
+    assert!(first.contains(r#"href="/?page=2" rel="next""#), "{first}");
+    let second = app.get("/?page=2").await.text().await.expect("page");
+    assert_eq!(sections(&second), 3);
+    assert!(second.contains("petition-022") && !second.contains("petition-000\""));
+    assert!(second.contains(r#"href="/?page=1" rel="prev""#));
+    // Past the end: the last page.
+    let beyond = app.get("/?page=99").await.text().await.expect("page");
+    assert_eq!(sections(&beyond), 3);
+    assert_eq!(app.get("/?page=x").await.status(), 400);
+}

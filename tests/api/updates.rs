@@ -550,3 +550,41 @@ async fn new_and_scheduled_updates_reach_live_connections() {
     );
     assert_eq!(app.get("/api/v1/live?feeds=no-such").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_organisers_list_comes_a_page_at_a_time_with_a_link_to_the_next() {
+    let app = TestApp::spawn().await;
+    let feed = feed(&app).await;
+    for n in 0..5 {
+        post(&app, &feed, &format!("Update {n}"), "en", "", n).await;
+    }
+    let mut seen = Vec::new();
+    let mut next = Some("/feeds/defenders-news/items?limit=2".to_owned());
+    while let Some(path) = next.take() {
+        let (status, page, headers) = admin(
+            &app,
+            reqwest::Method::GET,
+            &path,
+            Some(crate::helpers::ADMIN_TOKEN),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let items = page.as_array().expect("an array, as before");
+        assert!(items.len() <= 2);
+        seen.extend(
+            items
+                .iter()
+                .map(|i| i["title"].as_str().unwrap_or_default().to_owned()),
+        );
+        next = headers.get("link").and_then(|link| {
+            let link = link.to_str().ok()?;
+            let target = &link[link.find('<')? + 1..link.find('>')?];
+            Some(target.trim_start_matches("/api/v1/admin").to_owned())
+        });
+        assert!(seen.len() <= 5, "the pages never end: {seen:?}");
+    }
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    seen.dedup();
+    assert_eq!(seen.len(), 5, "no item twice");
+}

@@ -97,6 +97,7 @@ pub(crate) fn tally(count: RwSignal<Load>, locale: Locale) -> impl IntoView {
         <div
             class="bar"
             role="progressbar"
+            aria-label=catalog.goal_bar
             aria-valuemin="0"
             aria-valuemax=move || goal().to_string()
             aria-valuenow=move || value().to_string()

@@ -134,9 +134,12 @@ fn mount_donate(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
     };
     client::set_origin(origin);
     let location = web_sys::window().map(|w| w.location());
+    // The donor comes back to this page without its query or fragment, which
+    // may carry a newsletter's tokens or an address: they never reach the
+    // payment provider.
     let page_url = location
         .as_ref()
-        .and_then(|l| l.href().ok())
+        .and_then(|l| Some(l.origin().ok()? + &l.pathname().ok()?))
         .unwrap_or_default();
     // The provider sends the donor back with ?chorus=thanks&chorus_campaign=SLUG.
     let query = location.and_then(|l| l.search().ok()).unwrap_or_default();

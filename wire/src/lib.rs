@@ -15,8 +15,11 @@ use serde::{Deserialize, Serialize};
 
 mod countries;
 pub mod donate;
+pub mod lang;
+pub mod money;
 pub mod proof;
 pub mod signing;
+pub mod text;
 pub mod updates;
 
 pub use countries::{country_codes, is_country};

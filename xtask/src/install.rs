@@ -14,6 +14,8 @@ const BINARYEN: &str = "132";
 /// Minifies the loader and the wasm-bindgen glue, which trunk copies as is.
 const ESBUILD: &str = "0.25.12";
 const CARGO_DENY: &str = "0.20.2";
+/// The accessibility checker the browser tests run on partner pages.
+const AXE_CORE: &str = "4.10.3";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The proxy the deployment test puts in front of Chorus (`deploy/nginx.conf`).
@@ -128,7 +130,31 @@ pub fn test_tools() -> Result {
     if !has_version("cargo-deny", CARGO_DENY) {
         cargo_install("cargo-deny", CARGO_DENY, true)?;
     }
+    // A prefix of its own: an `npm install --no-save` in the build tools'
+    // prefix would remove it again.
+    let axe = axe_prefix().join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&axe).unwrap_or_default();
+    if !installed.contains(&format!("\"version\": \"{AXE_CORE}\"")) {
+        run(Command::new("npm").args([
+            "install",
+            "--prefix",
+            &axe_prefix().to_string_lossy(),
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            &format!("axe-core@{AXE_CORE}"),
+        ]))?;
+    }
     Ok(())
+}
+
+fn axe_prefix() -> PathBuf {
+    root().join("target/axe")
+}
+
+/// axe-core's script, for the browser tests.
+pub fn axe_script() -> PathBuf {
+    axe_prefix().join("node_modules/axe-core/axe.min.js")
 }
 
 /// Installs Debian packages, through sudo unless already root.

@@ -214,7 +214,8 @@ fn test() -> Result {
             .env("CHORUS_TEST_ASSETS", dist())
             .env("CHROMEDRIVER", install::CHROMEDRIVER)
             .env("CHROMIUM", install::CHROMIUM)
-            .env("CHORUS_TEST_PYTHON", install::PYTHON);
+            .env("CHORUS_TEST_PYTHON", install::PYTHON)
+            .env("CHORUS_TEST_AXE", install::axe_script());
         tests
     };
     // The whole suite on SQLite, then the integration suite on PostgreSQL.

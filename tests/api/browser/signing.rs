@@ -342,6 +342,79 @@ window.fetch = (input, init) =>
     ? Promise.reject(new TypeError("Failed to fetch"))
     : realFetch(input, init);</script>"#;
 
+/// Everything the page's origin keeps: local and session storage, every
+/// IndexedDB store (keys described, not their bytes, which no one can
+/// read), cookies.
+const EVERYTHING_STORED: &str = r#"
+const out = { local: {}, session: {}, idb: [], cookie: document.cookie };
+for (const [store, into] of [[localStorage, out.local], [sessionStorage, out.session]]) {
+  for (let i = 0; i < store.length; i++) into[store.key(i)] = store.getItem(store.key(i));
+}
+const opened = (name) => new Promise((ok, fail) => {
+  const request = indexedDB.open(name);
+  request.onsuccess = () => ok(request.result);
+  request.onerror = () => fail(request.error);
+});
+for (const info of await indexedDB.databases()) {
+  const db = await opened(info.name);
+  for (const name of db.objectStoreNames) {
+    const values = await new Promise((ok) => {
+      const request = db.transaction(name).objectStore(name).getAll();
+      request.onsuccess = () => ok(request.result);
+    });
+    for (const value of values) {
+      out.idb.push(value instanceof CryptoKey
+        ? { key: value.algorithm.name, extractable: value.extractable }
+        : value);
+    }
+  }
+  db.close();
+}
+return JSON.stringify(out);
+"#;
+
+/// The signature waits on the device, but nothing there reveals `secrets`:
+/// not as typed, nor lower-cased, URL-encoded, hex or base64.
+async fn assert_device_keeps_it_sealed(browser: &Browser, secrets: &[&str]) {
+    use base64::Engine;
+    let script = format!("return (async () => {{ {EVERYTHING_STORED} }})();");
+    let stored = browser.eval(&script, vec![]).await;
+    let stored = stored.as_str().expect("a JSON string").to_owned();
+    let parsed: Value = serde_json::from_str(&stored).expect("JSON");
+    assert!(
+        parsed["local"]["chorus:pending:p"].is_string(),
+        "the signature is kept: {stored}"
+    );
+    assert!(
+        parsed["idb"]
+            .as_array()
+            .is_some_and(|keys| keys.iter().any(|k| k["extractable"] == false)),
+        "under a key no one can read out: {stored}"
+    );
+    let stored_lower = stored.to_lowercase();
+    for secret in secrets {
+        let bytes = secret.as_bytes();
+        let mut forms = vec![
+            secret.to_lowercase(),
+            url::form_urlencoded::byte_serialize(bytes)
+                .collect::<String>()
+                .to_lowercase(),
+            hex::encode(bytes),
+        ];
+        // Base64 of the secret at each of the three alignments it could have.
+        for skip in 0..3.min(bytes.len()) {
+            let encoded = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&bytes[skip..]);
+            forms.push(encoded[..encoded.len().saturating_sub(2)].to_lowercase());
+        }
+        for form in forms.iter().filter(|f| f.len() >= 4) {
+            assert!(
+                !stored_lower.contains(form.as_str()),
+                "{secret} stored as {form}: {stored}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
     let app = TestApp::spawn_as_deployed(None).await;
@@ -363,6 +436,8 @@ async fn a_signature_made_offline_survives_a_reload_and_is_stored_once() {
     let saved = "Your signature is saved on this device";
     wait_for_status(&browser, &form, saved).await;
     assert!(app.signed_rows(&petition).await.is_empty());
+    assert_device_keeps_it_sealed(&browser, &["tunnel@example.org", "Zoë", "O'Connor-Ndiaye"])
+        .await;
 
     // The supporter reloads while still offline: the signature is still
     // waiting, not lost.

@@ -94,25 +94,7 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
 /// Reads what a supporter typed ("10", "7.50", "7,5") as minor units.
 /// `None` for anything else, including more decimals than the currency has.
 pub fn parse_amount(typed: &str, minor_units: u8) -> Option<u64> {
-    let typed = typed.trim();
-    let (whole, fraction) = typed.split_once(['.', ',']).unwrap_or((typed, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let places = usize::from(minor_units);
-    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > places {
-        return None;
-    }
-    let scale = 10u64.checked_pow(u32::from(minor_units))?;
-    let fraction = format!("{fraction:0<places$}");
-    let fraction: u64 = if fraction.is_empty() {
-        0
-    } else {
-        fraction.parse().ok()?
-    };
-    whole
-        .parse::<u64>()
-        .ok()?
-        .checked_mul(scale)?
-        .checked_add(fraction)
+    chorus_wire::money::parse_amount(typed, minor_units, &['.', ',']).ok()
 }
 
 #[cfg(test)]

@@ -197,6 +197,7 @@ fn progress(
                 <div
                     class="bar"
                     role="progressbar"
+                    aria-label=messages.goal_bar
                     aria-valuemin="0"
                     aria-valuemax=goal.to_string()
                     aria-valuenow=current.raised.to_string()

@@ -5,6 +5,7 @@ pub const CATALOG: Catalog = Catalog {
     signatures_other: "signatures",
     goal: "Goal: {goal}",
     progress: "{count} of {goal} signatures",
+    goal_bar: "Signatures toward the goal",
     last_signature: "Latest signature {ago}",
     loading: "Loading the count…",
     unknown_petition: "This petition could not be found.",

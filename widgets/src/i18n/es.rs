@@ -5,6 +5,7 @@ pub const CATALOG: Catalog = Catalog {
     signatures_other: "firmas",
     goal: "Meta: {goal}",
     progress: "{count} de {goal} firmas",
+    goal_bar: "Firmas hacia la meta",
     last_signature: "Última firma {ago}",
     loading: "Cargando el contador…",
     unknown_petition: "No se encontró esta petición.",

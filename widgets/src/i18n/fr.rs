@@ -6,6 +6,7 @@ pub const CATALOG: Catalog = Catalog {
     signatures_other: "signatures",
     goal: "Objectif\u{202f}: {goal}",
     progress: "{count} signatures sur {goal}",
+    goal_bar: "Signatures vers l’objectif",
     last_signature: "Dernière signature {ago}",
     loading: "Chargement du compteur…",
     unknown_petition: "Cette pétition est introuvable.",

@@ -22,6 +22,8 @@ pub struct Catalog {
     pub goal: &'static str,
     /// Read by screen readers on the progress bar: `{count}` and `{goal}`.
     pub progress: &'static str,
+    /// The progress bar's name, for screen readers.
+    pub goal_bar: &'static str,
     /// `{ago}` is replaced by a relative time such as "5 minutes ago".
     pub last_signature: &'static str,
     pub loading: &'static str,
@@ -37,17 +39,42 @@ pub struct Locale {
     pub catalog: &'static Catalog,
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Intl.getCanonicalLocales`, which throws a `RangeError` on a malformed
+    /// tag: caught here, where js-sys's binding would let it unwind through
+    /// the WebAssembly.
+    #[wasm_bindgen(catch, js_namespace = Intl, js_name = getCanonicalLocales)]
+    fn canonical_locales(tag: &str) -> Result<Array, JsValue>;
+}
+
+/// `tag` as `Intl` writes it (`fr-ca` → `fr-CA`), or `None` when `Intl`
+/// would refuse it (`en-`, `x`, `@@`): every `Intl` constructor would throw.
+fn canonical(tag: &str) -> Option<String> {
+    canonical_locales(&tag.trim().replace('_', "-"))
+        .ok()?
+        .get(0)
+        .as_string()
+}
+
 impl Locale {
-    /// The first of `candidates` that has a catalog, else English.
+    /// The first of `candidates` that is a well-formed tag with a catalog,
+    /// else English.
     pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::negotiate_with(candidates, canonical)
+    }
+
+    /// [`Self::negotiate`] with tags put in canonical form by `canonical`.
+    fn negotiate_with<'a>(
+        candidates: impl IntoIterator<Item = &'a str>,
+        canonical: impl Fn(&str) -> Option<String>,
+    ) -> Self {
         candidates
             .into_iter()
             .find_map(|tag| {
-                let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-                catalog_for(&primary).map(|catalog| Self {
-                    tag: tag.replace('_', "-"),
-                    catalog,
-                })
+                let tag = canonical(tag)?;
+                let catalog = catalog_for(&chorus_wire::lang::primary_subtag(&tag)?)?;
+                Some(Self { tag, catalog })
             })
             .unwrap_or(Self {
                 tag: "en".into(),
@@ -112,9 +139,9 @@ impl Locale {
 /// for a tag's primary subtag; English's for any other language.
 #[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
 pub fn by_language<T>(tag: &str, [en, fr, es]: [&'static T; 3]) -> &'static T {
-    match tag.split(['-', '_']).next().unwrap_or_default() {
-        "fr" => fr,
-        "es" => es,
+    match chorus_wire::lang::primary_subtag(tag).as_deref() {
+        Some("fr") => fr,
+        Some("es") => es,
         _ => en,
     }
 }
@@ -130,26 +157,42 @@ fn catalog_for(primary: &str) -> Option<&'static Catalog> {
 
 /// Fills `{name}` placeholders in a message.
 pub fn fill(message: &str, values: &[(&str, &str)]) -> String {
-    values
-        .iter()
-        .fold(message.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+    chorus_wire::text::fill_with(message, values)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// What `Intl.getCanonicalLocales` does to these tests' tags (the
+    /// browser tests run the real one).
+    fn canonical(tag: &str) -> Option<String> {
+        let tag = tag.replace('_', "-");
+        let well_formed = !tag.is_empty()
+            && tag.split('-').all(|part| (1..=8).contains(&part.len()))
+            && chorus_wire::lang::primary_subtag(&tag).is_some();
+        well_formed.then_some(tag)
+    }
+
+    fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Locale {
+        Locale::negotiate_with(candidates, canonical)
+    }
+
     #[test]
     fn the_first_language_with_a_catalog_wins() {
-        assert_eq!(Locale::negotiate(["de", "fr-CA", "es"]).tag, "fr-CA");
-        assert_eq!(Locale::negotiate(["ES_mx"]).catalog.goal, es::CATALOG.goal);
+        assert_eq!(negotiate(["de", "fr-CA", "es"]).tag, "fr-CA");
+        assert_eq!(negotiate(["ES_mx"]).catalog.goal, es::CATALOG.goal);
+    }
+
+    #[test]
+    fn a_malformed_tag_is_passed_over_for_the_next_candidate() {
+        assert_eq!(negotiate(["en-", "x", "@@", "fr"]).tag, "fr");
+        assert_eq!(negotiate(["es-"]).tag, "en");
     }
 
     #[test]
     fn unknown_languages_fall_back_to_english() {
-        let locale = Locale::negotiate(["de", "", "zz-ZZ"]);
+        let locale = negotiate(["de", "", "zz-ZZ"]);
         assert_eq!(locale.tag, "en");
         assert_eq!(locale.catalog.goal, en::CATALOG.goal);
     }

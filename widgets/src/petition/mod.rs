@@ -5,6 +5,7 @@ mod countries;
 mod form;
 mod load;
 mod messages;
+mod pending;
 mod proof;
 mod share;
 mod submit;
@@ -100,10 +101,13 @@ pub fn Petition(setup: Setup, count: RwSignal<Load>) -> impl IntoView {
             }
         });
     }
-    if let Some(json) = submit::pending(&setup.slug) {
-        stage.set(Stage::Waiting);
-        spawn_local(deliver(setup.clone(), json, stage, server_problems));
-    }
+    let waiting = setup.clone();
+    spawn_local(async move {
+        if let Some(json) = pending::take(&waiting.slug).await {
+            stage.set(Stage::Waiting);
+            deliver(waiting, json, stage, server_problems).await;
+        }
+    });
 
     let catalog = setup.locale.catalog;
     let (tag, theme) = (setup.locale.tag.clone(), setup.theme);
@@ -244,27 +248,27 @@ async fn deliver(
         };
         match sent {
             Ok(Outcome::Received) => {
-                submit::clear_pending(&setup.slug);
+                pending::clear(&setup.slug);
                 stage.set(Stage::Thanks);
                 announce(&setup, "signed", None);
                 focus_later(&setup.placeholder, ".thanks h3");
                 return;
             }
             Ok(Outcome::Problems(problems)) => {
-                submit::clear_pending(&setup.slug);
+                pending::clear(&setup.slug);
                 server_problems.set(problems);
                 stage.set(Stage::Filling);
                 focus_later(&setup.placeholder, "[aria-invalid=\"true\"]");
                 return;
             }
             Ok(Outcome::Refused) => {
-                submit::clear_pending(&setup.slug);
+                pending::clear(&setup.slug);
                 stage.set(Stage::Refused);
                 return;
             }
             Ok(Outcome::NewProofNeeded) => proof = None,
             Ok(Outcome::Closed) => {
-                submit::clear_pending(&setup.slug);
+                pending::clear(&setup.slug);
                 stage.set(Stage::Closed);
                 return;
             }
@@ -398,7 +402,10 @@ pub fn start_sending(
     stage: RwSignal<Stage>,
     server_problems: RwSignal<Problems>,
 ) {
-    submit::save_pending(&setup.slug, &json);
     stage.set(Stage::Sending);
-    spawn_local(deliver(setup.clone(), json, stage, server_problems));
+    let setup = setup.clone();
+    spawn_local(async move {
+        pending::save(&setup.slug, &json).await;
+        deliver(setup, json, stage, server_problems).await;
+    });
 }

@@ -1,7 +1,8 @@
 //! Sending a signature so that none is lost and none counts twice.
 //!
-//! The form is saved on the device before the first attempt and removed only
-//! when Chorus has answered for good, so a closed tab or a reload resends it.
+//! The form is saved on the device (sealed: `pending.rs`) before the first
+//! attempt and removed only when Chorus has answered for good, so a closed
+//! tab or a reload resends it.
 //! Every attempt carries the same idempotency key, so a retry never adds a
 //! second signature.
 
@@ -124,32 +125,4 @@ pub fn new_key() -> String {
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("k{:016x}", (js_sys::Math::random() * 1e18) as u64))
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    // Storage can be refused (privacy settings, sandboxed frames): then a
-    // signature is only as safe as the open tab, which still retries.
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn pending_key(slug: &str) -> String {
-    format!("chorus:pending:{slug}")
-}
-
-/// Keeps a signature on this device until Chorus has answered for good.
-pub fn save_pending(slug: &str, json: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(&pending_key(slug), json);
-    }
-}
-
-/// A signature a previous visit could not finish sending.
-pub fn pending(slug: &str) -> Option<String> {
-    storage()?.get_item(&pending_key(slug)).ok().flatten()
-}
-
-pub fn clear_pending(slug: &str) {
-    if let Some(storage) = storage() {
-        let _ = storage.remove_item(&pending_key(slug));
-    }
 }

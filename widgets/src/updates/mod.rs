@@ -133,17 +133,12 @@ impl Feed {
 
     fn query(&self, limit: u32, cursor: Option<String>) -> Query {
         let filter = self.filter();
-        let lang = self
-            .setup
-            .locale
-            .tag
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("en");
+        let lang = chorus_wire::lang::primary_subtag(&self.setup.locale.tag)
+            .unwrap_or_else(|| "en".into());
         Query {
             limit,
             tag: filter.tag.clone(),
-            lang: (!filter.every_language).then(|| lang.to_ascii_lowercase()),
+            lang: (!filter.every_language).then_some(lang),
             cursor,
         }
     }

@@ -4,6 +4,7 @@ pub const MESSAGES: Messages = Messages {
     donate: "Donate",
     raised_of_goal: "{raised} raised of {goal}",
     raised: "{raised} raised",
+    goal_bar: "Raised toward the goal",
     donors_one: "{count} person has given. Thank you!",
     donors_other: "Thank you to the {count} people who gave",
     no_donors_yet: "Be the first to give",

@@ -4,6 +4,7 @@ pub const MESSAGES: Messages = Messages {
     donate: "Donar",
     raised_of_goal: "{raised} recaudados de {goal}",
     raised: "{raised} recaudados",
+    goal_bar: "Recaudado hacia la meta",
     donors_one: "{count} persona ha donado. ¡Gracias!",
     donors_other: "Gracias a las {count} personas que donaron",
     no_donors_yet: "Sé la primera persona en donar",

@@ -4,6 +4,7 @@ pub const MESSAGES: Messages = Messages {
     donate: "Faire un don",
     raised_of_goal: "{raised} collectés sur {goal}",
     raised: "{raised} collectés",
+    goal_bar: "Collecte vers l’objectif",
     donors_one: "{count} personne a donné. Merci !",
     donors_other: "Merci aux {count} personnes qui ont donné",
     no_donors_yet: "Soyez la première personne à donner",

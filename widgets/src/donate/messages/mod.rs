@@ -11,6 +11,8 @@ pub struct Messages {
     pub raised_of_goal: &'static str,
     /// `{raised}`: without a goal.
     pub raised: &'static str,
+    /// The progress bar's name, for screen readers.
+    pub goal_bar: &'static str,
     /// `{count}`: people who gave, by the language's plural rules.
     pub donors_one: &'static str,
     pub donors_other: &'static str,
