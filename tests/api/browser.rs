@@ -276,7 +276,7 @@ async fn malformed_language_tags_fall_back_to_the_next_candidate_without_errors(
         r#"<div data-chorus="counter" data-campaign="p" data-lang="en-"></div>
            <div data-chorus="counter" data-campaign="p" data-lang="x"></div>
            <div data-chorus="counter" data-campaign="p" data-lang="@@"></div>
-           <div data-chorus="counter" data-campaign="p" data-lang="fr_CA"></div>"#,
+           <div data-chorus="counter" data-campaign="p" data-lang="fr_FR"></div>"#,
     )
     // The page's own tag is malformed too: the browser's language is next.
     .replace(r#"<html lang="en">"#, r#"<html lang="es-">"#);
@@ -295,7 +295,7 @@ async fn malformed_language_tags_fall_back_to_the_next_candidate_without_errors(
     assert_eq!(
         shown[3].as_deref(),
         Some("Objectif\u{202f}: 2\u{202f}000"),
-        "fr_CA is a well-formed tag, written another way"
+        "fr_FR is a well-formed tag, written another way"
     );
     assert_no_page_errors(&browser).await;
 }

@@ -9,7 +9,7 @@ use crate::smtp::{Mail, SmtpServer};
 const PARTNER: &str = "https://harbour.example";
 
 /// A petition `p` that counts confirmed signatures only.
-async fn confirming_petition(app: &TestApp) -> chorus::storage::PetitionRecord {
+pub(crate) async fn confirming_petition(app: &TestApp) -> chorus::storage::PetitionRecord {
     let petition = app.create_petition("p", None).await;
     app.add_partner(&petition, "Harbour", PARTNER, false).await;
     app.store

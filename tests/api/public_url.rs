@@ -56,12 +56,7 @@ async fn sign_with_forged_host(app: &TestApp, email: &str, key: &str) {
 async fn email_links_start_with_the_public_url_whatever_host_the_signature_named() {
     let smtp = SmtpServer::start();
     let app = app_behind_public_url(Some(smtp.url())).await;
-    let petition = app.create_petition("p", None).await;
-    app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    app.store
-        .set_confirm_by_email(petition.id, true)
-        .await
-        .expect("set");
+    crate::confirmation::confirming_petition(&app).await;
 
     // A first signature (the confirmation email), then the same address
     // again (a fresh confirmation, since it has not confirmed).
