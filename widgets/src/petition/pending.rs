@@ -69,7 +69,7 @@ async fn seal(json: &str) -> Result<String, JsValue> {
     let key = device_key(&crypto).await?;
     let mut nonce = [0u8; NONCE_BYTES];
     crypto.get_random_values_with_u8_array(&mut nonce)?;
-    let params = web_sys::AesGcmParams::new_with_u8_slice("AES-GCM", &mut nonce.clone());
+    let params = gcm(&nonce);
     let sealed = JsFuture::from(crypto.subtle().encrypt_with_object_and_u8_array(
         &params,
         &key,
@@ -93,10 +93,10 @@ async fn open(record: &JsValue) -> Option<String> {
     }
     let hex_field =
         |name: &str| hex::decode(Reflect::get(record, &name.into()).ok()?.as_string()?).ok();
-    let (mut nonce, sealed) = (hex_field("nonce")?, hex_field("sealed")?);
+    let (nonce, sealed) = (hex_field("nonce")?, hex_field("sealed")?);
     let crypto = crypto().ok()?;
     let key = device_key(&crypto).await.ok()?;
-    let params = web_sys::AesGcmParams::new_with_u8_slice("AES-GCM", &mut nonce);
+    let params = gcm(&nonce);
     let plain = JsFuture::from(
         crypto
             .subtle()
@@ -106,6 +106,12 @@ async fn open(record: &JsValue) -> Option<String> {
     .await
     .ok()?;
     String::from_utf8(Uint8Array::new(&plain).to_vec()).ok()
+}
+
+/// AES-GCM with `nonce`, copied into a JavaScript array: a slice would be a
+/// view of WebAssembly memory that may be reused before WebCrypto reads it.
+fn gcm(nonce: &[u8]) -> web_sys::AesGcmParams {
+    web_sys::AesGcmParams::new_with_u8_array("AES-GCM", &Uint8Array::from(nonce))
 }
 
 fn crypto() -> Result<web_sys::Crypto, JsValue> {
