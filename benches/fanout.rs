@@ -108,6 +108,7 @@ async fn main() {
             signer: None,
             confirmation: None,
             hold: None,
+            proof: None,
         }])
         .await
         .expect("signature stored");

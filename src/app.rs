@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -95,7 +95,11 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-referrer"),
         ));
     bodies::guard_all(app)
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_failure(log_failure),
+        )
         .with_state(state)
 }
 
@@ -109,6 +113,22 @@ fn request_span(request: &Request) -> tracing::Span {
         method = %request.method(),
         path = %loggable_path(request.uri().path()),
     )
+}
+
+/// Failed requests, one line each, but not the `503`s: a surge turns away
+/// thousands a second and the writer counts them in one line a second
+/// (`signing::writer`); a storage failure behind a `503` is logged where it
+/// happens (`error.rs`).
+fn log_failure(
+    failure: tower_http::classify::ServerErrorsFailureClass,
+    latency: Duration,
+    _span: &tracing::Span,
+) {
+    use tower_http::classify::ServerErrorsFailureClass::StatusCode as Status;
+    if matches!(failure, Status(status) if status == StatusCode::SERVICE_UNAVAILABLE) {
+        return;
+    }
+    tracing::error!(%failure, latency_ms = latency.as_millis(), "request failed");
 }
 
 /// `path` with link tokens replaced by `…`.

@@ -34,6 +34,9 @@ pub enum ApiError {
     },
     #[error("the database is unavailable; try again shortly")]
     Unavailable(#[source] std::sync::Arc<StoreError>),
+    /// More signatures are waiting to be stored than Chorus lets wait.
+    #[error("Chorus is taking in a great many signatures right now; send yours again in a moment")]
+    Busy,
     #[error("this endpoint does not take that method")]
     MethodNotAllowed,
     /// A service Chorus relies on (a payment provider) failed; the detail is
@@ -65,6 +68,7 @@ impl ApiError {
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             Self::UnreadableBody { status, code, .. } => (*status, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "provider_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -114,10 +118,17 @@ impl IntoResponse for ApiError {
                 axum::http::HeaderValue::from_static("Bearer"),
             );
         }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        // A busy writer drains its queue within a second; a database that
+        // went away takes longer to come back.
+        let retry_after = match &self {
+            Self::Busy => Some("1"),
+            Self::Unavailable(_) => Some("2"),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             response
                 .headers_mut()
-                .insert("retry-after", axum::http::HeaderValue::from_static("2"));
+                .insert("retry-after", axum::http::HeaderValue::from_static(seconds));
         }
         response
     }

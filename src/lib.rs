@@ -103,7 +103,7 @@ pub async fn state_for(
     totals.spawn_refresher();
     let feed_watch = updates::FeedWatch::load(store.clone()).await?;
     feed_watch.spawn_refresher();
-    let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone());
+    let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone(), &guard.queue);
     mail::Outbox::new(store.clone(), keys.clone(), mail)?.spawn();
     let pinned = pinned::pin(assets, data_dir)
         .with_context(|| format!("pinning embed.js in {}", data_dir.display()))?;

@@ -18,6 +18,10 @@ use chorus::personal::OrgSecretKey;
 use chorus::storage::{self, NewPetition, PetitionRecord, PetitionText, Store};
 use tokio::net::TcpStream;
 
+/// The deployment secret every benchmark server runs with: benchmarks that
+/// make proofs of work need it too.
+pub const SECRET_KEY: &str = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
+
 /// A running `chorus serve` process; killed when dropped, so a failed run
 /// leaves nothing behind.
 pub struct Instance {
@@ -56,7 +60,7 @@ impl Instance {
             ])
             .args(["--assets", &assets.display().to_string()])
             .env("CHORUS_LOG", "warn")
-            .env("CHORUS_SECRET_KEY", "5e".repeat(32))
+            .env("CHORUS_SECRET_KEY", SECRET_KEY)
             .env("CHORUS_PUBLIC_URL", format!("http://{addr}"))
             // Every benchmark signature comes from one loopback address,
             // and the server's own work is measured, not the proof of work
@@ -202,6 +206,14 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.instance.pid()
+    }
+
+    /// The SQLite database's file, when the server runs on SQLite.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self.database
+            .expose()
+            .starts_with("sqlite:")
+            .then(|| self.dir.path().join("bench.db"))
     }
 }
 

@@ -242,6 +242,7 @@ fn past_signatures(petition_id: i64, partner_id: Option<i64>, count: u32) -> Vec
                 signer: None,
                 confirmation: None,
                 hold: None,
+                proof: None,
             }
         })
         .collect()
@@ -269,6 +270,7 @@ pub fn simulate_signers(store: Arc<dyn Store>, counts: Counts) -> tokio::task::J
                 signer: None,
                 confirmation: None,
                 hold: None,
+                proof: None,
             };
             if store.record_signatures(&[signature]).await.is_ok() {
                 counts.wake();

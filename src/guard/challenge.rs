@@ -31,10 +31,7 @@ async fn challenge(
         .guard
         .client_hash(&*state.store, peer, &headers, now)
         .await?;
-    let challenge = state
-        .guard
-        .challenge(&*state.store, &client_hash, &campaign.record, now)
-        .await?;
+    let challenge = state.guard.challenge(&client_hash, &campaign.record, now);
     // Each challenge is for one signature: no cache may hand it out twice.
     Ok(([(header::CACHE_CONTROL, "no-store")], axum::Json(challenge)))
 }

@@ -1,6 +1,7 @@
 //! No bots, without tracking anyone: a proof of work the widget solves
-//! before sending (`proof.rs`), a honeypot field, and rate limits counted on
-//! keyed hashes of clients' networks (`address.rs`, `limits.rs`).
+//! before sending (`proof.rs`), a honeypot field, and rate limits counted
+//! in memory (`tally.rs`) on keyed hashes of clients' networks
+//! (`address.rs`, `limits.rs`).
 //! Signatures over a limit are kept but held for the organiser's review
 //! (`chorus review`), and the sender is told nothing different.
 
@@ -10,6 +11,7 @@ pub mod groups;
 pub mod limits;
 pub mod proof;
 pub mod review;
+pub mod tally;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -21,10 +23,11 @@ use chorus_wire::signing::SignatureForm;
 
 use crate::error::ApiError;
 use crate::personal::{DayKey, ServerKeys};
-use crate::storage::{Millis, PetitionRecord, Store, StoreError, StoreResult};
+use crate::storage::{Millis, PetitionRecord, SpentProof, Store, StoreError, StoreResult};
 use address::TrustedProxies;
 pub use challenge::router;
 use limits::{Hold, Limits};
+use tally::{Reservation, Tally};
 
 const HOUR: Millis = 60 * 60 * 1000;
 /// A day, in milliseconds: client hashes' keys change at each UTC midnight.
@@ -45,6 +48,8 @@ pub struct GuardConfig {
     /// 0 asks for none: for load tests, never for a public petition.
     #[arg(long, env = "CHORUS_PROOF_WORK", default_value_t = proof::NORMAL_WORK)]
     pub proof_work: u64,
+    #[command(flatten)]
+    pub queue: crate::signing::QueueBound,
 }
 
 /// The signing route's defences.
@@ -56,6 +61,9 @@ pub struct Guard {
     keys: ServerKeys,
     /// Today's key for client hashes, once read from the database.
     day_key: Arc<Mutex<Option<(i64, DayKey)>>>,
+    asking_for_day_key: Arc<tokio::sync::Mutex<()>>,
+    /// Each client's signatures within the hour.
+    tally: Tally,
 }
 
 impl Guard {
@@ -66,6 +74,8 @@ impl Guard {
             proof_work: config.proof_work,
             keys,
             day_key: Arc::default(),
+            asking_for_day_key: Arc::default(),
+            tally: Tally::default(),
         }
     }
 
@@ -85,8 +95,21 @@ impl Guard {
     /// `day`'s key: from memory, or the one in the database (made there by
     /// whichever instance needed it first).
     async fn day_key(&self, store: &dyn Store, day: i64) -> StoreResult<DayKey> {
-        let remembered = *self.day_key.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, key)) = remembered.filter(|(known, _)| *known == day) {
+        let remembered = || {
+            let remembered = *self.day_key.lock().unwrap_or_else(|e| e.into_inner());
+            remembered
+                .filter(|(known, _)| *known == day)
+                .map(|(_, key)| key)
+        };
+        if let Some(key) = remembered() {
+            return Ok(key);
+        }
+        // One request asks the database; the others wait for its answer.
+        // Without this, the first moments of a surge (and of each day) sent
+        // hundreds of writes for the same key, each waiting for the lock the
+        // signature writer needed.
+        let _asking = self.asking_for_day_key.lock().await;
+        if let Some(key) = remembered() {
             return Ok(key);
         }
         let (_, fresh) = self.keys.new_day_key();
@@ -104,78 +127,61 @@ impl Guard {
 
     /// A proof-of-work challenge for `petition`, harder the more this
     /// client signed within the hour.
-    pub async fn challenge(
+    pub fn challenge(
         &self,
-        store: &dyn Store,
         client_hash: &[u8; 32],
         petition: &PetitionRecord,
         now: Millis,
-    ) -> StoreResult<Challenge> {
-        let recent = store
-            .recent_from_client(client_hash, petition.id, now - HOUR)
-            .await?;
+    ) -> Challenge {
+        let recent = self.tally.recent(client_hash, petition.id, now);
         let work = proof::work_for(self.proof_work, recent.in_all);
-        Ok(proof::issue(
-            &self.keys,
-            petition.slug.as_str(),
-            work,
-            now / 1000,
-        ))
+        proof::issue(&self.keys, petition.slug.as_str(), work, now / 1000)
     }
 
-    /// Checks a signature's proof of work and spends it, so that it buys one
-    /// signature. A retry of the same submission (same idempotency key) may
-    /// bring the same proof again.
-    pub async fn spend_proof(
+    /// Checks a signature's proof of work. The writer spends it with the
+    /// signature, so that it buys one; a retry of the same submission (same
+    /// idempotency key) may bring the same proof again.
+    pub fn check_proof(
         &self,
-        store: &dyn Store,
         form: &SignatureForm,
         petition: &str,
         now: Millis,
-    ) -> Result<(), ApiError> {
+    ) -> Result<Option<SpentProof>, ApiError> {
         if self.proof_work == 0 {
-            return Ok(());
+            return Ok(None);
         }
-        let refused = |reason: String| ApiError::BadRequest {
-            code: chorus_wire::proof::INVALID_PROOF,
-            message: format!("{reason}; ask for a new challenge and solve it"),
-        };
         let verified = proof::verify(&self.keys, form.proof.as_ref(), petition, now / 1000)
-            .map_err(|refusal| refused(refusal.to_string()))?;
-        let spent = store
-            .spend_proof(
-                &verified.challenge,
-                &form.idempotency_key,
-                verified.expires_at,
-            )
-            .await?;
-        if spent {
-            Ok(())
-        } else {
-            Err(refused("this proof of work was used already".into()))
-        }
+            .map_err(|refusal| proof_refused(&refusal.to_string()))?;
+        Ok(Some(SpentProof {
+            challenge: verified.challenge,
+            expires_at: verified.expires_at,
+        }))
     }
 
-    /// Why a signature from this client is to be held, if it is: the
-    /// honeypot filled in, or too many signatures within the hour.
-    pub async fn hold(
+    /// Counts a signature from this client and says whether it is to be
+    /// held: the honeypot filled in, or too many signatures within the
+    /// hour. Drop the reservation unkept if the signature is not stored.
+    pub fn reserve(
         &self,
-        store: &dyn Store,
         client_hash: &[u8; 32],
         petition_id: i64,
         honeypot: &str,
         now: Millis,
-    ) -> StoreResult<Option<Hold>> {
+    ) -> Reservation {
+        let mut reservation = self
+            .tally
+            .reserve(client_hash, petition_id, &self.limits, now);
         if !honeypot.trim().is_empty() {
-            return Ok(Some(Hold::Honeypot));
+            reservation.hold = Some(Hold::Honeypot);
         }
-        let recent = store
-            .recent_from_client(client_hash, petition_id, now - HOUR)
-            .await?;
-        Ok(Hold::for_rate(
-            &self.limits,
-            recent.to_petition,
-            recent.in_all,
-        ))
+        reservation
+    }
+}
+
+/// The answer to a proof that does not buy a signature.
+pub fn proof_refused(reason: &str) -> ApiError {
+    ApiError::BadRequest {
+        code: chorus_wire::proof::INVALID_PROOF,
+        message: format!("{reason}; ask for a new challenge and solve it"),
     }
 }

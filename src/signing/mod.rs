@@ -17,14 +17,15 @@ pub use later::Later;
 use axum::Router;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::routing::post;
 use chorus_wire::signing::{self, Field, Problem, SignatureForm, SignatureReceipt};
 use tower_http::cors::CorsLayer;
 
 pub use email::{email_key, is_deliverable_shape};
-pub use writer::SignatureWriter;
+pub use writer::{Admission, QueueBound, SignatureWriter};
 
 use crate::app::AppState;
 use crate::config::PublicUrl;
@@ -75,7 +76,21 @@ async fn partner_for_origin(
         .cloned()
 }
 
+/// Room for the signature among those being stored, asked before anything
+/// else of the request: an overloaded server turns a signature away
+/// without reading its body.
+struct Room(Admission);
+
+impl FromRequestParts<AppState> for Room {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        state.signatures.admit().map(Self).ok_or(ApiError::Busy)
+    }
+}
+
 async fn sign(
+    Room(room): Room,
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(slug): Path<String>,
@@ -107,24 +122,17 @@ async fn sign(
     validate(&form).map_err(ApiError::InvalidFields)?;
 
     let now = now_millis();
-    state
+    let proof = state
         .guard
-        .spend_proof(&*state.store, &form, campaign.record.slug.as_str(), now)
-        .await?;
+        .check_proof(&form, campaign.record.slug.as_str(), now)?;
     let client_hash = state
         .guard
         .client_hash(&*state.store, peer, &headers, now)
         .await?;
-    let hold = state
+    let reservation = state
         .guard
-        .hold(
-            &*state.store,
-            &client_hash,
-            campaign.record.id,
-            &form.website,
-            now,
-        )
-        .await?;
+        .reserve(&client_hash, campaign.record.id, &form.website, now);
+    let hold = reservation.hold;
 
     let letters = campaign
         .record
@@ -148,8 +156,19 @@ async fn sign(
             .filter(|_| hold.is_none())
             .map(Letters::confirmation),
         hold: hold.map(|h| h.as_str()),
+        proof,
     };
-    let stored = state.signatures.record(signature).await?;
+    let stored = state.signatures.record(&room, signature).await?;
+    match stored {
+        Stored::Counted | Stored::Waiting | Stored::Held => reservation.keep(),
+        // Not a signature sent: the reservation is taken back.
+        Stored::RepeatAddress | Stored::RepeatSubmission => {}
+        Stored::ProofSpent => {
+            return Err(crate::guard::proof_refused(
+                "this proof of work was used already",
+            ));
+        }
+    }
     if let (Stored::RepeatAddress, Some(letters)) = (stored, letters) {
         // Off the answer's path: how long the answer takes must not tell
         // whether the address had signed.

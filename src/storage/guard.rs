@@ -1,19 +1,12 @@
-//! The part of the storage interface that defends against bots: counting a
-//! client's recent signatures, spending proofs of work once, and the
-//! organiser's review of held and suspicious signatures.
+//! The part of the storage interface that defends against bots: forgetting
+//! spent proofs of work and client hashes, and the organiser's review of
+//! held and suspicious signatures. (Proofs are spent in the transaction
+//! that stores their signature; clients' recent signatures are counted in
+//! memory, `guard::tally`.)
 
 use async_trait::async_trait;
 
 use super::{Millis, StoreResult};
-
-/// A client's recent signatures, for its rate limits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Recent {
-    /// To the petition being signed.
-    pub to_petition: u64,
-    /// To any petition.
-    pub in_all: u64,
-}
 
 /// Signers of one petition from one client (one day's hash of its network).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,23 +50,6 @@ pub struct ReviewScope {
 
 #[async_trait]
 pub trait GuardStore {
-    /// Signers from the client with this hash since `since`.
-    async fn recent_from_client(
-        &self,
-        client_hash: &[u8],
-        petition_id: i64,
-        since: Millis,
-    ) -> StoreResult<Recent>;
-
-    /// Spends a proof-of-work challenge for one submission. `false`: another
-    /// submission spent it already (a retry of the same one may reuse it).
-    async fn spend_proof(
-        &self,
-        challenge: &str,
-        idempotency_key: &str,
-        expires_at: Millis,
-    ) -> StoreResult<bool>;
-
     /// Forgets challenges that expired before `before`: they cannot verify
     /// again. Returns how many.
     async fn forget_spent_proofs(&self, before: Millis) -> StoreResult<u64>;

@@ -13,61 +13,12 @@ macro_rules! guard_store {
 
             use super::$store;
             use crate::storage::{
-                Cluster, Correction, Decision, GuardStore, Millis, Recent, ReviewScope,
+                Cluster, Correction, Decision, GuardStore, Millis, ReviewScope,
                 StoreResult,
             };
 
             #[async_trait]
             impl GuardStore for $store {
-                async fn recent_from_client(
-                    &self,
-                    client_hash: &[u8],
-                    petition_id: i64,
-                    since: Millis,
-                ) -> StoreResult<Recent> {
-                    let row = sqlx::query(
-                        "SELECT COUNT(*) AS in_all,
-                             COALESCE(SUM(CASE WHEN petition_id = $2 THEN 1 ELSE 0 END), 0) AS to_petition
-                         FROM signers WHERE client_hash = $1 AND signed_at >= $3",
-                    )
-                    .bind(client_hash)
-                    .bind(petition_id)
-                    .bind(since)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    let count = |name: &str| -> StoreResult<u64> {
-                        Ok(u64::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
-                    };
-                    Ok(Recent {
-                        to_petition: count("to_petition")?,
-                        in_all: count("in_all")?,
-                    })
-                }
-
-                async fn spend_proof(
-                    &self,
-                    challenge: &str,
-                    idempotency_key: &str,
-                    expires_at: Millis,
-                ) -> StoreResult<bool> {
-                    sqlx::query(
-                        "INSERT INTO spent_proofs (challenge, idempotency_key, expires_at)
-                         VALUES ($1, $2, $3) ON CONFLICT (challenge) DO NOTHING",
-                    )
-                    .bind(challenge)
-                    .bind(idempotency_key)
-                    .bind(expires_at)
-                    .execute(&self.pool)
-                    .await?;
-                    let spent_by: String = sqlx::query_scalar(
-                        "SELECT idempotency_key FROM spent_proofs WHERE challenge = $1",
-                    )
-                    .bind(challenge)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    Ok(spent_by == idempotency_key)
-                }
-
                 async fn forget_spent_proofs(&self, before: Millis) -> StoreResult<u64> {
                     let done = sqlx::query("DELETE FROM spent_proofs WHERE expires_at < $1")
                         .bind(before)

@@ -4,6 +4,7 @@
 //! implements it in its own module with its own migrations folder. The backend
 //! is chosen at start-up from the database URL.
 
+mod batching;
 mod donation_sql;
 mod donations;
 mod guard;
@@ -16,8 +17,10 @@ mod petition_sql;
 mod postgres;
 mod read;
 mod sqlite;
+mod sqlite_batch;
 mod update_sql;
 mod updates;
+mod wal;
 
 use std::sync::Arc;
 
@@ -33,7 +36,7 @@ pub use donations::{
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
     ProviderEvent,
 };
-pub use guard::{Cluster, Correction, Decision, GuardStore, Recent, ReviewScope};
+pub use guard::{Cluster, Correction, Decision, GuardStore, ReviewScope};
 pub use mail::{
     Confirmed, MailKind, MailStore, OutboxMessage, RepeatLetters, SealedMail, TokenHash, Withdrawn,
 };
@@ -153,6 +156,17 @@ pub struct NewSignature {
     /// Why the signature is held for review instead of counted, if it is.
     /// A held signer is stored, not counted and not mailed.
     pub hold: Option<&'static str>,
+    /// The proof of work it came with, spent in the transaction that
+    /// stores it.
+    pub proof: Option<SpentProof>,
+}
+
+/// A verified proof of work's challenge: it buys one submission (one
+/// idempotency key), until it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpentProof {
+    pub challenge: String,
+    pub expires_at: Millis,
 }
 
 /// What a new signer must confirm before counting, and the email asking.
@@ -186,6 +200,8 @@ pub enum Stored {
     RepeatAddress,
     /// This submission (its idempotency key) was already stored: a retry.
     RepeatSubmission,
+    /// Its proof of work bought another submission already: nothing stored.
+    ProofSpent,
 }
 
 /// A signer as stored: their details sealed, their address as a keyed hash,

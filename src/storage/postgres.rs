@@ -2,6 +2,7 @@
 //! on one database. Instances learn of each other's signatures through
 //! `LISTEN`/`NOTIFY`, so no other service is needed.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use tokio::sync::Notify;
 
+use super::batching;
 use super::read::{self, missing_petition};
 use super::{
     Confirmation, Millis, NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, Stored,
@@ -30,6 +32,9 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// The signature writer's own connection: requests queueing for the
+    /// shared pool never keep a batch of signatures waiting.
+    writer: PgPool,
     /// Woken when any instance committed signatures, or when the listener
     /// reconnected and notices may have been missed.
     committed: Arc<Notify>,
@@ -48,8 +53,14 @@ impl PostgresStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(e.into()))?;
+        let writer = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await?;
         let store = Self {
             pool,
+            writer,
             committed: Arc::default(),
         };
         store.check_durability().await?;
@@ -113,10 +124,12 @@ impl Store for PostgresStore {
     }
 
     async fn record_signatures(&self, batch: &[NewSignature]) -> StoreResult<Vec<Stored>> {
-        let mut tx = self.begin_ledger().await?;
+        let mut tx = lock_ledger(self.writer.begin().await?).await?;
         // Set-based, a few statements per batch whatever its size: a round
         // trip per signature would cap a batch of hundreds at a few per second.
-        let repeats = repeats_in(&mut tx, batch).await?;
+        let seen = seen_before(&mut tx, batch).await?;
+        let proof_spent = spend_proofs(&mut tx, batch, &seen).await?;
+        let repeats = batching::repeats_in(batch, &seen, &proof_spent);
         let kept: Vec<&NewSignature> = batch
             .iter()
             .zip(&repeats)
@@ -137,16 +150,7 @@ impl Store for PostgresStore {
             queue_confirmations(&mut tx, &waiting).await?;
         }
         tx.commit().await?;
-        Ok(batch
-            .iter()
-            .zip(repeats)
-            .map(|(signature, repeat)| match repeat {
-                Some(repeat) => repeat,
-                None if signature.hold.is_some() => Stored::Held,
-                None if signature.confirmation.is_some() => Stored::Waiting,
-                None => Stored::Counted,
-            })
-            .collect())
+        Ok(batching::outcomes(batch, repeats))
     }
 
     fn signed_rows(&self, petition_id: i64) -> BoxStream<'_, StoreResult<SignedRow>> {
@@ -178,12 +182,12 @@ impl Store for PostgresStore {
     }
 }
 
-/// Which signatures of `batch` repeat an address or a submission that already
-/// signed the petition, before or earlier in the batch (`None`: a new signer).
-async fn repeats_in(
+/// The signatures of `batch` (by 1-based position) whose address or
+/// submission already signed the petition: `true` for the same submission.
+async fn seen_before(
     tx: &mut Transaction<'_, Postgres>,
     batch: &[NewSignature],
-) -> StoreResult<Vec<Option<Stored>>> {
+) -> StoreResult<HashMap<i64, bool>> {
     let keys: Vec<&str> = batch
         .iter()
         .map(|s| s.signer.as_ref().map_or("", |s| s.idempotency_key.as_str()))
@@ -197,7 +201,7 @@ async fn repeats_in(
         })
         .collect();
     let petitions: Vec<i64> = batch.iter().map(|s| s.petition_id).collect();
-    let seen_before: std::collections::HashMap<i64, bool> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT b.i, EXISTS (SELECT 1 FROM signers s
                  WHERE s.petition_id = b.petition_id AND s.idempotency_key = b.idempotency_key)
          FROM unnest($1::bigint[], $2::bytea[], $3::text[])
@@ -215,37 +219,46 @@ async fn repeats_in(
     .fetch_all(&mut **tx)
     .await?
     .into_iter()
+    .collect())
+}
+
+/// Spends the proofs of work of `batch`'s signatures, except retries (`seen`
+/// as the same submission), which may bring theirs again. Returns, by
+/// position, whether a signature's proof had bought another submission.
+async fn spend_proofs(
+    tx: &mut Transaction<'_, Postgres>,
+    batch: &[NewSignature],
+    seen: &HashMap<i64, bool>,
+) -> StoreResult<Vec<bool>> {
+    let spending = batching::proofs_to_spend(batch, seen);
+    if spending.is_empty() {
+        return Ok(vec![false; batch.len()]);
+    }
+    let challenges: Vec<&str> = spending.iter().map(|p| p.challenge).collect();
+    sqlx::query(
+        "INSERT INTO spent_proofs (challenge, idempotency_key, expires_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+         ON CONFLICT (challenge) DO NOTHING",
+    )
+    .bind(&challenges)
+    .bind(
+        spending
+            .iter()
+            .map(|p| p.idempotency_key)
+            .collect::<Vec<_>>(),
+    )
+    .bind(spending.iter().map(|p| p.expires_at).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?;
+    let spent_by: HashMap<String, String> = sqlx::query_as(
+        "SELECT challenge, idempotency_key FROM spent_proofs WHERE challenge = ANY($1)",
+    )
+    .bind(&challenges)
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
     .collect();
-    let repeat = |same_submission: bool| {
-        if same_submission {
-            Stored::RepeatSubmission
-        } else {
-            Stored::RepeatAddress
-        }
-    };
-    let mut in_batch = std::collections::HashSet::new();
-    Ok(batch
-        .iter()
-        .zip(1_i64..)
-        .map(|(signature, i)| {
-            // Simulated supporters (the demo) have no one to deduplicate.
-            let signer = signature.signer.as_ref()?;
-            if let Some(&same_submission) = seen_before.get(&i) {
-                return Some(repeat(same_submission));
-            }
-            let submission = (signature.petition_id, signer.idempotency_key.as_bytes());
-            let address = (signature.petition_id, signer.email_hash.as_bytes());
-            if in_batch.contains(&submission) {
-                return Some(repeat(true));
-            }
-            if in_batch.contains(&address) {
-                return Some(repeat(false));
-            }
-            in_batch.insert(submission);
-            in_batch.insert(address);
-            None
-        })
-        .collect())
+    Ok(batching::proofs_refused(batch, seen, &spent_by))
 }
 
 /// `n` new ids from `table`'s identity, in ascending order.
@@ -409,6 +422,16 @@ async fn insert_signers(
     Ok(signer_of)
 }
 
+/// `tx`, holding the one lock that adds count entries ([`PostgresStore::begin_ledger`]).
+async fn lock_ledger(
+    mut tx: Transaction<'static, Postgres>,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    sqlx::query("LOCK TABLE signatures IN EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 super::petition_sql::petition_store!(PostgresStore, sqlx::Postgres);
 super::personal_sql::personal_store!(PostgresStore, sqlx::Postgres);
 super::mail_sql::mail_store!(PostgresStore, sqlx::Postgres);
@@ -430,11 +453,7 @@ impl PostgresStore {
     async fn begin_ledger(
         &self,
     ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("LOCK TABLE signatures IN EXCLUSIVE MODE")
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
+        lock_ledger(self.pool.begin().await?).await
     }
 
     /// Tells the other instances, at commit and once per transaction, to

@@ -1,25 +1,30 @@
 //! The SQLite backend: the default, one file, no other service.
 
 use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Connection, SqlitePool};
 
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-use super::read::{self, missing_petition};
-use super::{
-    NewSignature, SignedRow, Signer, Store, StoreError, StoreResult, Stored, TallySince, status_of,
-};
+use super::read;
+use super::sqlite_batch;
+use super::wal::{self, WalLimit};
+use super::{NewSignature, SignedRow, Store, StoreError, StoreResult, Stored, TallySince};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The signature writer's own connection: readers queueing for the
+    /// shared pool never keep a batch of signatures waiting.
+    writer: SqlitePool,
+    /// Keeps the log checkpointed for as long as the store is open.
+    #[allow(dead_code)]
+    wal: std::sync::Arc<WalLimit>,
 }
 
 impl SqliteStore {
@@ -33,22 +38,31 @@ impl SqliteStore {
             // FULL makes an acknowledged signature survive a power cut.
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(wal::BUSY_TIMEOUT);
         if let Some(dir) = options.get_filename().parent()
             && !dir.as_os_str().is_empty()
         {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::Unsafe(format!("cannot create {dir:?}: {e}")))?;
         }
+        let database = options.get_filename().to_owned();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         MIGRATOR
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(e.into()))?;
-        let store = Self { pool };
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            // Room for the indexes a surge writes to at random places
+            // (addresses' hashes, submissions' keys), so they are not read
+            // back in from the file at every batch.
+            .connect_with(options.pragma("cache_size", "-32768"))
+            .await?;
+        let wal = WalLimit::spawn(&database, pool.clone());
+        let store = Self { pool, writer, wal };
         store.check_durability().await?;
         Ok(store)
     }
@@ -83,49 +97,9 @@ impl Store for SqliteStore {
         // transaction that reads, then writes, fails at once if another
         // connection wrote in between, while this one waits its turn
         // (busy_timeout) instead.
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        for signature in batch {
-            let signer_id = match &signature.signer {
-                Some(signer) => {
-                    if let Some(repeat) = repeat_of(&mut tx, signature.petition_id, signer).await? {
-                        outcomes.push(repeat);
-                        continue;
-                    }
-                    Some(insert_signer(&mut tx, signature, signer).await?)
-                }
-                None => None,
-            };
-            if signature.hold.is_some() {
-                outcomes.push(Stored::Held);
-                continue;
-            }
-            if let (Some(confirmation), Some(signer_id)) = (&signature.confirmation, signer_id) {
-                mail::insert_token(&mut *tx, confirmation.token, signer_id, signature.signed_at)
-                    .await?;
-                mail::queue(
-                    &mut *tx,
-                    &confirmation.mail,
-                    Some(signer_id),
-                    signature.signed_at,
-                )
-                .await?;
-                outcomes.push(Stored::Waiting);
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO signatures (petition_id, partner_id, signed_at, signer_id)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(signature.petition_id)
-            .bind(signature.partner_id)
-            .bind(signature.signed_at)
-            .bind(signer_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| missing_petition(e, signature.petition_id))?;
-            outcomes.push(Stored::Counted);
-        }
+        let mut writer = self.writer.acquire().await?;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await?;
+        let outcomes = sqlite_batch::record(&mut tx, batch).await?;
         tx.commit().await?;
         Ok(outcomes)
     }
@@ -153,65 +127,6 @@ impl Store for SqliteStore {
         .await?;
         read::tallies(&rows, watermark)
     }
-}
-
-/// Whether this submission or this address already signed the petition.
-/// Asked inside the writing transaction, so no other write falls between.
-async fn repeat_of(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    petition_id: i64,
-    signer: &Signer,
-) -> StoreResult<Option<Stored>> {
-    // A retry of the submission matches both; it is a retry first.
-    let same_submission: Option<bool> = sqlx::query_scalar(
-        "SELECT idempotency_key = ?3 FROM signers
-         WHERE petition_id = ?1 AND (email_hash = ?2 OR idempotency_key = ?3)
-         ORDER BY idempotency_key = ?3 DESC LIMIT 1",
-    )
-    .bind(petition_id)
-    .bind(signer.email_hash.as_bytes())
-    .bind(&signer.idempotency_key)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(same_submission.map(|same| {
-        if same {
-            Stored::RepeatSubmission
-        } else {
-            Stored::RepeatAddress
-        }
-    }))
-}
-
-/// Stores a signer, counted or waiting for its confirmation; returns its id.
-async fn insert_signer(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    signature: &NewSignature,
-    signer: &Signer,
-) -> StoreResult<i64> {
-    let id = sqlx::query_scalar(
-        "INSERT INTO signers (petition_id, partner_id, signed_at, status, email_hash,
-             idempotency_key, sealed, country, lang, consent_version, opt_in_organiser,
-             opt_in_partner, client_hash, held_reason)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(signature.petition_id)
-    .bind(signature.partner_id)
-    .bind(signature.signed_at)
-    .bind(status_of(signature))
-    .bind(signer.email_hash.as_bytes())
-    .bind(&signer.idempotency_key)
-    .bind(&signer.sealed)
-    .bind(&signer.country)
-    .bind(&signer.lang)
-    .bind(&signer.consent_version)
-    .bind(signer.opt_in_organiser)
-    .bind(signer.opt_in_partner)
-    .bind(signer.client_hash.as_ref().map(|h| &h[..]))
-    .bind(signature.hold)
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| missing_petition(e, signature.petition_id))?;
-    Ok(id)
 }
 
 super::petition_sql::petition_store!(SqliteStore, sqlx::Sqlite);

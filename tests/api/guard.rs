@@ -175,6 +175,68 @@ async fn signatures_over_the_limit_are_held_and_answered_the_same() {
 }
 
 #[tokio::test]
+async fn a_burst_from_one_client_is_held_from_exactly_its_limit_and_a_retry_counts_once() {
+    let (app, petition) = guarded(3, "").await;
+    let retried = form("s0@example.org", "k-0000000000000000");
+    for _ in 0..4 {
+        app.sign_accepted("p", Some(PARTNER), &retried).await;
+    }
+    // Ten at once: counted as they are checked, not as they are stored.
+    let burst: Vec<_> = (1..=10)
+        .map(|n| form(&format!("s{n}@example.org"), &format!("k-{n:016}")))
+        .collect();
+    let answers =
+        futures_util::future::join_all(burst.iter().map(|f| app.sign("p", Some(PARTNER), f))).await;
+    assert!(answers.iter().all(|a| a.status() == 200));
+    let rows = app.signed_rows(&petition).await;
+    let count = |status: &str| statuses(&rows).iter().filter(|s| **s == status).count();
+    assert_eq!((count("counted"), count("held")), (3, 8));
+}
+
+#[tokio::test]
+async fn one_proof_in_two_signatures_of_one_batch_buys_one_and_its_retry_is_a_retry() {
+    use chorus::storage::{NewSignature, Signer, SpentProof, Stored};
+    let (app, petition) = spawned(Options::default()).await;
+    let keys = chorus::personal::ServerKeys::new(&chorus::personal::MasterKey::random());
+    let proof = SpentProof {
+        challenge: "c0ffee".into(),
+        expires_at: chorus::storage::now_millis() + 60_000,
+    };
+    let signature = |who: &str| NewSignature {
+        petition_id: petition.id,
+        partner_id: None,
+        signed_at: chorus::storage::now_millis(),
+        signer: Some(Signer {
+            email_hash: keys.email_hash(&format!("{who}@example.org")),
+            idempotency_key: format!("k-{who:0>16}"),
+            sealed: vec![1, 2, 3],
+            country: "FR".into(),
+            lang: "fr".into(),
+            consent_version: "v1".into(),
+            opt_in_organiser: false,
+            opt_in_partner: false,
+            client_hash: Some([7; 32]),
+        }),
+        confirmation: None,
+        hold: None,
+        proof: Some(proof.clone()),
+    };
+    let outcomes = app
+        .store
+        .record_signatures(&[signature("a"), signature("b")])
+        .await
+        .expect("stored");
+    assert_eq!(outcomes, [Stored::Counted, Stored::ProofSpent]);
+    let again = app
+        .store
+        .record_signatures(&[signature("a"), signature("c")])
+        .await
+        .expect("stored");
+    assert_eq!(again, [Stored::RepeatSubmission, Stored::ProofSpent]);
+    assert_eq!(app.stored_count(&petition).await, 1);
+}
+
+#[tokio::test]
 async fn a_filled_in_honeypot_holds_the_signature_quietly() {
     let (app, petition) = guarded(0, "").await;
     let mut bot = form("bot@example.org", "k-bbbbbbbbbbbbbbbb");

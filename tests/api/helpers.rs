@@ -54,6 +54,7 @@ impl Default for Options {
                     per_client: 0,
                 },
                 proof_work: 0,
+                queue: Default::default(),
             },
             public_url: None,
             fetch: chorus::outbound::FetchConfig {
@@ -73,6 +74,7 @@ impl Options {
                 trusted_proxies: Default::default(),
                 limits: Default::default(),
                 proof_work: chorus::guard::proof::NORMAL_WORK,
+                queue: Default::default(),
             },
             ..Self::default()
         }
@@ -261,6 +263,19 @@ impl TestApp {
         }
     }
 
+    /// Waits until `n` signatures are admitted and not yet answered.
+    pub async fn until_waiting(&self, n: usize) {
+        let started = tokio::time::Instant::now();
+        while self.signatures.waiting() < n {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "only {} of {n} signatures reached the writer",
+                self.signatures.waiting()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     pub fn on_postgres(&self) -> bool {
         self.database.scheme() == "postgres"
     }
@@ -316,6 +331,7 @@ impl TestApp {
                 signer: None,
                 confirmation: None,
                 hold: None,
+                proof: None,
             })
             .collect();
         other
@@ -438,6 +454,42 @@ impl TestApp {
 }
 
 /// A response's status and JSON body.
+/// A transaction on another connection that holds the lock the signature
+/// writer needs, until it is committed.
+pub enum WriteLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteLock {
+    pub async fn take(app: &TestApp) -> Self {
+        use sqlx::{Connection, Executor};
+        let url = app.database.expose();
+        if app.on_postgres() {
+            let mut conn = sqlx::PgConnection::connect(url).await.expect("connects");
+            conn.execute("BEGIN; LOCK TABLE signatures IN EXCLUSIVE MODE")
+                .await
+                .expect("locked");
+            Self::Postgres(conn)
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(url)
+                .await
+                .expect("connects");
+            conn.execute("BEGIN IMMEDIATE").await.expect("locked");
+            Self::Sqlite(conn)
+        }
+    }
+
+    pub async fn release(self) {
+        use sqlx::Executor;
+        match self {
+            Self::Sqlite(mut conn) => conn.execute("COMMIT").await.map(drop),
+            Self::Postgres(mut conn) => conn.execute("COMMIT").await.map(drop),
+        }
+        .expect("released");
+    }
+}
+
 pub async fn body(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
     (status, response.json().await.expect("JSON body"))

@@ -15,6 +15,7 @@ mod instances;
 mod live;
 mod mirror;
 mod outbound;
+mod overload;
 mod personal;
 mod petitions;
 mod picture_host;

@@ -3,13 +3,15 @@
 //! - `demo`:  build the widgets for release and run the demo coalition.
 //! - `test`:  every check CI runs (fmt, clippy host + wasm32, deny, tests,
 //!   browser tests against the release bundle).
-//! - `bench`: bundle sizes and the live fan-out benchmark.
+//! - `bench`: bundle sizes, the live fan-out, signing (failing when it is
+//!   slower than recorded: `regression.rs`) and crash benchmarks.
 //! - `sizes`: build the widgets for release and print the bundle sizes only.
 //!
 //! Each installs what the machine lacks first, from package registries only.
 
 mod install;
 mod postgres;
+mod regression;
 mod sizes;
 
 use std::path::{Path, PathBuf};
@@ -296,14 +298,19 @@ fn bench() -> Result {
     run(cargo().args(["build", "--release", "--bin", "chorus"]))?;
     // Signing runs on PostgreSQL too, next to SQLite.
     let postgres = postgres::Server::start()?;
+    let results = root().join("target/bench-signing.jsonl");
+    // A stale file would mix an earlier run's figures into this one's.
+    let _ = std::fs::remove_file(&results);
     for bench in ["fanout", "signing", "crash"] {
         let mut command = cargo();
         command
             .args(["bench", "--bench", bench])
             .env("CHORUS_BIN", root().join("target/release/chorus"))
-            .env("CHORUS_BENCH_POSTGRES", &postgres.url);
+            .env("CHORUS_BENCH_POSTGRES", &postgres.url)
+            .env("CHORUS_BENCH_RESULTS", &results);
         run(&mut command)?;
     }
+    regression::check(&results, &root().join(regression::RECORDED))?;
     // The proof of work, solved by the widget in headless Chromium.
     install::test_tools()?;
     run(cargo()
