@@ -128,7 +128,7 @@ async fn main() {
 struct Sent {
     /// The answer to the attempt that was accepted: `None` if none was.
     accepted: Option<Duration>,
-    /// Attempts answered `503`, each sent again.
+    /// Attempts answered `503` (or not at all), each sent again.
     turned_away: u64,
 }
 
@@ -337,38 +337,33 @@ async fn send_until_answered(
                 .await
         };
         let latency = due.elapsed();
-        let Ok(answer) = answer else {
-            return Sent {
-                accepted: None,
-                turned_away,
-            };
-        };
-        match answer.status().as_u16() {
-            200 => {
+        // No answer (a connection cut) is sent again like a 503, as the
+        // widget does; any other answer is final.
+        let asked = match &answer {
+            Ok(answer) if answer.status() == 200 => {
                 return Sent {
                     accepted: Some(latency),
                     turned_away,
                 };
             }
-            503 => {
-                turned_away += 1;
-                let asked = answer
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse().ok())
-                    .map_or(Duration::ZERO, Duration::from_secs);
-                tokio::time::sleep(pause.max(asked)).await;
-                pause = (pause * 2).min(MAX_PAUSE);
-                due = Instant::now();
-            }
-            _ => {
+            Ok(answer) if answer.status() == 503 => answer
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .map_or(Duration::ZERO, Duration::from_secs),
+            Ok(_) => {
                 return Sent {
                     accepted: None,
                     turned_away,
                 };
             }
-        }
+            Err(_) => Duration::ZERO,
+        };
+        turned_away += 1;
+        tokio::time::sleep(pause.max(asked)).await;
+        pause = (pause * 2).min(MAX_PAUSE);
+        due = Instant::now();
     }
 }
 
