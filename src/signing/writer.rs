@@ -24,10 +24,11 @@ use crate::storage::{NewSignature, Store, StoreError, Stored};
 /// next commit, a few milliseconds later.
 const MAX_BATCH: usize = 512;
 
-/// How many signatures may wait for the writer before more are turned away.
+/// How many signatures may be on their way to the writer at once, from
+/// their request's arrival to its answer, before more are turned away.
 #[derive(Debug, Clone, clap::Args)]
 pub struct QueueBound {
-    /// Signatures waiting to be stored beyond which Chorus answers `503`
+    /// Signatures being taken in at once beyond which Chorus answers `503`
     /// with `Retry-After` (the widget sends them again shortly).
     #[arg(long = "signing-queue", env = "CHORUS_SIGNING_QUEUE", default_value_t = QueueBound::default().signing_queue)]
     pub signing_queue: usize,
