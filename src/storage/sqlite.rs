@@ -23,8 +23,7 @@ pub struct SqliteStore {
     /// shared pool never keep a batch of signatures waiting.
     writer: SqlitePool,
     /// Keeps the log checkpointed for as long as the store is open.
-    #[allow(dead_code)]
-    wal: std::sync::Arc<WalLimit>,
+    _wal: std::sync::Arc<WalLimit>,
 }
 
 impl SqliteStore {
@@ -62,7 +61,11 @@ impl SqliteStore {
             .connect_with(options.pragma("cache_size", "-32768"))
             .await?;
         let wal = WalLimit::spawn(&database, pool.clone());
-        let store = Self { pool, writer, wal };
+        let store = Self {
+            pool,
+            writer,
+            _wal: wal,
+        };
         store.check_durability().await?;
         Ok(store)
     }

@@ -37,10 +37,8 @@ pub(super) async fn record(
         .await
         .map_err(|e| missing_petition(e, petition_id))?;
     let signer_id = |s: &NewSignature| {
-        let signer = s.signer.as_ref()?;
-        signer_ids
-            .get(&(s.petition_id, signer.idempotency_key.as_str()))
-            .copied()
+        let key = (s.petition_id, s.signer.as_ref()?.idempotency_key.clone());
+        signer_ids.get(&key).copied()
     };
     let (waiting, counted): (Vec<&NewSignature>, Vec<&NewSignature>) = new
         .into_iter()
@@ -161,10 +159,10 @@ async fn spend_proofs(
 }
 
 /// Stores the new signers of `new`; their ids by petition and submission.
-async fn insert_signers<'a>(
+async fn insert_signers(
     tx: &mut Transaction<'_, Sqlite>,
-    new: &[&'a NewSignature],
-) -> Result<HashMap<(i64, &'a str), i64>, sqlx::Error> {
+    new: &[&NewSignature],
+) -> Result<HashMap<(i64, String), i64>, sqlx::Error> {
     let rows: Vec<Value> = new
         .iter()
         .filter_map(|s| {
@@ -203,20 +201,9 @@ async fn insert_signers<'a>(
     .bind(Value::from(rows).to_string())
     .fetch_all(&mut **tx)
     .await?;
-    // Back to the batch's own strings, which outlive this call.
-    let keys: HashMap<(i64, &str), &'a str> = new
-        .iter()
-        .filter_map(|s| {
-            let key = s.signer.as_ref()?.idempotency_key.as_str();
-            Some(((s.petition_id, key), key))
-        })
-        .collect();
     Ok(stored
-        .iter()
-        .filter_map(|(id, petition_id, key)| {
-            let key = keys.get(&(*petition_id, key.as_str()))?;
-            Some(((*petition_id, *key), *id))
-        })
+        .into_iter()
+        .map(|(id, petition_id, key)| ((petition_id, key), id))
         .collect())
 }
 
