@@ -59,6 +59,7 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     let reads = Router::new()
         .merge(petitions::router())
+        .merge(crate::embed::router())
         .merge(donations::router())
         .merge(updates::router())
         .merge(live::router())

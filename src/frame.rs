@@ -16,8 +16,11 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::ident::{Lang, Origin};
 
+/// Compressed, like the embed answer: the page carries the whole form.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/frame/petition/{slug}", get(show_frame))
+    Router::new()
+        .route("/frame/petition/{slug}", get(show_frame))
+        .layer(tower_http::compression::CompressionLayer::new())
 }
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +43,10 @@ struct FramePage {
     /// Empty unless the partner is one of the petition's.
     partner: String,
     page: String,
+    /// The widget as the server rendered it, shown before any script runs.
+    rendered: String,
+    /// The petition the widget shows, as JSON safe inside a `<script>`.
+    data: String,
 }
 
 async fn show_frame(
@@ -80,21 +87,37 @@ async fn show_frame(
         .unwrap_or(record.default_lang.clone());
     let title = crate::ident::pick_text(&campaign.texts, Some(&lang), &record.default_lang)
         .map_or_else(|| slug.to_string(), |t| t.title.clone());
+    let theme = match query.theme.as_deref() {
+        Some("dark") => "dark",
+        Some("auto") => "auto",
+        _ => "light",
+    };
+    let ask = chorus_widgets::render::Ask {
+        languages: vec![lang.to_string()],
+        theme: Some(theme.to_owned()),
+    };
+    let partner = framed_by.map(|o| o.to_string()).unwrap_or_default();
+    let (rendered, data) = crate::embed::petition(
+        &state,
+        slug.as_str(),
+        &ask,
+        Some(partner.as_str()).filter(|p| !p.is_empty()),
+    )
+    .await?;
     let page = FramePage {
         slug: slug.to_string(),
         title,
         lang: lang.to_string(),
-        theme: match query.theme.as_deref() {
-            Some("dark") => "dark",
-            Some("auto") => "auto",
-            _ => "light",
-        },
-        partner: framed_by.map(|o| o.to_string()).unwrap_or_default(),
+        theme,
+        partner,
         page: query
             .page
             .as_deref()
             .and_then(page_address)
             .unwrap_or_default(),
+        rendered,
+        // `<` escaped, so no text in the petition can close the script.
+        data: data.to_string().replace('<', "\\u003c"),
     };
     let html = page
         .render()

@@ -11,6 +11,7 @@ pub mod config;
 pub mod demo;
 pub mod directory;
 pub mod donations;
+pub mod embed;
 pub mod error;
 pub mod extract;
 pub mod frame;

@@ -42,20 +42,25 @@ async fn show_count(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let slug = crate::extract::slug(&slug)?;
-    let count: PetitionCount = state
-        .counts
-        .get(&slug)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))?;
+    let count = read_count(&state, &slug).await?;
     Ok(([(header::CACHE_CONTROL, COUNT_CACHE)], Json(count)))
 }
 
-#[derive(Debug, Deserialize)]
-struct PetitionQuery {
-    lang: Option<String>,
+/// A petition's live count: 400 for a malformed slug, 404 for an unknown one.
+pub async fn read_count(state: &AppState, raw_slug: &str) -> Result<PetitionCount, ApiError> {
+    let slug = crate::extract::slug(raw_slug)?;
+    state
+        .counts
+        .get(&slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no petition {slug}")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PetitionQuery {
+    pub lang: Option<String>,
     /// The origin of the partner page showing the petition.
-    partner: Option<String>,
+    pub partner: Option<String>,
 }
 
 async fn show_petition(
@@ -63,7 +68,18 @@ async fn show_petition(
     Path(slug): Path<String>,
     Query(query): Query<PetitionQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let campaign = find(&state.directory, &slug).await?;
+    let petition = read_petition(&state, &slug, &query).await?;
+    Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
+}
+
+/// A petition as a supporter reads it: its text in the language asked for
+/// (else its default), its count, and the partner's own opt-in question.
+pub async fn read_petition(
+    state: &AppState,
+    slug: &str,
+    query: &PetitionQuery,
+) -> Result<Petition, ApiError> {
+    let campaign = find(&state.directory, slug).await?;
     let (record, texts) = (&campaign.record, &campaign.texts);
     let slug = record.slug.clone();
     let wanted = query
@@ -106,7 +122,7 @@ async fn show_petition(
         partner_opt_in,
         confirm_by_email: record.confirm_by_email,
     };
-    Ok(([(header::CACHE_CONTROL, TEXT_CACHE)], Json(petition)))
+    Ok(petition)
 }
 
 /// The share step's content in `text`'s language, each part falling back to

@@ -5,8 +5,11 @@
 //   <div data-chorus="donate" data-campaign="donation-campaign-slug"></div>
 //   <div data-chorus="updates" data-feed="feed-slug" data-limit="5"></div>
 //
-// It shows each count as plain text at once, loads the widgets' WebAssembly
-// once for the whole page, mounts every placeholder, and watches for
+// It asks Chorus once for every placeholder's HTML and shows it at once, so
+// the widgets can be read (and the petition filled in) before any
+// WebAssembly arrives; then it loads the widgets' WebAssembly once for the
+// whole page (at once for a form, on idle or first view for the rest),
+// which takes over each widget where the supporter left it. It watches for
 // placeholders added later (single-page apps, CMS previews). A petition is
 // shown in a frame on the Chorus origin unless data-mode="inline", so what a
 // supporter types never passes through the partner's page.
@@ -17,6 +20,7 @@ const api = `${origin}/api/v1`;
 const taken = new WeakSet();
 const counts = new Map();
 const bundles = new Map();
+const sentEarly = new WeakSet();
 // The bundle that serves what the page shows first (see bundleForPage).
 let pageBundle;
 
@@ -82,16 +86,73 @@ function bundleForPage(found) {
 }
 
 function languageOf(element) {
-  return (
-    element.dataset.lang ||
-    document.documentElement.lang ||
-    navigator.language ||
-    "en"
-  );
+  return languagesOf(element)[0] || "en";
 }
 
-// The count as text, before the widget arrives, so a slow phone shows the
-// number that matters first.
+// Every language the supporter may want, most wanted first, as the widget
+// itself weighs them: the placeholder's, the page's, the browser's.
+function languagesOf(element) {
+  const wanted = [element.dataset.lang, document.documentElement.lang, ...(navigator.languages || [])];
+  return wanted.filter(Boolean).slice(0, 8);
+}
+
+// Chorus's stylesheet, fetched once and adopted into every shadow root: a
+// constructed sheet, which a partner's style-src policy does not block.
+let sheet;
+function stylesheet() {
+  sheet ??= fetch(`${origin}/widgets.css`, { credentials: "omit" })
+    .then((response) => (response.ok ? response.text() : ""))
+    .then((text) => {
+      const made = new CSSStyleSheet();
+      made.replaceSync(text);
+      return made;
+    })
+    .catch(() => null);
+  return sheet;
+}
+
+// The slug a placeholder names: a feed for updates, else a campaign.
+function slugOf(element) {
+  return (element.dataset.chorus === "updates" ? element.dataset.feed : element.dataset.campaign) || "";
+}
+
+// The server's rendering of every placeholder in `elements`, in one request
+// (cacheable, so a crowd on one page costs Chorus little); null when Chorus
+// cannot be asked, and each widget then renders itself.
+function fetchRendered(elements) {
+  if (elements.length === 0) return Promise.resolve([]);
+  const params = new URLSearchParams({ partner: location.origin });
+  for (const element of elements) {
+    const theme = element.dataset.theme || "";
+    params.append("w", [element.dataset.chorus, slugOf(element), languagesOf(element).join(","), theme].join(":"));
+  }
+  return fetch(`${api}/embed?${params}`, { credentials: "omit" })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((answer) => answer?.widgets ?? null)
+    .catch(() => null);
+}
+
+// Shows the server's rendering in the placeholder's own shadow root, styled;
+// false when there is none to show.
+async function showRendered(element, rendered) {
+  if (!rendered?.html || element.shadowRoot) return false;
+  const root = element.attachShadow({ mode: "open" });
+  const styles = await stylesheet();
+  if (styles) root.adoptedStyleSheets = [styles];
+  const container = document.createElement("div");
+  container.className = "chorus-root";
+  container.innerHTML = rendered.html;
+  // A form sent before its widget runs is sent by the widget once it does.
+  container.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sentEarly.add(element);
+  });
+  root.replaceChildren(container);
+  return true;
+}
+
+// The count as text, before the widget arrives, where Chorus could not
+// render the counter.
 function showCountAsText(element, count) {
   if (!count || element.shadowRoot) return;
   let text;
@@ -103,9 +164,28 @@ function showCountAsText(element, count) {
   element.attachShadow({ mode: "open" }).textContent = text;
 }
 
-async function take(element) {
-  if (taken.has(element)) return;
-  taken.add(element);
+// A form is wanted at once; what is only read can wait until the page is
+// idle or the widget comes into view, whichever is first.
+function whenWanted(element) {
+  if (["petition", "donate"].includes(element.dataset.chorus)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) done();
+    });
+    const idle = window.requestIdleCallback
+      ? requestIdleCallback(() => done(), { timeout: 3000 })
+      : setTimeout(() => done(), 1500);
+    function done() {
+      observer.disconnect();
+      if (window.cancelIdleCallback) cancelIdleCallback(idle);
+      else clearTimeout(idle);
+      resolve();
+    }
+    observer.observe(element);
+  });
+}
+
+async function take(element, rendered) {
   if (isFramed(element)) {
     // Frame handling is loaded only by pages that show a framed petition.
     import(`${origin}/frames.js`).then((frames) =>
@@ -113,16 +193,21 @@ async function take(element) {
     );
     return;
   }
-  const slug = element.dataset.campaign;
-  const bundle = bundleFor(element);
-  let count = null;
-  // Only counters and petitions name a petition.
-  if (slug && ["counter", "petition"].includes(element.dataset.chorus)) {
-    count = await fetchCount(slug);
-    if (element.dataset.chorus === "counter") showCountAsText(element, count);
+  // A form's WebAssembly downloads while its HTML is shown.
+  const eager = ["petition", "donate"].includes(element.dataset.chorus);
+  const bundle = eager ? bundleFor(element) : null;
+  let initial = null;
+  if (await showRendered(element, rendered)) {
+    initial = rendered.data ?? null;
+  } else if (element.dataset.campaign && ["counter", "petition"].includes(element.dataset.chorus)) {
+    // Only counters and petitions name a petition.
+    initial = await fetchCount(element.dataset.campaign);
+    if (element.dataset.chorus === "counter") showCountAsText(element, initial);
   }
+  await whenWanted(element);
   try {
-    (await bundle).mount(element, origin, count);
+    (await (bundle ?? bundleFor(element))).mount(element, origin, initial);
+    if (sentEarly.has(element)) element.shadowRoot.querySelector("form")?.requestSubmit();
   } catch (error) {
     console.error("Chorus could not show a widget:", error);
   }
@@ -134,10 +219,15 @@ function placeholdersIn(root) {
   return root.matches("[data-chorus]") ? [root, ...found] : found;
 }
 
-function scan(root) {
-  const found = placeholdersIn(root);
+async function scan(root) {
+  const found = placeholdersIn(root).filter((element) => !taken.has(element));
+  if (found.length === 0) return;
+  found.forEach((element) => taken.add(element));
   pageBundle ??= bundleForPage(found);
-  found.forEach(take);
+  const inline = found.filter((element) => !isFramed(element));
+  if (inline.length > 0) stylesheet();
+  const rendered = (await fetchRendered(inline)) || [];
+  found.forEach((element) => take(element, rendered[inline.indexOf(element)]));
 }
 
 scan(document.documentElement);

@@ -23,4 +23,8 @@ for (const name of ["chorus:signed", "chorus:shared"]) {
 
 const widgets = await import("/chorus-widgets.js");
 await widgets.default({ module_or_path: "/chorus-widgets_bg.wasm" });
-widgets.mount(placeholder, location.origin, null);
+// The petition the page was rendered with: the widget takes over from that
+// rendering without reading the petition again.
+const data = JSON.parse(document.getElementById("chorus-petition")?.textContent || "null");
+widgets.mount(placeholder, location.origin, data);
+tell({ chorus: "ready" });

@@ -28,7 +28,9 @@ addEventListener("message", (event) => {
   for (const [frame, element] of frames) {
     if (frame.contentWindow !== event.source) continue;
     const { chorus: kind, height, name, petition, network } = event.data;
-    if (kind === "height" && Number.isFinite(height)) {
+    if (kind === "ready") {
+      element.setAttribute("data-chorus-ready", "");
+    } else if (kind === "height" && Number.isFinite(height)) {
       frame.style.height = `${Math.min(Math.max(Math.ceil(height), 80), 20000)}px`;
     } else if (kind === "event" && (name === "chorus:signed" || name === "chorus:shared")) {
       const detail = { petition: String(petition || "") };

@@ -174,6 +174,31 @@ impl Server {
         }
     }
 
+    /// Gives the petition the length of text a real one has: a summary and
+    /// several paragraphs, which the first view must carry.
+    pub async fn add_text(&self) {
+        let paragraph = "Across the region, people who document abuses, defend workers \
+             and accompany migrants at the border are followed, threatened and jailed \
+             for their work. Governments that signed the declaration on human rights \
+             defenders have promised to protect them, and many have not kept that promise.";
+        self.store
+            .put_petition_text(
+                self.petition.id,
+                &PetitionText {
+                    lang: Lang::parse("en").expect("valid"),
+                    title: "Protect the people who defend our rights".into(),
+                    summary: "Ask every government in the coalition's region to end the \
+                              harassment of human rights defenders."
+                        .into(),
+                    body: [paragraph; 4].join("\n\n"),
+                    share_message: "I signed: protect human rights defenders.".into(),
+                    hashtags: vec!["defenders".into()],
+                },
+            )
+            .await
+            .expect("text stored");
+    }
+
     /// Makes `origin` a partner of the petition, so signatures from it count.
     pub async fn add_partner(&self, origin: &str) {
         let origin = chorus::ident::Origin::parse(origin).expect("valid origin");

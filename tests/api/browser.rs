@@ -3,6 +3,7 @@
 
 mod donate;
 mod driver;
+mod rendered;
 mod signing;
 mod updates;
 

@@ -9,6 +9,7 @@ mod confirmation;
 mod cors;
 mod crash;
 mod donations;
+mod embed;
 mod guard;
 mod helpers;
 mod instances;

@@ -256,6 +256,11 @@ async fn first_read(slug: String, signal: RwSignal<Load>) {
     schedule_connect(Duration::ZERO);
 }
 
+/// The address of `path` on the Chorus that served the widget.
+pub fn origin_url(path: &str) -> String {
+    LIVE.with_borrow(|live| format!("{}{path}", live.origin))
+}
+
 /// The address of `path` in the Chorus API.
 pub fn api_url(path: &str) -> String {
     LIVE.with_borrow(|live| format!("{}{API_PREFIX}{path}", live.origin))

@@ -81,10 +81,7 @@ pub(crate) fn tally(count: RwSignal<Load>, locale: Locale) -> impl IntoView {
     };
     let recent = move || {
         let signed_at = ready()?.last_signed_at?;
-        let millis = js_sys::Date::parse(&signed_at);
-        if millis.is_nan() {
-            return None;
-        }
+        let millis = clock::parse(&signed_at)?;
         let seconds = (clock::now().get() - millis) / 1_000.0;
         Some(fill(catalog.last_signature, &[("ago", &l4.ago(seconds))]))
     };

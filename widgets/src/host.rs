@@ -1,30 +1,15 @@
 //! The one module that touches the partner's page: reading a placeholder's
 //! attributes, and giving each widget a shadow root styled by Chorus alone.
 
-use std::cell::OnceCell;
+mod takeover;
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::i18n::Locale;
 
-const STYLE: &str = include_str!("style.css");
-#[cfg(any(feature = "petition", feature = "updates"))]
-const HIDDEN_STYLE: &str = include_str!("hidden.css");
-#[cfg(not(any(feature = "petition", feature = "updates")))]
-const HIDDEN_STYLE: &str = "";
-#[cfg(feature = "petition")]
-const PETITION_STYLE: &str = include_str!("petition/style.css");
-#[cfg(not(feature = "petition"))]
-const PETITION_STYLE: &str = "";
-#[cfg(feature = "donate")]
-const DONATE_STYLE: &str = include_str!("donate/style.css");
-#[cfg(not(feature = "donate"))]
-const DONATE_STYLE: &str = "";
-#[cfg(feature = "updates")]
-const UPDATES_STYLE: &str = include_str!("updates/style.css");
-#[cfg(not(feature = "updates"))]
-const UPDATES_STYLE: &str = "";
+/// The class of the container a widget renders into, whoever rendered it.
+const CONTAINER: &str = "chorus-root";
 
 /// What a partner wrote on a placeholder.
 #[derive(Debug, Clone)]
@@ -44,6 +29,24 @@ pub struct Placeholder {
     pub frame_page: Option<String>,
 }
 
+/// The placeholder a mounted widget speaks through: where it announces
+/// events to the partner page and moves focus. A widget rendered on the
+/// server has none, and its announcements go nowhere.
+#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[derive(Debug, Clone, Default)]
+pub struct Anchor(Option<HtmlElement>);
+
+#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+impl Anchor {
+    pub fn new(element: HtmlElement) -> Self {
+        Self(Some(element))
+    }
+
+    pub fn element(&self) -> Option<&HtmlElement> {
+        self.0.as_ref()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Theme {
     Light,
@@ -53,6 +56,15 @@ pub enum Theme {
 }
 
 impl Theme {
+    /// `data-theme` as a partner wrote it; light unless it says otherwise.
+    pub fn parse(attribute: Option<&str>) -> Self {
+        match attribute {
+            Some("dark") => Self::Dark,
+            Some("auto") => Self::Auto,
+            _ => Self::Light,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Light => "light",
@@ -65,11 +77,7 @@ impl Theme {
 impl Placeholder {
     pub fn read(element: HtmlElement) -> Self {
         let data = element.dataset();
-        let theme = match data.get("theme").as_deref() {
-            Some("dark") => Theme::Dark,
-            Some("auto") => Theme::Auto,
-            _ => Theme::Light,
-        };
+        let theme = Theme::parse(data.get("theme").as_deref());
         let locale = negotiate_locale(data.get("lang"));
         Self {
             kind: data.get("chorus").unwrap_or_default(),
@@ -84,24 +92,41 @@ impl Placeholder {
         }
     }
 
-    /// A fresh, empty container inside the placeholder's shadow root, with
-    /// Chorus's stylesheet adopted. Reuses the root `embed.js` attached.
-    pub fn container(&self) -> Result<HtmlElement, JsValue> {
+    /// Renders `render` into a fresh container and puts it in the
+    /// placeholder's shadow root. Where the server's rendering of the widget
+    /// is already there, the supporter's work in it (typed values, the
+    /// focused field and its caret, open sections) moves into the new one,
+    /// which replaces it in the same task: nothing flickers or shifts.
+    pub fn render_in(&self, render: impl FnOnce(&HtmlElement)) -> Result<(), JsValue> {
         let root = match self.element.shadow_root() {
             Some(root) => root,
             None => self
                 .element
                 .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?,
         };
-        adopt_style(&root)?;
-        root.set_inner_html("");
         let document = self
             .element
             .owner_document()
             .ok_or("placeholder has no document")?;
         let container: HtmlElement = document.create_element("div")?.unchecked_into();
-        root.append_child(&container)?;
-        Ok(container)
+        container.set_class_name(CONTAINER);
+        render(&container);
+        match root.query_selector(&format!(".{CONTAINER}"))? {
+            Some(rendered) => {
+                takeover::carry_over(&root, &rendered, &container);
+                rendered.replace_with_with_node_1(&container)?;
+                takeover::restore_focus(&container);
+            }
+            None => {
+                // A count shown as text, or nothing: the widget replaces it.
+                root.set_inner_html("");
+                ensure_style(&root)?;
+                root.append_child(&container)?;
+            }
+        }
+        // For the partner page (and tests): the widget is live.
+        self.element.set_attribute("data-chorus-ready", "")?;
+        Ok(())
     }
 }
 
@@ -127,39 +152,29 @@ fn negotiate_locale(data_lang: Option<String>) -> Locale {
     Locale::negotiate(candidates.iter().map(String::as_str))
 }
 
-thread_local! {
-    /// One stylesheet object for the page, shared by every widget's shadow root.
-    static SHEET: OnceCell<Result<CssStyleSheet, JsValue>> = const { OnceCell::new() };
-}
-
-/// A constructable stylesheet, unlike a `<style>` element, is not blocked by a
-/// partner's `style-src` policy, and host-page rules never reach into it.
-fn adopt_style(root: &ShadowRoot) -> Result<(), JsValue> {
-    let sheet = SHEET.with(|cell| {
-        cell.get_or_init(|| {
-            let sheet = CssStyleSheet::new()?;
-            sheet.replace_sync(
-                &[
-                    STYLE,
-                    HIDDEN_STYLE,
-                    PETITION_STYLE,
-                    DONATE_STYLE,
-                    UPDATES_STYLE,
-                ]
-                .concat(),
-            )?;
-            Ok(sheet)
-        })
-        .clone()
-    })?;
-    root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+/// `embed.js` adopts Chorus's stylesheet into every shadow root it makes,
+/// and the frame page links it. A root made otherwise (a loader older than
+/// this bundle) links it here.
+fn ensure_style(root: &ShadowRoot) -> Result<(), JsValue> {
+    let adopted = root.adopted_style_sheets().length() > 0;
+    if adopted || root.query_selector("link[rel=stylesheet]")?.is_some() {
+        return Ok(());
+    }
+    let document = root.owner_document().ok_or("shadow root has no document")?;
+    let link = document.create_element("link")?;
+    link.set_attribute("rel", "stylesheet")?;
+    link.set_attribute("href", &crate::client::origin_url("/widgets.css"))?;
+    root.prepend_with_node_1(&link)?;
     Ok(())
 }
 
 /// Tells the partner page what happened, with no personal data: a
 /// `chorus:{what}` event on the placeholder, with `detail` as its detail.
 #[cfg(any(feature = "petition", feature = "donate"))]
-pub fn announce(placeholder: &HtmlElement, what: &str, detail: &[(&str, &str)]) {
+pub fn announce(placeholder: &Anchor, what: &str, detail: &[(&str, &str)]) {
+    let Some(placeholder) = placeholder.element() else {
+        return;
+    };
     let object = js_sys::Object::new();
     for (key, value) in detail {
         let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
@@ -178,8 +193,10 @@ pub fn announce(placeholder: &HtmlElement, what: &str, detail: &[(&str, &str)]) 
 /// Moves focus to the first element matching `selector` in the widget once
 /// the next frame has rendered it.
 #[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
-pub fn focus_later(placeholder: &HtmlElement, selector: impl AsRef<str> + 'static) {
-    let placeholder = placeholder.clone();
+pub fn focus_later(placeholder: &Anchor, selector: impl AsRef<str> + 'static) {
+    let Some(placeholder) = placeholder.element().cloned() else {
+        return;
+    };
     leptos::prelude::request_animation_frame(move || {
         let found = placeholder
             .shadow_root()

@@ -13,6 +13,8 @@ mod host;
 mod i18n;
 #[cfg(feature = "petition")]
 mod petition;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod render;
 #[cfg(feature = "updates")]
 mod updates;
 
@@ -31,8 +33,10 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 /// Renders the widget a placeholder asks for, inside its shadow root.
 ///
-/// `chorus_origin` is where `embed.js` came from; `initial` is the count it
-/// already fetched for `data-campaign`, or `null`.
+/// `chorus_origin` is where `embed.js` came from; `initial` is what it
+/// already read for the placeholder (the petition, or its count), or `null`.
+/// Where the server's rendering is in the shadow root already, the widget
+/// takes over from it.
 #[wasm_bindgen]
 pub fn mount(
     placeholder: HtmlElement,
@@ -89,11 +93,11 @@ fn mount_in<V: IntoView + 'static>(
     placeholder: &Placeholder,
     view: impl FnOnce() -> V + 'static,
 ) -> Result<(), JsValue> {
-    let container = placeholder.container()?;
-    let owner = Owner::new_root(None);
-    owner.with(|| leptos::mount::mount_to(container, view).forget());
-    std::mem::forget(owner);
-    Ok(())
+    placeholder.render_in(|container| {
+        let owner = Owner::new_root(None);
+        owner.with(|| leptos::mount::mount_to(container.clone(), view).forget());
+        std::mem::forget(owner);
+    })
 }
 
 #[cfg(feature = "petition")]
@@ -101,7 +105,9 @@ fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> R
     let Some(slug) = placeholder.campaign.clone() else {
         return Err("Chorus: a petition needs data-campaign=\"petition-slug\"".into());
     };
-    let count = client::follow(origin, &slug, client::decode_count(&initial));
+    let info = petition::decode_petition(&initial);
+    let first = info.as_ref().and_then(|i| i.count.clone());
+    let count = client::follow(origin, &slug, first.or_else(|| client::decode_count(&initial)));
     let location = web_sys::window().map(|w| w.location());
     // Shares point at the page without its query, which may carry a
     // newsletter's personal tracking tokens.
@@ -117,13 +123,13 @@ fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> R
         slug,
         locale: placeholder.locale.clone(),
         theme: placeholder.theme,
-        placeholder: placeholder.element.clone(),
+        placeholder: host::Anchor::new(placeholder.element.clone()),
         partner,
         page_url: page.unwrap_or_default(),
     };
     mount_in(
         &placeholder,
-        move || view! { <petition::Petition setup count /> },
+        move || view! { <petition::Petition setup count info /> },
     )
 }
 
@@ -156,7 +162,7 @@ fn mount_donate(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
         origin: origin.to_owned(),
         locale: placeholder.locale.clone(),
         theme: placeholder.theme,
-        placeholder: placeholder.element.clone(),
+        placeholder: host::Anchor::new(placeholder.element.clone()),
         page_url,
         returned,
     };
@@ -182,7 +188,7 @@ fn mount_updates(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> 
             .unwrap_or(5)
             .clamp(1, 50),
         compact: data.get("layout").as_deref() == Some("compact"),
-        placeholder: placeholder.element.clone(),
+        placeholder: host::Anchor::new(placeholder.element.clone()),
     };
     mount_in(&placeholder, move || view! { <updates::Updates setup /> })
 }

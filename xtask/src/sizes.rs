@@ -6,59 +6,52 @@ use std::path::Path;
 
 use crate::Result;
 
-/// What a page downloads for a widget, and the issue's budget for it in
-/// brotli bytes, read strictly (kB, not KiB).
+/// What a page downloads for a widget, and the most it may download, in
+/// brotli bytes. The ceilings are the sizes measured when the size targets
+/// gave way to rendering on the server (issue 18): they must not grow, and
+/// a change that crosses one says why.
 struct Download {
     what: &'static str,
     files: &'static [&'static str],
-    budget: Budget,
-}
-
-enum Budget {
-    /// For the whole download.
-    Total(usize),
-    /// For what the page downloads beyond a page with counters (the first
-    /// of [`DOWNLOADS`]).
-    OverCounters(usize),
-    /// Reported, with no budget of its own.
-    None,
+    ceiling: usize,
 }
 
 const DOWNLOADS: [Download; 5] = [
     Download {
         what: "a page with counters",
-        files: &["embed.js", "chorus-counter.js", "chorus-counter_bg.wasm"],
-        budget: Budget::Total(60_000),
+        files: &["embed.js", "widgets.css", "chorus-counter.js", "chorus-counter_bg.wasm"],
+        ceiling: 63_000,
     },
     Download {
         what: "a page with a donate button",
-        files: &["embed.js", "chorus-donate.js", "chorus-donate_bg.wasm"],
-        budget: Budget::OverCounters(15_000),
+        files: &["embed.js", "widgets.css", "chorus-donate.js", "chorus-donate_bg.wasm"],
+        ceiling: 104_000,
     },
     Download {
         what: "a page with an updates feed",
-        files: &["embed.js", "chorus-updates.js", "chorus-updates_bg.wasm"],
-        budget: Budget::OverCounters(15_000),
+        files: &["embed.js", "widgets.css", "chorus-updates.js", "chorus-updates_bg.wasm"],
+        ceiling: 91_000,
     },
     Download {
-        // Frame mode adds the frame page's HTML (a few hundred bytes, served
-        // by Chorus, not in dist/); inline mode leaves the frame scripts out.
+        // Frame mode adds the frame page's HTML (served by Chorus, not in
+        // dist/); inline mode leaves the frame scripts out.
         what: "a page with a petition",
         files: &[
             "embed.js",
+            "widgets.css",
             "frames.js",
             "frame.js",
             "chorus-widgets.js",
             "chorus-widgets_bg.wasm",
         ],
-        budget: Budget::Total(70_000),
+        ceiling: 122_000,
     },
     Download {
         // One bundle with every widget, so such a page runs one module and
         // one live connection (embed.js picks it).
         what: "a page with several kinds of widget",
-        files: &["embed.js", "chorus-all.js", "chorus-all_bg.wasm"],
-        budget: Budget::None,
+        files: &["embed.js", "widgets.css", "chorus-all.js", "chorus-all_bg.wasm"],
+        ceiling: 155_000,
     },
 ];
 
@@ -101,9 +94,10 @@ pub fn precompress(dir: &Path) -> Result {
     Ok(())
 }
 
-/// Prints raw, gzip and brotli bytes of what pages with each widget download.
+/// Prints raw, gzip and brotli bytes of what pages with each widget
+/// download; fails when any is over its ceiling.
 pub fn report(dir: &Path) -> Result {
-    let mut counters_page = None;
+    let mut over = Vec::new();
     for download in DOWNLOADS {
         println!("\n== Bundle: what {} downloads ==", download.what);
         println!("{:<26} {:>9} {:>9} {:>9}", "file", "raw", "gzip", "brotli");
@@ -120,28 +114,21 @@ pub fn report(dir: &Path) -> Result {
             "{:<26} {:>9} {:>9} {:>9}",
             "total", totals[0], totals[1], totals[2]
         );
-        let verdict = |within: bool| if within { "within" } else { "OVER" };
-        match download.budget {
-            Budget::Total(budget) => {
-                counters_page.get_or_insert(totals[2]);
-                println!(
-                    "{}: {} bytes brotli, {} the {budget}-byte budget",
-                    download.what,
-                    totals[2],
-                    verdict(totals[2] <= budget)
-                );
-            }
-            Budget::OverCounters(budget) => {
-                let added = totals[2].saturating_sub(counters_page.unwrap_or_default());
-                println!(
-                    "{}: {} bytes brotli, {added} more than a page with counters, {} the {budget}-byte budget",
-                    download.what,
-                    totals[2],
-                    verdict(added <= budget)
-                );
-            }
-            Budget::None => println!("{}: {} bytes brotli", download.what, totals[2]),
+        let within = totals[2] <= download.ceiling;
+        println!(
+            "{}: {} bytes brotli, {} the {}-byte ceiling",
+            download.what,
+            totals[2],
+            if within { "within" } else { "OVER" },
+            download.ceiling
+        );
+        if !within {
+            over.push(download.what);
         }
     }
-    Ok(())
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("over the size ceiling: {}", over.join(", ")))
+    }
 }

@@ -20,12 +20,33 @@ pub struct PartnerSite {
 
 impl PartnerSite {
     pub async fn serve(html: String) -> Self {
+        Self::serve_router(axum::Router::new().route(
+            "/",
+            axum::routing::get(move || async move { Html(html) }),
+        ))
+        .await
+    }
+
+    /// A page with its own script at `/peer.js`.
+    #[allow(dead_code)]
+    pub async fn serve_with_script(html: String, script: String) -> Self {
+        let javascript = [(axum::http::header::CONTENT_TYPE, "text/javascript")];
+        Self::serve_router(
+            axum::Router::new()
+                .route("/", axum::routing::get(move || async move { Html(html) }))
+                .route(
+                    "/peer.js",
+                    axum::routing::get(move || async move { (javascript, script) }),
+                ),
+        )
+        .await
+    }
+
+    async fn serve_router(page: axum::Router) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port 0");
         let addr = listener.local_addr().expect("bound");
-        let page =
-            axum::Router::new().route("/", axum::routing::get(move || async move { Html(html) }));
         tokio::spawn(async move {
             axum::serve(listener, page)
                 .await
@@ -39,12 +60,84 @@ impl PartnerSite {
     }
 }
 
+/// Chorus behind a gate: every request passes through to it, but the
+/// widgets' WebAssembly is held until the test opens the gate, so a test
+/// can act on the server's rendering first and then watch the widget take
+/// over. Point `embed.js` at `origin`: everything the widget asks goes
+/// through here.
+pub struct GatedChorus {
+    pub origin: String,
+    open: tokio::sync::watch::Sender<bool>,
+}
+
+impl GatedChorus {
+    pub async fn serve(chorus: &str) -> Self {
+        let (open, gate) = tokio::sync::watch::channel(false);
+        let upstream = chorus.to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port 0");
+        let addr = listener.local_addr().expect("bound");
+        let pass = move |request: axum::extract::Request| {
+            let (upstream, mut gate) = (upstream.clone(), gate.clone());
+            async move {
+                if request.uri().path().ends_with(".wasm") {
+                    let _ = gate.wait_for(|open| *open).await;
+                }
+                forward(&upstream, request).await
+            }
+        };
+        tokio::spawn(async move {
+            axum::serve(listener, axum::Router::new().fallback(pass))
+                .await
+                .expect("gate runs")
+        });
+        Self {
+            origin: format!("http://127.0.0.1:{}", addr.port()),
+            open,
+        }
+    }
+
+    /// Lets the WebAssembly through, held requests first.
+    pub fn open(&self) {
+        let _ = self.open.send(true);
+    }
+}
+
+/// One request passed to Chorus as it came, its answer streamed back.
+async fn forward(upstream: &str, request: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let Ok(body) = axum::body::to_bytes(body, 1 << 20).await else {
+        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut sent = reqwest::Client::new()
+        .request(parts.method, format!("{upstream}{path}"))
+        .body(body);
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::HOST {
+            sent = sent.header(name, value);
+        }
+    }
+    let Ok(answer) = sent.send().await else {
+        return axum::http::StatusCode::BAD_GATEWAY.into_response();
+    };
+    let mut response = axum::response::Response::builder().status(answer.status());
+    for (name, value) in answer.headers() {
+        if !matches!(name.as_str(), "transfer-encoding" | "connection" | "content-length") {
+            response = response.header(name, value);
+        }
+    }
+    response
+        .body(axum::body::Body::from_stream(answer.bytes_stream()))
+        .unwrap_or_else(|_| axum::http::StatusCode::BAD_GATEWAY.into_response())
+}
+
 /// Chromium driven by a chromedriver this test started; both end with it.
 pub struct Browser {
     client: Client,
     driver: Child,
-    // Read by `throttle_cpu` only.
-    #[allow(dead_code)]
     driver_port: u16,
     _profile: tempfile::TempDir,
 }
@@ -125,29 +218,52 @@ impl Browser {
     /// which shares this driver.
     #[allow(dead_code)]
     pub async fn throttle_cpu(&self, rate: f64) {
+        self.devtools("Emulation.setCPUThrottlingRate", json!({ "rate": rate }))
+            .await;
+    }
+
+    /// Refuses every request whose URL matches one of `patterns` (`*` is
+    /// any text), as DevTools' request blocking does.
+    pub async fn block(&self, patterns: &[&str]) {
+        self.devtools("Network.enable", json!({})).await;
+        self.devtools("Network.setBlockedURLs", json!({ "urls": patterns }))
+            .await;
+    }
+
+    /// Runs a DevTools command on the page. chromedriver passes them through
+    /// this endpoint; WebDriver itself has no notion of CPU speed or
+    /// blocked requests.
+    pub async fn devtools(&self, command: &str, params: Value) -> Value {
         let session = self
             .client
             .session_id()
             .await
             .expect("session")
             .expect("a session id");
-        // chromedriver passes DevTools commands through this endpoint;
-        // WebDriver itself has no notion of CPU speed.
         let answer = reqwest::Client::new()
             .post(format!(
                 "http://127.0.0.1:{}/session/{session}/chromium/send_command_and_get_result",
                 self.driver_port
             ))
-            .json(&json!({"cmd": "Emulation.setCPUThrottlingRate", "params": {"rate": rate}}))
+            .json(&json!({"cmd": command, "params": params}))
             .send()
             .await
             .expect("chromedriver answers");
-        assert!(answer.status().is_success(), "throttling refused");
+        assert!(answer.status().is_success(), "{command} refused");
+        answer.json().await.unwrap_or_default()
     }
 
     /// The shadow root of the first placeholder matching `selector`, once
-    /// the widget has rendered something matching `ready` in it.
+    /// its widget has taken over (the placeholder is `data-chorus-ready`)
+    /// and rendered something matching `ready`.
     pub async fn widget(&self, selector: &str, ready: &str) -> ShadowRoot {
+        self.shadow(&format!("{selector}[data-chorus-ready]"), ready)
+            .await
+    }
+
+    /// The shadow root of the first placeholder matching `selector` once
+    /// something in it matches `ready`, whoever rendered it.
+    pub async fn shadow(&self, selector: &str, ready: &str) -> ShadowRoot {
         let started = Instant::now();
         loop {
             if let Ok(host) = self.client.find(Locator::Css(selector)).await

@@ -1,7 +1,6 @@
 //! Reading a donation campaign, and amounts as supporters type and read them.
 
 use chorus_wire::donate::{Ask, DonationTotals, Frequency};
-use js_sys::{Array, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use crate::client::{decode_totals, encode, field, field_list, field_text, request, whole};
@@ -70,25 +69,6 @@ fn decode(value: &JsValue) -> Option<Campaign> {
             .unwrap_or(true),
         totals: decode_totals(value)?,
     })
-}
-
-/// An amount of `currency` as the supporter's locale writes it: "5 €",
-/// "€5", "5,50 €". Whole amounts have no decimals.
-pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String {
-    let options = Object::new();
-    let set = |key: &str, value: &str| {
-        let _ = Reflect::set(&options, &key.into(), &value.into());
-    };
-    set("style", "currency");
-    set("currency", currency);
-    set("trailingZeroDisplay", "stripIfInteger");
-    let major = amount as f64 / 10_f64.powi(i32::from(minor_units));
-    Intl::NumberFormat::new(&Array::of1(&JsValue::from_str(tag)), &options)
-        .format()
-        .call1(&JsValue::NULL, &JsValue::from_f64(major))
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| format!("{amount} {currency}"))
 }
 
 /// Reads what a supporter typed ("10", "7.50", "7,5") as minor units.

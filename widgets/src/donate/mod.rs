@@ -11,13 +11,12 @@ use std::time::Duration;
 use chorus_wire::donate::DonationTotals;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::HtmlElement;
 
 use crate::client;
 use crate::goal::bar_width;
-use crate::host::{Theme, focus_later};
+use crate::host::{Anchor, Theme, focus_later};
 use crate::i18n::{Locale, fill};
-use campaign::{Campaign, money};
+use campaign::Campaign;
 use messages::Messages;
 
 /// The longest pause between two attempts to read the campaign.
@@ -31,7 +30,7 @@ pub struct Setup {
     pub locale: Locale,
     pub theme: Theme,
     /// Receives `chorus:donate-start` and `chorus:donated`.
-    pub placeholder: HtmlElement,
+    pub placeholder: Anchor,
     /// The page to come back to from the provider.
     pub page_url: String,
     /// Set when the provider sent the donor back to this page for this campaign.
@@ -154,12 +153,12 @@ fn progress(
     totals: RwSignal<DonationTotals>,
     messages: &'static Messages,
 ) -> impl IntoView + use<> {
-    let (tag, currency, units) = (
-        setup.locale.tag.clone(),
+    let (locale, currency, units) = (
+        setup.locale.clone(),
         campaign.currency.clone(),
         campaign.minor_units,
     );
-    let shown = move |amount: u64| money(&tag, amount, &currency, units);
+    let shown = move |amount: u64| locale.money(amount, &currency, units);
     let shown_goal = shown.clone();
     let raised_text = move || {
         let current = totals.get();
@@ -178,12 +177,7 @@ fn progress(
         if donors == 0 {
             return messages.no_donors_yet.to_owned();
         }
-        let rule = js_sys::Intl::PluralRules::new(
-            &js_sys::Array::of1(&locale.tag.as_str().into()),
-            &js_sys::Object::new(),
-        )
-        .select(donors as f64);
-        let message = if rule == "one" {
+        let message = if locale.is_one(donors) {
             messages.donors_one
         } else {
             messages.donors_other

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::KeyboardEvent;
 
 use super::Setup;
-use super::campaign::{Campaign, money, parse_amount};
+use super::campaign::{Campaign, parse_amount};
 use super::messages::Messages;
 use crate::client::{field_text, request};
 use crate::host::{announce, focus_later};
@@ -56,9 +56,9 @@ pub fn Panel(
     let last_sent = StoredValue::new(None::<(Frequency, u64, String)>);
     focus_later(&setup.placeholder, ".panel input, .panel button");
 
-    let tag = setup.locale.tag.clone();
+    let locale = setup.locale.clone();
     let (currency, units) = (campaign.currency.clone(), campaign.minor_units);
-    let shown = move |amount: u64| money(&tag, amount, &currency, units);
+    let shown = move |amount: u64| locale.money(amount, &currency, units);
     let (min, max) = (campaign.min_amount, campaign.max_amount);
     let (shown_min, shown_max) = (shown(min), shown(max));
     let amount = move || -> Result<u64, String> {
@@ -262,8 +262,8 @@ fn per_word(frequency: Frequency, messages: &Messages) -> &'static str {
 
 /// Tab from the last control goes to the first, Shift+Tab from the first to
 /// the last: focus stays in the dialog until it closes.
-fn keep_focus_inside(event: &KeyboardEvent, placeholder: &web_sys::HtmlElement) {
-    let Some(root) = placeholder.shadow_root() else {
+fn keep_focus_inside(event: &KeyboardEvent, placeholder: &crate::host::Anchor) {
+    let Some(root) = placeholder.element().and_then(|p| p.shadow_root()) else {
         return;
     };
     let Ok(controls) = root.query_selector_all(".panel button:not([disabled]), .panel input")

@@ -2,15 +2,23 @@
 //!
 //! Every word a supporter reads comes from a [`Catalog`]; each language is one
 //! file, and the compiler refuses a catalog with a missing message. Numbers,
-//! plurals and relative times use the browser's `Intl`, which knows every
-//! locale and costs the bundle nothing.
+//! plurals, relative times, money and country names are formatted by the
+//! browser's `Intl` in the widget (`intl.rs`) and by ICU4X on the server
+//! (`icu4x.rs`), so the HTML the server renders reads as the widget would.
 
 mod en;
 mod es;
 mod fr;
 
-use js_sys::{Array, Intl, Object};
-use wasm_bindgen::JsValue;
+#[cfg(not(target_arch = "wasm32"))]
+mod icu4x;
+#[cfg(target_arch = "wasm32")]
+mod intl;
+
+#[cfg(not(target_arch = "wasm32"))]
+use icu4x as formats;
+#[cfg(target_arch = "wasm32")]
+use intl as formats;
 
 /// The messages of one language.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,36 +47,24 @@ pub struct Locale {
     pub catalog: &'static Catalog,
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen]
-extern "C" {
-    /// `Intl.getCanonicalLocales`, which throws a `RangeError` on a malformed
-    /// tag: caught here, where js-sys's binding would let it unwind through
-    /// the WebAssembly.
-    #[wasm_bindgen(catch, js_namespace = Intl, js_name = getCanonicalLocales)]
-    fn canonical_locales(tag: &str) -> Result<Array, JsValue>;
+/// The units of a relative time ("5 minutes ago", "yesterday").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Minute,
+    Hour,
+    Day,
 }
 
-/// `tag` as `Intl` writes it (`fr-ca` → `fr-CA`), or `None` when `Intl`
-/// would refuse it (`en-`, `x`, `@@`): every `Intl` constructor would throw.
+/// `tag` in canonical form (`fr_ca` → `fr-CA`), or `None` when it is not a
+/// well-formed language tag: `Intl` would refuse to format with it.
 fn canonical(tag: &str) -> Option<String> {
-    canonical_locales(&tag.trim().replace('_', "-"))
-        .ok()?
-        .get(0)
-        .as_string()
+    formats::canonical(&tag.trim().replace('_', "-"))
 }
 
 impl Locale {
     /// The first of `candidates` that is a well-formed tag with a catalog,
     /// else English.
     pub fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        Self::negotiate_with(candidates, canonical)
-    }
-
-    /// [`Self::negotiate`] with tags put in canonical form by `canonical`.
-    fn negotiate_with<'a>(
-        candidates: impl IntoIterator<Item = &'a str>,
-        canonical: impl Fn(&str) -> Option<String>,
-    ) -> Self {
         candidates
             .into_iter()
             .find_map(|tag| {
@@ -82,24 +78,19 @@ impl Locale {
             })
     }
 
-    fn locales(&self) -> Array {
-        Array::of1(&JsValue::from_str(&self.tag))
-    }
-
     /// `1234` as this locale writes it: `1,234`, `1 234`, `1.234`.
     pub fn number(&self, n: u64) -> String {
-        Intl::NumberFormat::new(&self.locales(), &Object::new())
-            .format()
-            .call1(&JsValue::NULL, &JsValue::from_f64(n as f64))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| n.to_string())
+        formats::number(&self.tag, n)
+    }
+
+    /// Whether `n` takes the singular ("one") form in this language.
+    pub fn is_one(&self, n: u64) -> bool {
+        formats::is_one(&self.tag, n)
     }
 
     /// "signature" or "signatures", by this language's plural rules.
     pub fn signatures_word(&self, n: u64) -> &'static str {
-        let rule = Intl::PluralRules::new(&self.locales(), &Object::new()).select(n as f64);
-        if rule == "one" {
+        if self.is_one(n) {
             self.catalog.signatures_one
         } else {
             self.catalog.signatures_other
@@ -109,29 +100,31 @@ impl Locale {
     /// "5 minutes ago", "yesterday", "hace 3 horas"...
     pub fn ago(&self, seconds: f64) -> String {
         let (value, unit) = match seconds.max(0.0) {
-            s if s < 60.0 => (0.0, "minute"),
-            s if s < 3_600.0 => ((s / 60.0).floor(), "minute"),
-            s if s < 86_400.0 => ((s / 3_600.0).floor(), "hour"),
-            s => ((s / 86_400.0).floor(), "day"),
+            s if s < 60.0 => (0.0, Unit::Minute),
+            s if s < 3_600.0 => ((s / 60.0).floor(), Unit::Minute),
+            s if s < 86_400.0 => ((s / 3_600.0).floor(), Unit::Hour),
+            s => ((s / 86_400.0).floor(), Unit::Day),
         };
-        let options = Object::new();
-        let _ = js_sys::Reflect::set(&options, &"numeric".into(), &"auto".into());
-        Intl::RelativeTimeFormat::new(&self.locales(), &options)
-            .format(-value, unit)
-            .into()
+        formats::relative(&self.tag, -(value as i64), unit)
     }
 
-    /// A day as this locale writes it: "12 Mar 2026", "12 mars 2026".
+    /// A day as this locale writes it: "Mar 12, 2026", "12 mars 2026".
     #[cfg(feature = "updates")]
     pub fn date(&self, millis: f64) -> String {
-        let options = Object::new();
-        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        Intl::DateTimeFormat::new(&self.locales(), &options)
-            .format()
-            .call1(&JsValue::NULL, &js_sys::Date::new(&millis.into()))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
+        formats::date(&self.tag, millis)
+    }
+
+    /// An amount of `currency` in minor units: "€5", "5,50 €".
+    #[cfg(feature = "donate")]
+    pub fn money(&self, amount: u64, currency: &str, minor_units: u8) -> String {
+        formats::money(&self.tag, amount, currency, minor_units)
+    }
+
+    /// The country select's options: (code, name), named and sorted in this
+    /// language, so the bundle carries codes only.
+    #[cfg(feature = "petition")]
+    pub fn countries(&self) -> Vec<(String, String)> {
+        formats::regions(&self.tag, &chorus_wire::country_codes().collect::<Vec<_>>())
     }
 }
 
@@ -164,23 +157,13 @@ pub fn fill(message: &str, values: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
 
-    /// What `Intl.getCanonicalLocales` does to these tests' tags (the
-    /// browser tests run the real one).
-    fn canonical(tag: &str) -> Option<String> {
-        let tag = tag.replace('_', "-");
-        let well_formed = !tag.is_empty()
-            && tag.split('-').all(|part| (1..=8).contains(&part.len()))
-            && chorus_wire::lang::primary_subtag(&tag).is_some();
-        well_formed.then_some(tag)
-    }
-
     fn negotiate<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Locale {
-        Locale::negotiate_with(candidates, canonical)
+        Locale::negotiate(candidates)
     }
 
     #[test]
     fn the_first_language_with_a_catalog_wins() {
-        assert_eq!(negotiate(["de", "fr-CA", "es"]).tag, "fr-CA");
+        assert_eq!(negotiate(["de", "fr-ca", "es"]).tag, "fr-CA");
         assert_eq!(negotiate(["ES_mx"]).catalog.goal, es::CATALOG.goal);
     }
 
@@ -195,6 +178,28 @@ mod tests {
         let locale = negotiate(["de", "", "zz-ZZ"]);
         assert_eq!(locale.tag, "en");
         assert_eq!(locale.catalog.goal, en::CATALOG.goal);
+    }
+
+    #[test]
+    fn the_server_writes_numbers_and_plurals_as_each_language_does() {
+        let (en, fr, es) = (negotiate(["en"]), negotiate(["fr"]), negotiate(["es"]));
+        assert_eq!(en.number(12_345), "12,345");
+        // French groups with a narrow no-break space; Spanish only from five digits.
+        assert_eq!(fr.number(12_345), "12\u{202f}345");
+        assert_eq!(es.number(1_234), "1234");
+        assert_eq!(es.number(12_345), "12.345");
+        assert_eq!(en.signatures_word(1), "signature");
+        assert_eq!(en.signatures_word(0), "signatures");
+        // In French, zero takes the singular.
+        assert_eq!(fr.signatures_word(0), fr::CATALOG.signatures_one);
+    }
+
+    #[test]
+    fn the_server_writes_relative_times_as_each_language_does() {
+        assert_eq!(negotiate(["en"]).ago(5.0), "this minute");
+        assert_eq!(negotiate(["en"]).ago(300.0), "5 minutes ago");
+        assert_eq!(negotiate(["fr"]).ago(7_200.0), "il y a 2 heures");
+        assert_eq!(negotiate(["es"]).ago(86_400.0), "ayer");
     }
 
     #[test]

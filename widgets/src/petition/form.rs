@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
-use super::{Problems, Setup, Stage, countries, proof, start_sending, submit};
+use super::{Problems, Setup, Stage, proof, start_sending, submit};
 use crate::host::focus_later;
 use crate::i18n::fill;
 
@@ -148,7 +148,7 @@ pub fn signing_form(
         );
     };
 
-    let country_options = countries::options(&setup.locale.tag)
+    let country_options = setup.locale.countries()
         .into_iter()
         .map(|(code, name)| view! { <option value=code>{name}</option> })
         .collect_view();

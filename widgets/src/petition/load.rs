@@ -54,6 +54,32 @@ fn text(value: &JsValue, name: &str) -> Option<String> {
         .as_string()
 }
 
+/// The petition the server already read, as the widget shows it.
+#[cfg(not(target_arch = "wasm32"))]
+impl From<chorus_wire::Petition> for PetitionInfo {
+    fn from(petition: chorus_wire::Petition) -> Self {
+        Self {
+            lang: petition.lang,
+            title: petition.title,
+            summary: petition.summary,
+            body: petition.body,
+            privacy_url: web_address(petition.privacy_url),
+            share_message: petition.share.message,
+            hashtags: petition.share.hashtags,
+            share_url: web_address(petition.share.url),
+            partner_opt_in: petition.partner_opt_in,
+            confirm_by_email: petition.confirm_by_email,
+            count: Some(petition.count),
+        }
+    }
+}
+
+/// A petition as `GET /petitions/{slug}` answers it, or `None` for anything
+/// else (a bare count, from a loader older than this bundle).
+pub fn decode_petition(value: &JsValue) -> Option<PetitionInfo> {
+    text(value, "title").is_some().then(|| decode(value))
+}
+
 /// Field by field, like counts: no serde in the bundle.
 fn decode(value: &JsValue) -> PetitionInfo {
     let share = Reflect::get(value, &"share".into()).unwrap_or(JsValue::NULL);

@@ -1,7 +1,6 @@
 //! The `petition` widget: the text, the live count, the signing form, then
 //! thanks and the share step.
 
-mod countries;
 mod form;
 mod load;
 mod messages;
@@ -15,13 +14,12 @@ use std::time::Duration;
 use chorus_wire::signing::{Field, Problem};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::HtmlElement;
 
 use crate::client::Load;
 use crate::counter::tally;
-use crate::host::{Theme, focus_later, sleep};
+use crate::host::{Anchor, Theme, focus_later, sleep};
 use crate::i18n::Locale;
-use load::PetitionInfo;
+pub use load::{PetitionInfo, decode_petition};
 use messages::Messages;
 use share::ShareContent;
 use submit::Outcome;
@@ -33,7 +31,7 @@ pub struct Setup {
     pub locale: Locale,
     pub theme: Theme,
     /// Receives `chorus:signed` and `chorus:shared`.
-    pub placeholder: HtmlElement,
+    pub placeholder: Anchor,
     /// The origin of the partner page showing the petition.
     pub partner: Option<String>,
     /// The page the supporter is on, where shares point by default.
@@ -75,13 +73,20 @@ const MAX_RETRY: Duration = Duration::from_secs(30);
 /// lasts minutes or hours, and every waiting page asks.
 const MAX_PAUSED_RETRY: Duration = Duration::from_secs(5 * 60);
 
+/// The petition in the browser: its text (read unless the page already
+/// had it), the form, and a signature left waiting on the device sent again.
 #[component]
-pub fn Petition(setup: Setup, count: RwSignal<Load>) -> impl IntoView {
-    let text = RwSignal::new(Text::Loading);
+pub fn Petition(
+    setup: Setup,
+    count: RwSignal<Load>,
+    /// The petition as the server rendered it, when it did.
+    info: Option<PetitionInfo>,
+) -> impl IntoView {
+    let known = info.is_some();
+    let text = RwSignal::new(info.map_or(Text::Loading, |info| Text::Ready(Box::new(info))));
     let stage = RwSignal::new(Stage::Filling);
     let server_problems = RwSignal::new(Vec::new());
-    let messages = messages::for_tag(&setup.locale.tag);
-    {
+    if !known {
         let (slug, lang, partner) = (
             setup.slug.clone(),
             setup.locale.tag.clone(),
@@ -108,7 +113,31 @@ pub fn Petition(setup: Setup, count: RwSignal<Load>) -> impl IntoView {
             deliver(waiting, json, stage, server_problems).await;
         }
     });
+    shown(setup, text, count, stage, server_problems)
+}
 
+/// The petition as the server renders it, from the same view the browser
+/// shows: the text, the count and the empty form.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn on_server(setup: Setup, info: PetitionInfo, count: RwSignal<Load>) -> impl IntoView {
+    let text = RwSignal::new(Text::Ready(Box::new(info)));
+    shown(
+        setup,
+        text,
+        count,
+        RwSignal::new(Stage::Filling),
+        RwSignal::new(Vec::new()),
+    )
+}
+
+fn shown(
+    setup: Setup,
+    text: RwSignal<Text>,
+    count: RwSignal<Load>,
+    stage: RwSignal<Stage>,
+    server_problems: RwSignal<Problems>,
+) -> impl IntoView {
+    let messages = messages::for_tag(&setup.locale.tag);
     let catalog = setup.locale.catalog;
     let (tag, theme) = (setup.locale.tag.clone(), setup.theme);
     let body = move || match text.get() {
@@ -203,14 +232,14 @@ fn polite_count(
     let spoken = RwSignal::new(String::new());
     // The page already shows the count on arrival: the first announcement
     // waits a full interval.
-    let last = StoredValue::new(js_sys::Date::now());
+    let last = StoredValue::new(crate::clock::millis());
     let thanked_before = StoredValue::new(false);
     Effect::new(move |_| {
         let thanked = stage.get() == Stage::Thanks;
         let Some(count) = ready() else {
             return;
         };
-        let now = js_sys::Date::now();
+        let now = crate::clock::millis();
         let just_signed = thanked && !thanked_before.get_value();
         if just_signed || now - last.get_value() >= ANNOUNCE_EVERY_MS {
             thanked_before.set_value(thanked);

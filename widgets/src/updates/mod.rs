@@ -10,11 +10,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use web_sys::HtmlElement;
 
 use crate::client;
 use crate::clock;
-use crate::host::{Theme, focus_later, sleep};
+use crate::host::{Anchor, Theme, focus_later, sleep};
 use crate::i18n::{Locale, fill};
 use messages::Messages;
 use page::{Item, Page, Query};
@@ -37,7 +36,7 @@ pub struct Setup {
     pub limit: u32,
     /// `data-layout="compact"`: titles and dates only.
     pub compact: bool,
-    pub placeholder: HtmlElement,
+    pub placeholder: Anchor,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -392,7 +391,7 @@ impl Feed {
 /// `<time>` with a relative date for recent items ("3 hours ago"), kept
 /// current by the page clock, and the date itself for older ones.
 fn date_view(locale: Locale, published_at: String) -> impl IntoView {
-    let published = js_sys::Date::parse(&published_at);
+    let published = clock::parse(&published_at).unwrap_or(f64::NAN);
     let text = move || {
         let age = clock::now().get() - published;
         if age < RECENT_MS {

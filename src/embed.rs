@@ -1,0 +1,216 @@
+//! The widgets as HTML before any WebAssembly: `GET /api/v1/embed`, one
+//! request for every placeholder on a partner page. `embed.js` puts each
+//! widget's HTML into its shadow root, and the widget takes over from it
+//! when its WebAssembly has run.
+//!
+//! Each `w` in the query names one placeholder as
+//! `kind:slug:languages:theme` (`petition:protect-defenders:fr-CA,fr:dark`);
+//! empty parts take their defaults, and `partner` is the page's origin. The
+//! answer lists the widgets in the order asked. A placeholder the server
+//! cannot render (a kind it does not know, a malformed name) gets empty HTML,
+//! and its widget renders itself: one partner's typo never blanks the rest.
+
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Json;
+use chorus_widgets::render::{self, Ask};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::petitions::{PetitionQuery, read_count, read_petition};
+
+/// At most this many placeholders in one request.
+pub const MAX_WIDGETS: usize = 24;
+/// The longest list of languages one placeholder may name.
+const MAX_LANGUAGES: usize = 8;
+/// Like a count: a crowd on one page is absorbed by any cache in front.
+const EMBED_CACHE: &str = "public, max-age=2, stale-while-revalidate=30, stale-if-error=600";
+
+/// Compressed: a petition's HTML (with its country list) shrinks to a
+/// fifth, which is what brings the first view within one round trip.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/embed", get(show_embed))
+        .layer(tower_http::compression::CompressionLayer::new())
+}
+
+#[derive(Debug, Serialize)]
+struct Embedded {
+    widgets: Vec<EmbeddedWidget>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct EmbeddedWidget {
+    /// What goes inside the widget's container; empty when the server did
+    /// not render it.
+    html: String,
+    /// The language the widget speaks.
+    lang: String,
+    /// What the widget would otherwise read for itself (the petition, its
+    /// count), so it takes over without asking again.
+    data: serde_json::Value,
+}
+
+/// One placeholder, as `embed.js` described it.
+#[derive(Debug, PartialEq)]
+struct Wanted {
+    kind: String,
+    slug: String,
+    ask: Ask,
+}
+
+impl Wanted {
+    /// `kind:slug:languages:theme`; `None` for anything else.
+    fn parse(raw: &str) -> Option<Self> {
+        let mut parts = raw.split(':');
+        let kind = parts.next()?.to_owned();
+        let slug = parts.next()?.to_owned();
+        let languages = parts
+            .next()
+            .unwrap_or_default()
+            .split(',')
+            .filter(|l| !l.is_empty() && l.len() <= 35)
+            .take(MAX_LANGUAGES)
+            .map(str::to_owned)
+            .collect();
+        let theme = parts.next().filter(|t| !t.is_empty()).map(str::to_owned);
+        if parts.next().is_some() || kind.is_empty() {
+            return None;
+        }
+        Some(Self {
+            kind,
+            slug,
+            ask: Ask { languages, theme },
+        })
+    }
+}
+
+async fn show_embed(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<impl IntoResponse, ApiError> {
+    let mut wanted = Vec::new();
+    let mut partner = None;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match &*key {
+            "w" => wanted.push(Wanted::parse(&value)),
+            "partner" => partner = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    if wanted.is_empty() {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "name at least one widget: ?w=kind:slug:languages:theme",
+        ));
+    }
+    if wanted.len() > MAX_WIDGETS {
+        return Err(ApiError::bad_request(
+            "too_many_widgets",
+            format!("at most {MAX_WIDGETS} widgets in one request"),
+        ));
+    }
+    // Only a partner origin Chorus can read is passed on; any other is
+    // treated as no partner rather than failing the page.
+    let partner = partner.filter(|p| crate::ident::Origin::parse(p).is_ok());
+    let mut widgets = Vec::with_capacity(wanted.len());
+    for one in &wanted {
+        widgets.push(match one {
+            Some(one) => embed_one(&state, one, partner.as_deref()).await?,
+            None => EmbeddedWidget::default(),
+        });
+    }
+    Ok((
+        [(header::CACHE_CONTROL, EMBED_CACHE)],
+        Json(Embedded { widgets }),
+    ))
+}
+
+/// Unknown and malformed names are rendered as the widget renders them:
+/// a notice that the petition could not be found.
+fn found<T>(read: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match read {
+        Ok(value) => Ok(Some(value)),
+        Err(ApiError::NotFound(_) | ApiError::BadRequest { .. }) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+async fn embed_one(
+    state: &AppState,
+    wanted: &Wanted,
+    partner: Option<&str>,
+) -> Result<EmbeddedWidget, ApiError> {
+    let lang = wanted.ask.language();
+    Ok(match wanted.kind.as_str() {
+        "counter" => {
+            let count = found(read_count(state, &wanted.slug).await)?;
+            EmbeddedWidget {
+                data: json(count.as_ref()),
+                html: render::counter(count, &wanted.ask),
+                lang,
+            }
+        }
+        "petition" => {
+            let (html, data) = petition(state, &wanted.slug, &wanted.ask, partner).await?;
+            EmbeddedWidget { html, lang, data }
+        }
+        // Rendered by their own WebAssembly for now.
+        _ => EmbeddedWidget {
+            lang,
+            ..Default::default()
+        },
+    })
+}
+
+/// A petition widget's HTML, and the petition it shows as JSON (`null`
+/// when there is no such petition), for the embed answer and the frame page.
+pub async fn petition(
+    state: &AppState,
+    slug: &str,
+    ask: &Ask,
+    partner: Option<&str>,
+) -> Result<(String, serde_json::Value), ApiError> {
+    let query = PetitionQuery {
+        lang: Some(ask.language()),
+        partner: partner.map(str::to_owned),
+    };
+    let petition = found(read_petition(state, slug, &query).await)?;
+    let data = json(petition.as_ref());
+    let html = render::petition(slug, petition, ask, partner.map(str::to_owned));
+    Ok((html, data))
+}
+
+/// A wire type as JSON, or `null` where there is none.
+fn json(value: Option<&impl Serialize>) -> serde_json::Value {
+    value
+        .and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placeholder_is_named_by_kind_slug_languages_and_theme() {
+        let wanted = Wanted::parse("petition:protect-defenders:fr-CA,fr:dark").expect("well formed");
+        assert_eq!(wanted.kind, "petition");
+        assert_eq!(wanted.slug, "protect-defenders");
+        assert_eq!(wanted.ask.languages, ["fr-CA", "fr"]);
+        assert_eq!(wanted.ask.theme.as_deref(), Some("dark"));
+        let bare = Wanted::parse("counter:p").expect("defaults");
+        assert!(bare.ask.languages.is_empty() && bare.ask.theme.is_none());
+    }
+
+    #[test]
+    fn a_malformed_name_is_refused() {
+        assert_eq!(Wanted::parse(""), None);
+        assert_eq!(Wanted::parse("counter"), None);
+        assert_eq!(Wanted::parse("counter:p:en:dark:extra"), None);
+    }
+}

@@ -1,0 +1,253 @@
+//! The server's rendering of the widgets, before any WebAssembly: read in
+//! full with the WebAssembly blocked, and taken over by the widget without
+//! losing what the supporter did or shifting the page.
+
+use serde_json::{Value, json};
+
+use super::driver::{Browser, GatedChorus, PartnerSite, click, labelled, type_into};
+use super::{assert_no_page_errors, partner_page, partner_page_with};
+use crate::helpers::TestApp;
+
+/// A counter and an inline petition in each language.
+const SIX_WIDGETS: &str = r#"
+<div data-chorus="counter" data-campaign="p" data-lang="en"></div>
+<div data-chorus="counter" data-campaign="p" data-lang="fr"></div>
+<div data-chorus="counter" data-campaign="p" data-lang="es"></div>
+<div data-chorus="petition" data-campaign="p" data-mode="inline" data-lang="en"></div>
+<div data-chorus="petition" data-campaign="p" data-mode="inline" data-lang="fr"></div>
+<div data-chorus="petition" data-campaign="p" data-mode="inline" data-lang="es"></div>"#;
+
+/// What each placeholder shows: the count, the title, the first field's
+/// label, the button, and how many countries the form offers.
+const SHOWN: &str = "return [...document.querySelectorAll('[data-chorus]')].map(el => {
+  const root = el.shadowRoot;
+  const text = (s) => root?.querySelector(s)?.textContent ?? null;
+  return { number: text('.number'), title: text('.title'), first: text('label[for=first-name]'),
+           sign: text('button.submit'), countries: root?.querySelectorAll('#country option').length ?? 0,
+           ready: el.hasAttribute('data-chorus-ready') };
+});";
+
+#[tokio::test]
+async fn every_widget_reads_in_full_in_three_languages_with_its_webassembly_blocked() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", None).await;
+    app.sign_elsewhere(&petition, 1233).await;
+    let site = PartnerSite::serve(partner_page(&app.origin, SIX_WIDGETS)).await;
+    let browser = Browser::launch().await;
+    browser.block(&["*.wasm"]).await;
+    browser.goto(&site.origin).await;
+
+    let shown = browser
+        .wait_for(
+            || async { browser.eval(SHOWN, vec![]).await },
+            |shown| {
+                shown.as_array().is_some_and(|all| {
+                    all[..3].iter().all(|w| w["number"].is_string())
+                        && all[3..].iter().all(|w| w["sign"].is_string())
+                })
+            },
+        )
+        .await;
+    let number = |i: usize| shown[i]["number"].clone();
+    assert_eq!(number(0), "1,233");
+    assert_eq!(number(1), "1\u{202f}233");
+    assert_eq!(number(2), "1233");
+    let petition = |i: usize, key: &str| shown[i + 3][key].clone();
+    assert_eq!(petition(0, "title"), "p title");
+    assert_eq!(petition(1, "title"), "p titre");
+    assert_eq!(petition(0, "first"), "First name");
+    assert_eq!(petition(1, "first"), "Prénom");
+    assert_eq!(petition(2, "first"), "Nombre");
+    assert_eq!(petition(0, "sign"), "Sign the petition");
+    assert_eq!(petition(1, "sign"), "Signer la pétition");
+    assert_eq!(petition(2, "sign"), "Firmar la petición");
+    for i in 0..3 {
+        assert!(petition(i, "countries").as_u64() > Some(200), "{shown:#}");
+        assert_eq!(petition(i, "number"), number(i), "{shown:#}");
+    }
+    // No widget ran: all of it is the server's.
+    assert!(
+        shown.as_array().expect("a list").iter().all(|w| w["ready"] == false),
+        "{shown:#}"
+    );
+}
+
+/// Each widget's elements as a tree: tag, attributes and own text; comments
+/// and the whitespace between elements left out.
+const SHAPES: &str = "const shape = (node) => ({
+  tag: node.tagName,
+  attributes: [...node.attributes].map((a) => `${a.name}=${a.value}`).sort(),
+  text: [...node.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('').trim(),
+  children: [...node.children].map(shape),
+});
+return [...document.querySelectorAll('[data-chorus]')].map((el) => {
+  const container = el.shadowRoot?.querySelector('.chorus-root');
+  return container ? [...container.children].map(shape) : null;
+});";
+
+/// Sums the page's layout shifts, from when the test marks the page on.
+const SHIFT_WATCH: &str = "<script>window.shifts = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) shifts.push([e.startTime, e.value]); })
+  .observe({ type: 'layout-shift', buffered: true });</script>";
+
+#[tokio::test]
+async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_shifting_the_page() {
+    let app = TestApp::spawn().await;
+    let petition = app.create_petition("p", Some(5_000)).await;
+    app.sign_elsewhere(&petition, 321).await;
+    let gate = GatedChorus::serve(&app.origin).await;
+    let site = PartnerSite::serve(partner_page_with(
+        &gate.origin,
+        SHIFT_WATCH,
+        &format!("{SIX_WIDGETS}<p>Text below the widgets.</p>"),
+    ))
+    .await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+
+    let rendered = browser
+        .wait_for(
+            || async { browser.eval(SHAPES, vec![]).await },
+            |shapes| shapes.as_array().is_some_and(|all| all.iter().all(Value::is_array)),
+        )
+        .await;
+    let since = browser.eval("return performance.now();", vec![]).await;
+    gate.open();
+    browser
+        .wait_for(
+            || async {
+                browser
+                    .eval("return document.querySelectorAll('[data-chorus-ready]').length;", vec![])
+                    .await
+            },
+            |ready| ready == &json!(6),
+        )
+        .await;
+    let taken_over = browser.eval(SHAPES, vec![]).await;
+    for (i, (server, widget)) in rendered
+        .as_array()
+        .expect("a list")
+        .iter()
+        .zip(taken_over.as_array().expect("a list"))
+        .enumerate()
+    {
+        assert_eq!(server, widget, "widget {i}: the server's rendering, then the widget's");
+    }
+    let shifts = browser.eval("return window.shifts;", vec![]).await;
+    let shifted: f64 = shifts
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter(|entry| entry[0].as_f64() > since.as_f64())
+        .filter_map(|entry| entry[1].as_f64())
+        .sum();
+    assert!(shifted < 0.01, "layout shifted by {shifted} on take-over: {shifts}");
+    assert_no_page_errors(&browser).await;
+}
+
+/// The state of the petition's form, in whichever rendering is showing.
+const FORM_STATE: &str = "const root = document.querySelector('[data-chorus=petition]').shadowRoot;
+const value = (id) => root.getElementById(id)?.value;
+return { first: value('first-name'), last: value('last-name'), email: value('email'),
+  country: value('country'), consent: root.getElementById('privacy-consent')?.checked,
+  open: root.querySelector('details')?.open, focused: root.activeElement?.id,
+  caret: root.activeElement?.selectionStart,
+  server: root.querySelector('.chorus-root')?.dataset.server === 'yes',
+  ready: root.host.hasAttribute('data-chorus-ready') };";
+
+/// A page with an inline petition whose WebAssembly waits behind a gate.
+async fn gated_petition(app: &TestApp) -> (GatedChorus, PartnerSite, chorus::storage::PetitionRecord) {
+    let petition = app.create_petition("p", None).await;
+    let gate = GatedChorus::serve(&app.origin).await;
+    let site = PartnerSite::serve(partner_page(
+        &gate.origin,
+        r#"<div data-chorus="petition" data-campaign="p" data-mode="inline"></div>"#,
+    ))
+    .await;
+    app.add_partner(&petition, "Harbour", &site.origin, true)
+        .await;
+    (gate, site, petition)
+}
+
+#[tokio::test]
+async fn what_a_supporter_typed_before_the_webassembly_arrived_is_kept_and_signed_once() {
+    let app = TestApp::spawn_as_deployed(None).await;
+    let (gate, site, petition) = gated_petition(&app).await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+
+    let form = browser.shadow("[data-chorus=petition]", "form.sign").await;
+    browser
+        .eval(
+            "document.querySelector('[data-chorus=petition]').shadowRoot \
+             .querySelector('.chorus-root').dataset.server = 'yes';",
+            vec![],
+        )
+        .await;
+    type_into(&form, "First name", "Zoë").await;
+    type_into(&form, "Email", "zoe@example.org").await;
+    click(&form, "#country option[value=\"SN\"]").await;
+    labelled(&form, "I agree to the").await.click().await.expect("ticked");
+    click(&form, "details summary").await;
+    // The caret back in the first name, after its first letter.
+    labelled(&form, "First name").await.click().await.expect("focused");
+    browser
+        .eval(
+            "document.querySelector('[data-chorus=petition]').shadowRoot \
+             .getElementById('first-name').setSelectionRange(1, 1);",
+            vec![],
+        )
+        .await;
+    let before = browser.eval(FORM_STATE, vec![]).await;
+    assert_eq!(before["server"], true, "{before}");
+    assert_eq!(before["ready"], false, "{before}");
+
+    gate.open();
+    let after = browser
+        .wait_for(
+            || async { browser.eval(FORM_STATE, vec![]).await },
+            |state| state["ready"] == true,
+        )
+        .await;
+    assert_eq!(after["server"], false, "the widget's own rendering: {after}");
+    for kept in ["first", "email", "country", "consent", "open", "focused", "caret"] {
+        assert_eq!(after[kept], before[kept], "{kept}: {before} then {after}");
+    }
+    assert_eq!(after["focused"], "first-name");
+    assert_eq!(after["caret"], 1);
+
+    // Typing goes on where the caret was, and the widget sends what is shown.
+    let form = browser.widget("[data-chorus=petition]", "form.sign").await;
+    labelled(&form, "First name").await.send_keys("x").await.expect("typed");
+    click(&form, "button.submit").await;
+    browser.widget("[data-chorus=petition]", ".thanks h3").await;
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(app.details(&rows[0]).first_name, "Zxoë");
+    assert_no_page_errors(&browser).await;
+}
+
+#[tokio::test]
+async fn a_petition_sent_before_its_webassembly_ran_is_sent_once_when_it_runs() {
+    let app = TestApp::spawn_as_deployed(None).await;
+    let (gate, site, petition) = gated_petition(&app).await;
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+
+    let form = browser.shadow("[data-chorus=petition]", "form.sign").await;
+    type_into(&form, "First name", "Amadou").await;
+    type_into(&form, "Email", "amadou@example.org").await;
+    click(&form, "#country option[value=\"SN\"]").await;
+    labelled(&form, "I agree to the").await.click().await.expect("ticked");
+    click(&form, "button.submit").await;
+    // The page stayed where it was: nothing was sent without the widget.
+    assert!(app.signed_rows(&petition).await.is_empty());
+    assert_eq!(browser.eval("return location.pathname;", vec![]).await, "/");
+
+    gate.open();
+    browser.widget("[data-chorus=petition]", ".thanks h3").await;
+    let rows = app.signed_rows(&petition).await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(app.details(&rows[0]).first_name, "Amadou");
+    assert_no_page_errors(&browser).await;
+}

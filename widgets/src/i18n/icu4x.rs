@@ -1,0 +1,129 @@
+//! Formatting on the server, by ICU4X and its compiled CLDR data, so the
+//! HTML Chorus sends reads as the browser's `Intl` would write it. Each
+//! function here has a twin of the same name in `intl.rs`.
+//!
+//! A formatter that cannot be made for a tag (it never happens for a tag
+//! `canonical` accepted) falls back to plain digits, like `intl.rs` does.
+
+use icu::decimal::DecimalFormatter;
+use icu::decimal::input::Decimal;
+use icu::experimental::relativetime::RelativeTimeFormatter;
+use icu::experimental::relativetime::options::{Numeric, RelativeTimeFormatterOptions};
+use icu::locale::Locale;
+use icu::plurals::{PluralCategory, PluralRules};
+use writeable::Writeable;
+
+use super::Unit;
+
+fn locale(tag: &str) -> Locale {
+    Locale::try_from_str(tag).unwrap_or(Locale::UNKNOWN)
+}
+
+/// `tag` in canonical form (`fr-ca` → `fr-CA`), or `None` when it is not
+/// a well-formed BCP 47 tag, as `Intl.getCanonicalLocales` decides.
+pub fn canonical(tag: &str) -> Option<String> {
+    Locale::try_from_str(tag).ok().map(|l| l.to_string())
+}
+
+pub fn number(tag: &str, n: u64) -> String {
+    match DecimalFormatter::try_new(locale(tag).into(), Default::default()) {
+        Ok(formatter) => formatter.format(&Decimal::from(n)).write_to_string().into_owned(),
+        Err(_) => n.to_string(),
+    }
+}
+
+pub fn is_one(tag: &str, n: u64) -> bool {
+    PluralRules::try_new_cardinal(locale(tag).into())
+        .is_ok_and(|rules| rules.category_for(n) == PluralCategory::One)
+}
+
+pub fn relative(tag: &str, value: i64, unit: Unit) -> String {
+    let options = RelativeTimeFormatterOptions::default().with_numeric(Numeric::Auto);
+    let prefs = locale(tag).into();
+    let formatter = match unit {
+        Unit::Minute => RelativeTimeFormatter::try_new_long_minute(prefs, options),
+        Unit::Hour => RelativeTimeFormatter::try_new_long_hour(prefs, options),
+        Unit::Day => RelativeTimeFormatter::try_new_long_day(prefs, options),
+    };
+    match formatter {
+        Ok(formatter) => formatter
+            .format(Decimal::from(value))
+            .write_to_string()
+            .into_owned(),
+        Err(_) => value.to_string(),
+    }
+}
+
+/// A day as it was in UTC: "Mar 12, 2026", "12 mars 2026".
+#[cfg(feature = "updates")]
+pub fn date(tag: &str, millis: f64) -> String {
+    use icu::calendar::Date;
+    use icu::datetime::DateTimeFormatter;
+    use icu::datetime::fieldsets::YMD;
+
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp((millis / 1_000.0) as i64) else {
+        return String::new();
+    };
+    let Ok(day) = Date::try_new_iso(at.year(), u8::from(at.month()), at.day()) else {
+        return String::new();
+    };
+    DateTimeFormatter::try_new(locale(tag).into(), YMD::medium())
+        .map(|formatter| formatter.format(&day).write_to_string().into_owned())
+        .unwrap_or_default()
+}
+
+/// (code, name) for each of `codes`, named and sorted in the language.
+#[cfg(feature = "petition")]
+pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
+    use icu::collator::Collator;
+    use icu::experimental::displaynames::multi::RegionDisplayNames;
+    use icu::locale::subtags::Region;
+
+    let names = RegionDisplayNames::try_new(locale(tag).into(), Default::default()).ok();
+    let mut named: Vec<(String, String)> = codes
+        .iter()
+        .map(|code| {
+            let name = names
+                .as_ref()
+                .zip(Region::try_from_str(code).ok())
+                .and_then(|(names, region)| names.of(region))
+                .unwrap_or(code);
+            ((*code).to_owned(), name.to_owned())
+        })
+        .collect();
+    match Collator::try_new(locale(tag).into(), Default::default()) {
+        Ok(collator) => named.sort_by(|a, b| collator.compare(&a.1, &b.1)),
+        Err(_) => named.sort_by(|a, b| a.1.cmp(&b.1)),
+    }
+    named
+}
+
+/// An amount of `currency`: "€5", "5,50 €"; whole amounts without decimals,
+/// others with all the currency's, as `trailingZeroDisplay: stripIfInteger`.
+#[cfg(feature = "donate")]
+pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String {
+    use icu::experimental::dimension::currency::CurrencyType;
+    use icu::experimental::dimension::currency::formatter::CurrencyFormatter;
+
+    let scale = 10_u64.pow(u32::from(minor_units));
+    let value = if amount % scale == 0 {
+        Decimal::from(amount / scale)
+    } else {
+        // Keeps the trailing zeros: 550 cents is 5.50, not 5.5.
+        let mut value = Decimal::from(amount);
+        value.multiply_pow10(-i16::from(minor_units));
+        value
+    };
+    let formatter = CurrencyType::try_from_str(&currency.to_ascii_lowercase())
+        .ok()
+        .and_then(|code| {
+            CurrencyFormatter::try_new_symbol(locale(tag).into(), code, Default::default()).ok()
+        });
+    match formatter {
+        Some(formatter) => formatter
+            .format_fixed_decimal(&value)
+            .write_to_string()
+            .into_owned(),
+        None => format!("{amount} {currency}"),
+    }
+}

@@ -1,0 +1,158 @@
+//! The widgets as HTML, rendered on the server from the components the
+//! browser runs, so a supporter reads (and can fill in) a widget before any
+//! WebAssembly arrives. One component tree, two targets: there is no second
+//! template to drift from the first.
+//!
+//! Each function renders what the browser's widget mounts into its
+//! container `div`, given the same data the widget would read itself.
+
+use chorus_wire::PetitionCount;
+use leptos::prelude::*;
+use leptos::tachys::view::RenderHtml;
+
+use crate::client::Load;
+use crate::counter::Counter;
+use crate::host::Theme;
+use crate::i18n::Locale;
+
+/// Where and how a placeholder asked to be shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ask {
+    /// The supporter's languages, most wanted first: `data-lang`, the
+    /// page's, the browser's, as `embed.js` found them.
+    pub languages: Vec<String>,
+    /// `data-theme`.
+    pub theme: Option<String>,
+}
+
+impl Ask {
+    fn locale(&self) -> Locale {
+        Locale::negotiate(self.languages.iter().map(String::as_str))
+    }
+
+    fn theme(&self) -> Theme {
+        Theme::parse(self.theme.as_deref())
+    }
+
+    /// The language tag the widget will speak, for the response to say.
+    pub fn language(&self) -> String {
+        self.locale().tag
+    }
+}
+
+/// Renders a view in an owner of its own, disposed of afterwards: nothing
+/// one render creates outlives it.
+fn html<V: RenderHtml>(view: impl FnOnce() -> V) -> String {
+    let owner = Owner::new_root(None);
+    let html = owner.with(|| view().to_html());
+    owner.cleanup();
+    html
+}
+
+fn load(count: Option<PetitionCount>) -> Load {
+    count.map_or(Load::Missing, Load::Ready)
+}
+
+/// A counter; `None`: Chorus has no such petition.
+pub fn counter(count: Option<PetitionCount>, ask: &Ask) -> String {
+    let (locale, theme) = (ask.locale(), ask.theme());
+    html(move || {
+        let count = RwSignal::new(load(count));
+        view! { <Counter count locale theme /> }
+    })
+}
+
+/// The petition widget with its empty form; `None`: no such petition.
+#[cfg(feature = "petition")]
+pub fn petition(
+    slug: &str,
+    petition: Option<chorus_wire::Petition>,
+    ask: &Ask,
+    partner: Option<String>,
+) -> String {
+    use crate::petition::{Setup, on_server};
+
+    let Some(petition) = petition else {
+        return counter(None, ask);
+    };
+    let setup = Setup {
+        slug: slug.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+        partner,
+        page_url: String::new(),
+    };
+    html(move || {
+        let count = RwSignal::new(Load::Ready(petition.count.clone()));
+        on_server(setup, petition.into(), count)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ask(lang: &str) -> Ask {
+        Ask {
+            languages: vec![lang.to_owned()],
+            theme: Some("dark".into()),
+        }
+    }
+
+    fn count(n: u64) -> PetitionCount {
+        PetitionCount {
+            petition: "p".into(),
+            count: n,
+            goal: Some(20_000),
+            last_signed_at: None,
+        }
+    }
+
+    #[test]
+    fn a_counter_renders_its_count_in_the_supporters_language() {
+        let html = counter(Some(count(12_345)), &ask("fr"));
+        assert!(html.contains("12\u{202f}345"), "{html}");
+        assert!(html.contains("Objectif"), "{html}");
+        assert!(html.contains(r#"data-theme="dark""#), "{html}");
+        assert!(html.contains(r#"aria-valuenow="12345""#), "{html}");
+    }
+
+    #[test]
+    fn a_counter_of_an_unknown_petition_says_so() {
+        let html = counter(None, &ask("en"));
+        assert!(html.contains("could not be found"), "{html}");
+    }
+
+    #[cfg(feature = "petition")]
+    fn defenders() -> chorus_wire::Petition {
+        chorus_wire::Petition {
+            slug: "p".into(),
+            lang: "es".into(),
+            languages: vec!["es".into()],
+            title: "Protejamos a quienes defienden".into(),
+            summary: "Un resumen.".into(),
+            body: "Primer párrafo.\n\nSegundo párrafo.".into(),
+            count: count(1_234),
+            privacy_url: Some("https://example.org/privacidad".into()),
+            share: Default::default(),
+            partner_opt_in: None,
+            confirm_by_email: false,
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "petition")]
+    fn a_petition_renders_its_text_count_and_whole_form() {
+        let html = petition("p", Some(defenders()), &ask("es"), None);
+        assert!(html.contains("Protejamos a quienes defienden"), "{html}");
+        assert!(html.contains("Segundo párrafo."), "{html}");
+        assert!(html.contains("1234"), "{html}");
+        for id in ["first-name", "last-name", "email", "country", "comment", "privacy-consent"] {
+            assert!(html.contains(&format!(r#"id="{id}""#)), "{id} in {html}");
+        }
+        // Countries are named and sorted in Spanish.
+        let (germany, spain) = (html.find(">Alemania<"), html.find(">España<"));
+        assert!(germany.is_some() && germany < spain, "{html}");
+    }
+}
