@@ -65,18 +65,29 @@ async fn main() {
     let chorus = format!("http://{}", server.addr);
 
     let pages = [
-        ("counter", format!(r#"<div data-chorus="counter" data-campaign="{SLUG}"></div>"#)),
+        (
+            "counter",
+            format!(r#"<div data-chorus="counter" data-campaign="{SLUG}"></div>"#),
+        ),
         (
             "petition, inline",
-            format!(r#"<div data-chorus="petition" data-campaign="{SLUG}" data-mode="inline"></div>"#),
+            format!(
+                r#"<div data-chorus="petition" data-campaign="{SLUG}" data-mode="inline"></div>"#
+            ),
         ),
-        ("petition, framed", format!(r#"<div data-chorus="petition" data-campaign="{SLUG}"></div>"#)),
+        (
+            "petition, framed",
+            format!(r#"<div data-chorus="petition" data-campaign="{SLUG}"></div>"#),
+        ),
     ];
     let mut sites = Vec::new();
     for (name, body) in &pages {
-        let html = page(&format!(
-            r#"{MILESTONES}<script type="module" src="{chorus}/embed.js" async></script>"#
-        ), body);
+        let html = page(
+            &format!(
+                r#"{MILESTONES}<script type="module" src="{chorus}/embed.js" async></script>"#
+            ),
+            body,
+        );
         sites.push((*name, PartnerSite::serve(html).await));
     }
     for (_, site) in &sites {
@@ -111,33 +122,64 @@ async fn main() {
         }
     };
     let lang = "en";
-    let embed = |kind: &str| format!("{chorus}/api/v1/embed?w={kind}:{SLUG}:{lang}:&partner=http://localhost");
+    let embed = |kind: &str| {
+        format!("{chorus}/api/v1/embed?w={kind}:{SLUG}:{lang}:&partner=http://localhost")
+    };
     let rows = [
-        ("counter", vec![("embed.js", loader), ("widgets.css", sheet), ("embed answer", sent(embed("counter")).await)]),
-        ("petition, inline", vec![("embed.js", loader), ("widgets.css", sheet), ("embed answer", sent(embed("petition")).await)]),
+        (
+            "counter",
+            vec![
+                ("embed.js", loader),
+                ("widgets.css", sheet),
+                ("embed answer", sent(embed("counter")).await),
+            ],
+        ),
+        (
+            "petition, inline",
+            vec![
+                ("embed.js", loader),
+                ("widgets.css", sheet),
+                ("embed answer", sent(embed("petition")).await),
+            ],
+        ),
         (
             "petition, framed",
             vec![
                 ("embed.js", loader),
                 ("frames.js", frames),
-                ("frame page", sent(format!("{chorus}/frame/petition/{SLUG}?lang={lang}")).await),
+                (
+                    "frame page",
+                    sent(format!("{chorus}/frame/petition/{SLUG}?lang={lang}")).await,
+                ),
                 ("widgets.css", sheet),
             ],
         ),
     ];
     for (what, parts) in rows {
         let total: usize = parts.iter().map(|(_, bytes)| bytes).sum();
-        let detail: Vec<String> = parts.iter().map(|(name, bytes)| format!("{name} {bytes}")).collect();
+        let detail: Vec<String> = parts
+            .iter()
+            .map(|(name, bytes)| format!("{name} {bytes}"))
+            .collect();
         println!(
             "{what:<18} {total:>7} bytes ({}), {} the {TARGET_BYTES}-byte target",
             detail.join(" + "),
-            if total <= TARGET_BYTES { "within" } else { "OVER" }
+            if total <= TARGET_BYTES {
+                "within"
+            } else {
+                "OVER"
+            }
         );
     }
 
-    println!("\n== A slow phone: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower ==");
+    println!(
+        "\n== A slow phone: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower =="
+    );
     println!("median of {runs} cold loads, milliseconds since navigation began");
-    println!("{:<34} {:>10} {:>10} {:>12}", "page", "text", "form", "taken over");
+    println!(
+        "{:<34} {:>10} {:>10} {:>12}",
+        "page", "text", "form", "taken over"
+    );
     let browser = Browser::launch().await;
     let mut usable = Vec::new();
     let peer_name = format!("peer: a {} KB script first", PEER_SCRIPT_BYTES / 1000);
@@ -158,10 +200,20 @@ async fn main() {
         }
         let [text, form, ready] = times.map(median);
         let shown = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.0}"));
-        println!("{name:<34} {:>10} {:>10} {:>12}", shown(text), shown(form), shown(ready));
+        println!(
+            "{name:<34} {:>10} {:>10} {:>12}",
+            shown(text),
+            shown(form),
+            shown(ready)
+        );
         usable.push((name.to_owned(), form));
     }
-    let form_of = |name: &str| usable.iter().find(|(n, _)| n.starts_with(name)).and_then(|(_, f)| *f);
+    let form_of = |name: &str| {
+        usable
+            .iter()
+            .find(|(n, _)| n.starts_with(name))
+            .and_then(|(_, f)| *f)
+    };
     if let (Some(framed), Some(peer)) = (form_of("petition, framed"), form_of("peer")) {
         println!(
             "framed petition's form usable in {:.0} ms, {:.2} of the peer's {:.0} ms (target: under 0.25)",
@@ -206,8 +258,12 @@ document.body.append(form);"#
 async fn cold_load(browser: &Browser, origin: &str) -> Value {
     browser.goto("about:blank").await;
     browser.devtools("Network.enable", json!({})).await;
-    browser.devtools("Network.clearBrowserCache", json!({})).await;
-    browser.devtools("Network.setCacheDisabled", json!({ "cacheDisabled": true })).await;
+    browser
+        .devtools("Network.clearBrowserCache", json!({}))
+        .await;
+    browser
+        .devtools("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await;
     browser
         .devtools(
             "Network.emulateNetworkConditions",
@@ -231,7 +287,10 @@ async fn cold_load(browser: &Browser, origin: &str) -> Value {
     // first contentful paint (its text and form arrive in one response),
     // and put on the page's clock.
     let framed = browser
-        .eval("return !!document.querySelector('[data-chorus]').shadowRoot?.querySelector('iframe');", vec![])
+        .eval(
+            "return !!document.querySelector('[data-chorus]').shadowRoot?.querySelector('iframe');",
+            vec![],
+        )
         .await;
     if framed == true {
         let page_origin = browser.eval("return performance.timeOrigin;", vec![]).await;

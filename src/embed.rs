@@ -10,12 +10,12 @@
 //! cannot render (a kind it does not know, a malformed name) gets empty HTML,
 //! and its widget renders itself: one partner's typo never blanks the rest.
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::Json;
 use chorus_widgets::render::{self, Ask};
 use serde::Serialize;
 
@@ -168,7 +168,8 @@ async fn embed_one(
 }
 
 /// A petition widget's HTML, and the petition it shows as JSON (`null`
-/// when there is no such petition), for the embed answer and the frame page.
+/// when there is no such petition) with the countries its form offers, for
+/// the embed answer and the frame page.
 pub async fn petition(
     state: &AppState,
     slug: &str,
@@ -180,8 +181,12 @@ pub async fn petition(
         partner: partner.map(str::to_owned),
     };
     let petition = found(read_petition(state, slug, &query).await)?;
-    let data = json(petition.as_ref());
-    let html = render::petition(slug, petition, ask, partner.map(str::to_owned));
+    let countries = render::countries(ask);
+    let mut data = json(petition.as_ref());
+    if let serde_json::Value::Object(fields) = &mut data {
+        fields.insert("countries".into(), serde_json::json!(countries));
+    }
+    let html = render::petition(slug, petition, countries, ask, partner.map(str::to_owned));
     Ok((html, data))
 }
 
@@ -198,7 +203,8 @@ mod tests {
 
     #[test]
     fn a_placeholder_is_named_by_kind_slug_languages_and_theme() {
-        let wanted = Wanted::parse("petition:protect-defenders:fr-CA,fr:dark").expect("well formed");
+        let wanted =
+            Wanted::parse("petition:protect-defenders:fr-CA,fr:dark").expect("well formed");
         assert_eq!(wanted.kind, "petition");
         assert_eq!(wanted.slug, "protect-defenders");
         assert_eq!(wanted.ask.languages, ["fr-CA", "fr"]);

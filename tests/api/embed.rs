@@ -11,8 +11,14 @@ async fn every_placeholder_is_rendered_in_its_language_in_the_order_asked() {
     let response = app
         .get("/api/v1/embed?w=petition:protect-defenders:fr-CA,en:dark&w=counter:protect-defenders:es:&w=counter:protect-defenders")
         .await;
-    let cache = response.headers()["cache-control"].to_str().expect("ascii").to_owned();
-    assert!(cache.contains("public") && cache.contains("max-age="), "{cache}");
+    let cache = response.headers()["cache-control"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        cache.contains("public") && cache.contains("max-age="),
+        "{cache}"
+    );
     let (status, answer) = body(response).await;
     assert_eq!(status, 200, "{answer}");
     let widgets = answer["widgets"].as_array().expect("a list");
@@ -27,6 +33,11 @@ async fn every_placeholder_is_rendered_in_its_language_in_the_order_asked() {
     assert!(html.contains("Objectif"), "{html}");
     assert_eq!(petition["data"]["title"], "protect-defenders titre");
     assert_eq!(petition["data"]["goal"], 20_000);
+    // The form's countries, named and sorted as the HTML shows them, for
+    // the widget to show the same.
+    let countries = petition["data"]["countries"].as_array().expect("countries");
+    assert!(countries.len() > 200);
+    assert!(html.contains(&format!(">{}<", countries[0][1].as_str().expect("a name"))));
 
     let spanish = widgets[1]["html"].as_str().expect("html");
     assert!(spanish.contains("Meta: 20.000"), "{spanish}");

@@ -107,7 +107,11 @@ fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> R
     };
     let info = petition::decode_petition(&initial);
     let first = info.as_ref().and_then(|i| i.count.clone());
-    let count = client::follow(origin, &slug, first.or_else(|| client::decode_count(&initial)));
+    let count = client::follow(
+        origin,
+        &slug,
+        first.or_else(|| client::decode_count(&initial)),
+    );
     let location = web_sys::window().map(|w| w.location());
     // Shares point at the page without its query, which may carry a
     // newsletter's personal tracking tokens.

@@ -62,15 +62,25 @@ pub fn counter(count: Option<PetitionCount>, ask: &Ask) -> String {
     })
 }
 
-/// The petition widget with its empty form; `None`: no such petition.
+/// The country select's options in the language asked for, named and
+/// sorted: the petition's rendering shows them, and the widget that takes
+/// over is given the same list.
+#[cfg(feature = "petition")]
+pub fn countries(ask: &Ask) -> Vec<(String, String)> {
+    ask.locale().countries()
+}
+
+/// The petition widget with its empty form, offering `countries`; `None`:
+/// no such petition.
 #[cfg(feature = "petition")]
 pub fn petition(
     slug: &str,
     petition: Option<chorus_wire::Petition>,
+    countries: Vec<(String, String)>,
     ask: &Ask,
     partner: Option<String>,
 ) -> String {
-    use crate::petition::{Setup, on_server};
+    use crate::petition::{PetitionInfo, Setup, on_server};
 
     let Some(petition) = petition else {
         return counter(None, ask);
@@ -85,7 +95,11 @@ pub fn petition(
     };
     html(move || {
         let count = RwSignal::new(Load::Ready(petition.count.clone()));
-        on_server(setup, petition.into(), count)
+        let info = PetitionInfo {
+            countries: Some(countries),
+            ..petition.into()
+        };
+        on_server(setup, info, count)
     })
 }
 
@@ -144,11 +158,24 @@ mod tests {
     #[test]
     #[cfg(feature = "petition")]
     fn a_petition_renders_its_text_count_and_whole_form() {
-        let html = petition("p", Some(defenders()), &ask("es"), None);
+        let html = petition(
+            "p",
+            Some(defenders()),
+            countries(&ask("es")),
+            &ask("es"),
+            None,
+        );
         assert!(html.contains("Protejamos a quienes defienden"), "{html}");
         assert!(html.contains("Segundo párrafo."), "{html}");
         assert!(html.contains("1234"), "{html}");
-        for id in ["first-name", "last-name", "email", "country", "comment", "privacy-consent"] {
+        for id in [
+            "first-name",
+            "last-name",
+            "email",
+            "country",
+            "comment",
+            "privacy-consent",
+        ] {
             assert!(html.contains(&format!(r#"id="{id}""#)), "{id} in {html}");
         }
         // Countries are named and sorted in Spanish.

@@ -20,10 +20,9 @@ pub struct PartnerSite {
 
 impl PartnerSite {
     pub async fn serve(html: String) -> Self {
-        Self::serve_router(axum::Router::new().route(
-            "/",
-            axum::routing::get(move || async move { Html(html) }),
-        ))
+        Self::serve_router(
+            axum::Router::new().route("/", axum::routing::get(move || async move { Html(html) })),
+        )
         .await
     }
 
@@ -125,7 +124,10 @@ async fn forward(upstream: &str, request: axum::extract::Request) -> axum::respo
     };
     let mut response = axum::response::Response::builder().status(answer.status());
     for (name, value) in answer.headers() {
-        if !matches!(name.as_str(), "transfer-encoding" | "connection" | "content-length") {
+        if !matches!(
+            name.as_str(),
+            "transfer-encoding" | "connection" | "content-length"
+        ) {
             response = response.header(name, value);
         }
     }

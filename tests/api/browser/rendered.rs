@@ -7,6 +7,25 @@ use serde_json::{Value, json};
 use super::driver::{Browser, GatedChorus, PartnerSite, click, labelled, type_into};
 use super::{assert_no_page_errors, partner_page, partner_page_with};
 use crate::helpers::TestApp;
+use chorus::ident::Lang;
+use chorus::storage::{PetitionRecord, PetitionText};
+
+/// Gives the petition's English text a body, which the widget shows
+/// folded under "Read the full text".
+async fn with_full_text(app: &TestApp, petition: &PetitionRecord) {
+    let text = PetitionText {
+        lang: Lang::parse("en").expect("valid"),
+        title: "p title".into(),
+        summary: "Summary in English.".into(),
+        body: "The first paragraph.\n\nThe second paragraph.".into(),
+        share_message: "Sign with me".into(),
+        hashtags: Vec::new(),
+    };
+    app.store
+        .put_petition_text(petition.id, &text)
+        .await
+        .expect("text stored");
+}
 
 /// A counter and an inline petition in each language.
 const SIX_WIDGETS: &str = r#"
@@ -67,7 +86,11 @@ async fn every_widget_reads_in_full_in_three_languages_with_its_webassembly_bloc
     }
     // No widget ran: all of it is the server's.
     assert!(
-        shown.as_array().expect("a list").iter().all(|w| w["ready"] == false),
+        shown
+            .as_array()
+            .expect("a list")
+            .iter()
+            .all(|w| w["ready"] == false),
         "{shown:#}"
     );
 }
@@ -76,7 +99,8 @@ async fn every_widget_reads_in_full_in_three_languages_with_its_webassembly_bloc
 /// and the whitespace between elements left out.
 const SHAPES: &str = "const shape = (node) => ({
   tag: node.tagName,
-  attributes: [...node.attributes].map((a) => `${a.name}=${a.value}`).sort(),
+  attributes: [...node.attributes]
+    .map((a) => `${a.name}=${a.name === 'style' ? node.style.cssText : a.value}`).sort(),
   text: [...node.childNodes].filter((n) => n.nodeType === 3).map((n) => n.data).join('').trim(),
   children: [...node.children].map(shape),
 });
@@ -84,6 +108,34 @@ return [...document.querySelectorAll('[data-chorus]')].map((el) => {
   const container = el.shadowRoot?.querySelector('.chorus-root');
   return container ? [...container.children].map(shape) : null;
 });";
+
+/// Where two shapes first differ, as a path, with both sides there.
+fn first_difference(server: &Value, widget: &Value, at: &str) -> Option<String> {
+    match (server, widget) {
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                if let Some(found) = first_difference(x, y, &format!("{at}[{i}]")) {
+                    return Some(found);
+                }
+            }
+            (a.len() != b.len()).then(|| format!("{at}: {} children, then {}", a.len(), b.len()))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            let tag = a.get("tag").and_then(Value::as_str).unwrap_or("?");
+            for key in ["tag", "attributes", "text"] {
+                if a.get(key) != b.get(key) {
+                    return Some(format!(
+                        "{at} {tag} {key}: {:?}, then {:?}",
+                        a.get(key),
+                        b.get(key)
+                    ));
+                }
+            }
+            first_difference(&a["children"], &b["children"], &format!("{at} {tag}>"))
+        }
+        _ => (server != widget).then(|| format!("{at}: {server}, then {widget}")),
+    }
+}
 
 /// Sums the page's layout shifts, from when the test marks the page on.
 const SHIFT_WATCH: &str = "<script>window.shifts = [];
@@ -94,6 +146,7 @@ new PerformanceObserver((list) => { for (const e of list.getEntries()) shifts.pu
 async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_shifting_the_page() {
     let app = TestApp::spawn().await;
     let petition = app.create_petition("p", Some(5_000)).await;
+    with_full_text(&app, &petition).await;
     app.sign_elsewhere(&petition, 321).await;
     let gate = GatedChorus::serve(&app.origin).await;
     let site = PartnerSite::serve(partner_page_with(
@@ -108,7 +161,11 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
     let rendered = browser
         .wait_for(
             || async { browser.eval(SHAPES, vec![]).await },
-            |shapes| shapes.as_array().is_some_and(|all| all.iter().all(Value::is_array)),
+            |shapes| {
+                shapes
+                    .as_array()
+                    .is_some_and(|all| all.iter().all(Value::is_array))
+            },
         )
         .await;
     let since = browser.eval("return performance.now();", vec![]).await;
@@ -117,7 +174,10 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
         .wait_for(
             || async {
                 browser
-                    .eval("return document.querySelectorAll('[data-chorus-ready]').length;", vec![])
+                    .eval(
+                        "return document.querySelectorAll('[data-chorus-ready]').length;",
+                        vec![],
+                    )
                     .await
             },
             |ready| ready == &json!(6),
@@ -131,7 +191,9 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
         .zip(taken_over.as_array().expect("a list"))
         .enumerate()
     {
-        assert_eq!(server, widget, "widget {i}: the server's rendering, then the widget's");
+        if let Some(difference) = first_difference(server, widget, "") {
+            panic!("widget {i} differs at {difference}");
+        }
     }
     let shifts = browser.eval("return window.shifts;", vec![]).await;
     let shifted: f64 = shifts
@@ -141,7 +203,10 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
         .filter(|entry| entry[0].as_f64() > since.as_f64())
         .filter_map(|entry| entry[1].as_f64())
         .sum();
-    assert!(shifted < 0.01, "layout shifted by {shifted} on take-over: {shifts}");
+    assert!(
+        shifted < 0.01,
+        "layout shifted by {shifted} on take-over: {shifts}"
+    );
     assert_no_page_errors(&browser).await;
 }
 
@@ -156,8 +221,9 @@ return { first: value('first-name'), last: value('last-name'), email: value('ema
   ready: root.host.hasAttribute('data-chorus-ready') };";
 
 /// A page with an inline petition whose WebAssembly waits behind a gate.
-async fn gated_petition(app: &TestApp) -> (GatedChorus, PartnerSite, chorus::storage::PetitionRecord) {
+async fn gated_petition(app: &TestApp) -> (GatedChorus, PartnerSite, PetitionRecord) {
     let petition = app.create_petition("p", None).await;
+    with_full_text(app, &petition).await;
     let gate = GatedChorus::serve(&app.origin).await;
     let site = PartnerSite::serve(partner_page(
         &gate.origin,
@@ -187,10 +253,18 @@ async fn what_a_supporter_typed_before_the_webassembly_arrived_is_kept_and_signe
     type_into(&form, "First name", "Zoë").await;
     type_into(&form, "Email", "zoe@example.org").await;
     click(&form, "#country option[value=\"SN\"]").await;
-    labelled(&form, "I agree to the").await.click().await.expect("ticked");
+    labelled(&form, "I agree to the")
+        .await
+        .click()
+        .await
+        .expect("ticked");
     click(&form, "details summary").await;
     // The caret back in the first name, after its first letter.
-    labelled(&form, "First name").await.click().await.expect("focused");
+    labelled(&form, "First name")
+        .await
+        .click()
+        .await
+        .expect("focused");
     browser
         .eval(
             "document.querySelector('[data-chorus=petition]').shadowRoot \
@@ -209,16 +283,24 @@ async fn what_a_supporter_typed_before_the_webassembly_arrived_is_kept_and_signe
             |state| state["ready"] == true,
         )
         .await;
-    assert_eq!(after["server"], false, "the widget's own rendering: {after}");
-    for kept in ["first", "email", "country", "consent", "open", "focused", "caret"] {
+    assert_eq!(
+        after["server"], false,
+        "the widget's own rendering: {after}"
+    );
+    for kept in [
+        "first", "email", "country", "consent", "open", "focused", "caret",
+    ] {
         assert_eq!(after[kept], before[kept], "{kept}: {before} then {after}");
     }
     assert_eq!(after["focused"], "first-name");
     assert_eq!(after["caret"], 1);
 
-    // Typing goes on where the caret was, and the widget sends what is shown.
+    // Typing goes on where the caret was (keys to the focused field, as a
+    // keyboard sends them), and the widget sends what is shown.
+    browser
+        .devtools("Input.insertText", json!({ "text": "x" }))
+        .await;
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
-    labelled(&form, "First name").await.send_keys("x").await.expect("typed");
     click(&form, "button.submit").await;
     browser.widget("[data-chorus=petition]", ".thanks h3").await;
     let rows = app.signed_rows(&petition).await;
@@ -238,7 +320,11 @@ async fn a_petition_sent_before_its_webassembly_ran_is_sent_once_when_it_runs() 
     type_into(&form, "First name", "Amadou").await;
     type_into(&form, "Email", "amadou@example.org").await;
     click(&form, "#country option[value=\"SN\"]").await;
-    labelled(&form, "I agree to the").await.click().await.expect("ticked");
+    labelled(&form, "I agree to the")
+        .await
+        .click()
+        .await
+        .expect("ticked");
     click(&form, "button.submit").await;
     // The page stayed where it was: nothing was sent without the widget.
     assert!(app.signed_rows(&petition).await.is_empty());

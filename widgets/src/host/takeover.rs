@@ -82,7 +82,11 @@ pub fn carry_over(root: &ShadowRoot, old: &Element, new: &Element) {
         *slot = focused.map(|element| {
             let element: JsValue = element.into();
             let id = get(&element, "id").as_string().unwrap_or_default();
-            (id, get(&element, "selectionStart"), get(&element, "selectionEnd"))
+            (
+                id,
+                get(&element, "selectionStart"),
+                get(&element, "selectionEnd"),
+            )
         });
     });
 }
@@ -102,11 +106,25 @@ pub fn restore_focus(new: &Element) {
     let options = web_sys::FocusOptions::new();
     options.set_prevent_scroll(true);
     let _ = twin.focus_with_options(&options);
-    // Email fields have no caret to set: the browser throws, and is ignored.
-    if let (Some(start), Some(end)) = (start.as_f64(), end.as_f64())
-        && let Ok(select) = Reflect::get(&twin, &"setSelectionRange".into())
-        && let Ok(select) = select.dyn_into::<js_sys::Function>()
-    {
-        let _ = select.call2(&twin, &start.into(), &end.into());
-    }
+    // Email fields have no caret: they answer `null`, and are left alone.
+    let (Some(start), Some(end)) = (start.as_f64(), end.as_f64()) else {
+        return;
+    };
+    let place_caret = move |twin: &HtmlElement| {
+        if let Ok(select) = Reflect::get(twin, &"setSelectionRange".into())
+            && let Ok(select) = select.dyn_into::<js_sys::Function>()
+        {
+            let _ = select.call2(twin, &start.into(), &end.into());
+        }
+    };
+    place_caret(&twin);
+    // The widget writes the carried value into the field once more when its
+    // effects run (in a microtask queued before this one), which puts the
+    // caret at the end: put it back, unless the supporter has typed since.
+    let value = get(&twin, "value");
+    leptos::prelude::queue_microtask(move || {
+        if get(&twin, "value") == value && get(&twin, "selectionStart").as_f64() != Some(start) {
+            place_caret(&twin);
+        }
+    });
 }

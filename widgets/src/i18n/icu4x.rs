@@ -27,7 +27,10 @@ pub fn canonical(tag: &str) -> Option<String> {
 
 pub fn number(tag: &str, n: u64) -> String {
     match DecimalFormatter::try_new(locale(tag).into(), Default::default()) {
-        Ok(formatter) => formatter.format(&Decimal::from(n)).write_to_string().into_owned(),
+        Ok(formatter) => formatter
+            .format(&Decimal::from(n))
+            .write_to_string()
+            .into_owned(),
         Err(_) => n.to_string(),
     }
 }
@@ -106,7 +109,7 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
     use icu::experimental::dimension::currency::formatter::CurrencyFormatter;
 
     let scale = 10_u64.pow(u32::from(minor_units));
-    let value = if amount % scale == 0 {
+    let value = if amount.is_multiple_of(scale) {
         Decimal::from(amount / scale)
     } else {
         // Keeps the trailing zeros: 550 cents is 5.50, not 5.5.

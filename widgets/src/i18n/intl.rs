@@ -75,8 +75,7 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
     ]);
     let major = amount as f64 / 10_f64.powi(i32::from(minor_units));
     let format = Intl::NumberFormat::new(&locales(tag), &options).format();
-    call_format(format, &JsValue::from_f64(major))
-        .unwrap_or_else(|| format!("{amount} {currency}"))
+    call_format(format, &JsValue::from_f64(major)).unwrap_or_else(|| format!("{amount} {currency}"))
 }
 
 /// Joins a name to its code inside one sortable string; sorts before any

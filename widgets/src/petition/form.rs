@@ -148,7 +148,10 @@ pub fn signing_form(
         );
     };
 
-    let country_options = setup.locale.countries()
+    let country_options = info
+        .countries
+        .clone()
+        .unwrap_or_else(|| setup.locale.countries())
         .into_iter()
         .map(|(code, name)| view! { <option value=code>{name}</option> })
         .collect_view();

@@ -2,7 +2,7 @@
 
 use chorus_wire::PetitionCount;
 use js_sys::{Array, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::client::{decode_count, encode, request};
 
@@ -22,6 +22,10 @@ pub struct PetitionInfo {
     /// The signature counts once confirmed from an email.
     pub confirm_by_email: bool,
     pub count: Option<PetitionCount>,
+    /// The country select's options as the server named and sorted them,
+    /// when it rendered the widget: the widget shows the same, whatever
+    /// version of the names its browser has.
+    pub countries: Option<Vec<(String, String)>>,
 }
 
 /// `Ok(None)`: Chorus has no such petition.
@@ -70,6 +74,7 @@ impl From<chorus_wire::Petition> for PetitionInfo {
             partner_opt_in: petition.partner_opt_in,
             confirm_by_email: petition.confirm_by_email,
             count: Some(petition.count),
+            countries: None,
         }
     }
 }
@@ -78,6 +83,20 @@ impl From<chorus_wire::Petition> for PetitionInfo {
 /// else (a bare count, from a loader older than this bundle).
 pub fn decode_petition(value: &JsValue) -> Option<PetitionInfo> {
     text(value, "title").is_some().then(|| decode(value))
+}
+
+/// `"countries": [["SN", "Senegal"], ...]`, when the server sent them.
+fn decode_countries(value: &JsValue) -> Option<Vec<(String, String)>> {
+    let list = Reflect::get(value, &"countries".into()).ok()?;
+    let list = list.dyn_ref::<Array>()?;
+    Some(
+        list.iter()
+            .filter_map(|pair| {
+                let pair = pair.dyn_into::<Array>().ok()?;
+                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+            })
+            .collect(),
+    )
 }
 
 /// Field by field, like counts: no serde in the bundle.
@@ -108,5 +127,6 @@ fn decode(value: &JsValue) -> PetitionInfo {
             .and_then(|v| v.as_bool())
             .unwrap_or(false),
         count: decode_count(value),
+        countries: decode_countries(value),
     }
 }
