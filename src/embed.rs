@@ -156,7 +156,8 @@ async fn embed_one(
             }
         }
         "petition" => {
-            let (html, data) = petition(state, &wanted.slug, &wanted.ask, partner).await?;
+            let form = render::Form::default();
+            let (html, data) = petition(state, &wanted.slug, &wanted.ask, partner, form).await?;
             EmbeddedWidget { html, lang, data }
         }
         // Rendered by their own WebAssembly for now.
@@ -175,6 +176,7 @@ pub async fn petition(
     slug: &str,
     ask: &Ask,
     partner: Option<&str>,
+    form: render::Form,
 ) -> Result<(String, serde_json::Value), ApiError> {
     let query = PetitionQuery {
         lang: Some(ask.language()),
@@ -186,7 +188,14 @@ pub async fn petition(
     if let serde_json::Value::Object(fields) = &mut data {
         fields.insert("countries".into(), serde_json::json!(countries));
     }
-    let html = render::petition(slug, petition, countries, ask, partner.map(str::to_owned));
+    let html = render::petition(
+        slug,
+        petition,
+        countries,
+        ask,
+        partner.map(str::to_owned),
+        form,
+    );
     Ok((html, data))
 }
 

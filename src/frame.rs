@@ -1,14 +1,16 @@
 //! `GET /frame/petition/{slug}`: Chorus's own page for frame mode. The
 //! petition widget runs here, on the Chorus origin, so what a supporter types
 //! never passes through the partner's page, and a partner page whose policy
-//! forbids WebAssembly still shows it.
+//! forbids WebAssembly still shows it. The page carries the widget as the
+//! server rendered it, a form that also signs with script off.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use chorus_widgets::render::Form;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -16,21 +18,29 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::ident::{Lang, Origin};
 
-/// Compressed, like the embed answer: the page carries the whole form.
+/// Compressed, like the embed answer: the page carries the whole form. Its
+/// form posted without script signs through `signing::plain`.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/frame/petition/{slug}", get(show_frame))
+        .route(
+            "/frame/petition/{slug}",
+            get(show_frame).post(crate::signing::plain::sign_without_script),
+        )
+        .route(
+            "/frame/petition/{slug}/thanks",
+            get(crate::signing::plain::show_thanks),
+        )
         .layer(tower_http::compression::CompressionLayer::new())
 }
 
 #[derive(Debug, Deserialize)]
-struct FrameQuery {
-    lang: Option<String>,
+pub struct FrameQuery {
+    pub lang: Option<String>,
     /// The origin of the page around the frame.
-    partner: Option<String>,
+    pub partner: Option<String>,
     /// That page's address, without its query: where shares point.
-    page: Option<String>,
-    theme: Option<String>,
+    pub page: Option<String>,
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Template)]
@@ -47,6 +57,8 @@ struct FramePage {
     rendered: String,
     /// The petition the widget shows, as JSON safe inside a `<script>`.
     data: String,
+    /// The key the form posts with when script is off.
+    key: String,
 }
 
 async fn show_frame(
@@ -54,14 +66,23 @@ async fn show_frame(
     Path(slug): Path<String>,
     Query(query): Query<FrameQuery>,
     headers: HeaderMap,
-) -> Result<impl IntoResponse, ApiError> {
-    let campaign = crate::petitions::find(&state.directory, &slug).await?;
-    let (record, partners) = (&campaign.record, &campaign.partners);
-    let slug = record.slug.clone();
-    // `frame-ancestors` binds only a framed page: opened on its own (a link
-    // shared with `?partner=`), the page would credit whoever the link
-    // names. So a partner is credited only when the browser says this is a
-    // frame, and then only the partner the policy lets frame it.
+) -> Result<Response, ApiError> {
+    let form = Form {
+        posting: Some(crate::signing::plain::new_key()),
+        entered: None,
+    };
+    frame_page(&state, &slug, &query, &headers, form).await
+}
+
+/// The partner a frame page speaks for: the one named in its query, when
+/// the browser says the page is framed and that partner is the petition's.
+/// `frame-ancestors` binds only a framed page: opened on its own (a link
+/// shared with `?partner=`), the page would credit whoever the link names.
+pub fn framed_by(
+    query: &FrameQuery,
+    headers: &HeaderMap,
+    partners: &[crate::storage::PetitionPartner],
+) -> Option<Origin> {
     let in_a_frame = headers
         .get("sec-fetch-dest")
         .is_some_and(|dest| dest.as_bytes() == b"iframe");
@@ -70,16 +91,25 @@ async fn show_frame(
         .as_deref()
         .and_then(|p| Origin::parse(p).ok())
         .filter(|_| in_a_frame);
-    let framed_by = claimed.filter(|c| partners.iter().any(|p| &p.partner.origin == c));
-    // Only the partner that asked may frame the page when it is one of the
-    // petition's; otherwise any of them (the frame then attributes nothing).
-    let ancestors: Vec<String> = match &framed_by {
-        Some(origin) => vec![origin.to_string()],
-        None => partners
-            .iter()
-            .map(|p| p.partner.origin.to_string())
-            .collect(),
-    };
+    claimed.filter(|c| partners.iter().any(|p| &p.partner.origin == c))
+}
+
+/// The frame page with the petition's form as `form` asks: empty with a
+/// fresh key, or as posted with its problems.
+pub async fn frame_page(
+    state: &AppState,
+    slug: &str,
+    query: &FrameQuery,
+    headers: &HeaderMap,
+    form: Form,
+) -> Result<Response, ApiError> {
+    let key = form.posting.clone().unwrap_or_default();
+
+    let campaign = crate::petitions::find(&state.directory, slug).await?;
+    let (record, partners) = (&campaign.record, &campaign.partners);
+    let slug = record.slug.clone();
+    let framed_by = framed_by(query, headers, partners);
+    let ancestors = ancestors(framed_by.as_ref(), partners);
     let lang = query
         .lang
         .as_deref()
@@ -98,10 +128,11 @@ async fn show_frame(
     };
     let partner = framed_by.map(|o| o.to_string()).unwrap_or_default();
     let (rendered, data) = crate::embed::petition(
-        &state,
+        state,
         slug.as_str(),
         &ask,
         Some(partner.as_str()).filter(|p| !p.is_empty()),
+        form,
     )
     .await?;
     let page = FramePage {
@@ -118,22 +149,45 @@ async fn show_frame(
         rendered,
         // `<` escaped, so no text in the petition can close the script.
         data: data.to_string().replace('<', "\\u003c"),
+        key,
     };
     let html = page
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
+    Ok(framed_response(&ancestors, html))
+}
+
+/// A page for the frame, under the frame's policy.
+pub fn framed_response(ancestors: &[String], html: String) -> Response {
+    (
         [
-            (header::CONTENT_SECURITY_POLICY, frame_csp(&ancestors)),
+            (header::CONTENT_SECURITY_POLICY, frame_csp(ancestors)),
             (header::CACHE_CONTROL, "no-cache".to_owned()),
             (header::VARY, "Sec-Fetch-Dest".to_owned()),
         ],
         Html(html),
-    ))
+    )
+        .into_response()
+}
+
+/// Who may frame a page of this petition: the partner that asked, when it
+/// is one of the petition's; otherwise any of them (the frame then
+/// attributes nothing).
+pub fn ancestors(
+    framed_by: Option<&Origin>,
+    partners: &[crate::storage::PetitionPartner],
+) -> Vec<String> {
+    match framed_by {
+        Some(origin) => vec![origin.to_string()],
+        None => partners
+            .iter()
+            .map(|p| p.partner.origin.to_string())
+            .collect(),
+    }
 }
 
 /// An http(s) address without query or fragment, or nothing.
-fn page_address(raw: &str) -> Option<String> {
+pub fn page_address(raw: &str) -> Option<String> {
     let mut url = url::Url::parse(raw).ok()?;
     if !matches!(url.scheme(), "http" | "https") {
         return None;
@@ -153,7 +207,7 @@ fn frame_csp(ancestors: &[String]) -> String {
     };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; \
+         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; \
          frame-ancestors {ancestors}"
     )
 }

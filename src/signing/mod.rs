@@ -10,6 +10,7 @@ pub mod confirm;
 mod email;
 pub mod export;
 mod later;
+pub mod plain;
 mod writer;
 
 pub use later::Later;
@@ -97,8 +98,36 @@ async fn sign(
     headers: HeaderMap,
     Json(form): Json<SignatureForm>,
 ) -> Result<axum::Json<SignatureReceipt>, ApiError> {
-    let campaign = crate::petitions::find(&state.directory, &slug).await?;
-    let partner = sender(&headers, &state.public_url, &form, &campaign.partners)?;
+    accept(&state, &room, peer, &slug, &headers, form, Script::Ran).await?;
+    Ok(axum::Json(SignatureReceipt {
+        status: signing::RECEIVED.to_owned(),
+    }))
+}
+
+/// Whether the supporter's browser ran the widget's script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// The widget sent the signature, with its proof of work.
+    Ran,
+    /// A plain HTML form was posted: no proof of work could be made, so
+    /// the signature counts only once its address confirms, whatever the
+    /// petition's own setting.
+    Off,
+}
+
+/// Checks and stores one signature; `Ok` for a first signature, a repeat
+/// and a retry alike.
+pub async fn accept(
+    state: &AppState,
+    room: &Admission,
+    peer: SocketAddr,
+    slug: &str,
+    headers: &HeaderMap,
+    form: SignatureForm,
+    script: Script,
+) -> Result<(), ApiError> {
+    let campaign = crate::petitions::find(&state.directory, slug).await?;
+    let partner = sender(headers, &state.public_url, &form, &campaign.partners)?;
     if campaign.record.closed_at.is_some() {
         return Err(ApiError::Conflict {
             code: signing::PETITION_CLOSED,
@@ -122,22 +151,23 @@ async fn sign(
     validate(&form).map_err(ApiError::InvalidFields)?;
 
     let now = now_millis();
-    let proof = state
-        .guard
-        .check_proof(&form, campaign.record.slug.as_str(), now)?;
+    let proof = match script {
+        Script::Ran => state
+            .guard
+            .check_proof(&form, campaign.record.slug.as_str(), now)?,
+        Script::Off => None,
+    };
     let client_hash = state
         .guard
-        .client_hash(&*state.store, peer, &headers, now)
+        .client_hash(&*state.store, peer, headers, now)
         .await?;
     let reservation = state
         .guard
         .reserve(&client_hash, campaign.record.id, &form.website, now);
     let hold = reservation.hold;
 
-    let letters = campaign
-        .record
-        .confirm_by_email
-        .then(|| letters_for(&state, &campaign, &form));
+    let letters = (campaign.record.confirm_by_email || script == Script::Off)
+        .then(|| letters_for(state, &campaign, &form));
     let signature = NewSignature {
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
@@ -158,7 +188,7 @@ async fn sign(
         hold: hold.map(|h| h.as_str()),
         proof,
     };
-    let stored = state.signatures.record(&room, signature).await?;
+    let stored = state.signatures.record(room, signature).await?;
     match stored {
         Stored::Counted | Stored::Waiting | Stored::Held => reservation.keep(),
         // Not a signature sent: the reservation is taken back.
@@ -176,9 +206,7 @@ async fn sign(
             .later
             .spawn(letters.mail_repeat(state.clone(), campaign.record.id));
     }
-    Ok(axum::Json(SignatureReceipt {
-        status: signing::RECEIVED.to_owned(),
-    }))
+    Ok(())
 }
 
 /// The emails a signature to a petition that counts only confirmed

@@ -27,3 +27,4 @@ mod site;
 mod smtp;
 mod stripe_standin;
 mod updates;
+mod without_script;

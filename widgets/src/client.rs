@@ -340,7 +340,23 @@ async fn answer(sent: js_sys::Promise) -> Result<Answer, JsValue> {
 /// `text` as one URL component (a query value, a path segment).
 #[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
 pub fn encode(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
+    #[cfg(target_arch = "wasm32")]
+    return String::from(js_sys::encode_uri_component(text));
+    // What `encodeURIComponent` leaves as it is: letters, digits, -_.!~*'().
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'!')
+            .remove(b'~')
+            .remove(b'*')
+            .remove(b'\'')
+            .remove(b'(')
+            .remove(b')');
+        percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
+    }
 }
 
 /// Sets the Chorus origin before any widget follows a count.

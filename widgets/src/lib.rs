@@ -130,6 +130,12 @@ fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> R
         placeholder: host::Anchor::new(placeholder.element.clone()),
         partner,
         page_url: page.unwrap_or_default(),
+        posting: placeholder
+            .element
+            .dataset()
+            .get("frameKey")
+            .filter(|k| !k.is_empty()),
+        entered: None,
     };
     mount_in(
         &placeholder,

@@ -7,6 +7,8 @@
 //! container `div`, given the same data the widget would read itself.
 
 use chorus_wire::PetitionCount;
+#[cfg(feature = "petition")]
+use chorus_wire::signing::{Field, Problem};
 use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
@@ -70,8 +72,22 @@ pub fn countries(ask: &Ask) -> Vec<(String, String)> {
     ask.locale().countries()
 }
 
-/// The petition widget with its empty form, offering `countries`; `None`:
-/// no such petition.
+#[cfg(feature = "petition")]
+pub use crate::petition::Entered;
+
+/// How the petition's form is shown.
+#[cfg(feature = "petition")]
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    /// It also posts as a plain HTML form, with this idempotency key (on
+    /// Chorus's frame page).
+    pub posting: Option<String>,
+    /// What was posted, and Chorus's problems with it, to show it again.
+    pub entered: Option<(Entered, Vec<(Field, Problem)>)>,
+}
+
+/// The petition widget with its form, offering `countries`; `None`: no
+/// such petition.
 #[cfg(feature = "petition")]
 pub fn petition(
     slug: &str,
@@ -79,6 +95,7 @@ pub fn petition(
     countries: Vec<(String, String)>,
     ask: &Ask,
     partner: Option<String>,
+    form: Form,
 ) -> String {
     use crate::petition::{PetitionInfo, Setup, on_server};
 
@@ -92,15 +109,42 @@ pub fn petition(
         placeholder: Default::default(),
         partner,
         page_url: String::new(),
+        posting: form.posting,
+        entered: form.entered.as_ref().map(|(entered, _)| entered.clone()),
     };
+    let problems = form
+        .entered
+        .map(|(_, problems)| problems)
+        .unwrap_or_default();
     html(move || {
         let count = RwSignal::new(Load::Ready(petition.count.clone()));
         let info = PetitionInfo {
             countries: Some(countries),
             ..petition.into()
         };
-        on_server(setup, info, count)
+        on_server(setup, info, count, problems)
     })
+}
+
+/// The thank-you page's widget for a signature posted without script:
+/// its address is to be confirmed, and plain share links pointing at
+/// `page_url` (the partner's page) unless the petition names its own.
+#[cfg(feature = "petition")]
+pub fn thanks(slug: &str, petition: chorus_wire::Petition, ask: &Ask, page_url: String) -> String {
+    use crate::petition::{Setup, thanks_on_server};
+
+    let setup = Setup {
+        slug: slug.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+        partner: None,
+        page_url,
+        posting: None,
+        entered: None,
+    };
+    let info = petition.into();
+    html(move || thanks_on_server(&setup, &info))
 }
 
 #[cfg(test)]
@@ -164,6 +208,7 @@ mod tests {
             countries(&ask("es")),
             &ask("es"),
             None,
+            Form::default(),
         );
         assert!(html.contains("Protejamos a quienes defienden"), "{html}");
         assert!(html.contains("Segundo párrafo."), "{html}");

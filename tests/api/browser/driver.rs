@@ -160,6 +160,17 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn launch() -> Self {
+        Self::launch_with(json!({})).await
+    }
+
+    /// Chromium with JavaScript switched off for every page, as a supporter
+    /// may have it (Tor Browser's safest level, a cautious organisation).
+    #[allow(dead_code)]
+    pub async fn launch_without_script() -> Self {
+        Self::launch_with(json!({ "profile.managed_default_content_settings.javascript": 2 })).await
+    }
+
+    async fn launch_with(prefs: Value) -> Self {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
@@ -180,7 +191,8 @@ impl Browser {
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-quic",
                     format!("--user-data-dir={}", profile.path().display()),
-                ]
+                ],
+                "prefs": prefs,
             }
         });
         let capabilities = match capabilities {
@@ -290,6 +302,30 @@ impl Browser {
             .await
             .expect("the frame is there");
         frame.enter_frame().await.expect("frame entered");
+    }
+
+    /// Clicks the page's element matching `selector`.
+    #[allow(dead_code)]
+    pub async fn find_and_click(&self, selector: &str) {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|_| panic!("nothing matches {selector}"))
+            .click()
+            .await
+            .expect("click works");
+    }
+
+    /// Enters the page's frame matching `selector`.
+    #[allow(dead_code)]
+    pub async fn enter_page_frame(&self, selector: &str) {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .expect("the frame is there")
+            .enter_frame()
+            .await
+            .expect("frame entered");
     }
 
     pub async fn leave_frame(&self) {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
-use super::{Problems, Setup, Stage, proof, start_sending, submit};
+use super::{Entered, Problems, Setup, Stage, proof, start_sending, submit};
 use crate::host::focus_later;
 use crate::i18n::fill;
 
@@ -26,16 +26,16 @@ struct Entries {
 }
 
 impl Entries {
-    fn new() -> Self {
+    fn new(entered: &Entered) -> Self {
         Self {
-            first_name: RwSignal::new(String::new()),
-            last_name: RwSignal::new(String::new()),
-            email: RwSignal::new(String::new()),
-            country: RwSignal::new(String::new()),
-            comment: RwSignal::new(String::new()),
-            privacy_consent: RwSignal::new(false),
-            opt_in_organiser: RwSignal::new(false),
-            opt_in_partner: RwSignal::new(false),
+            first_name: RwSignal::new(entered.first_name.clone()),
+            last_name: RwSignal::new(entered.last_name.clone()),
+            email: RwSignal::new(entered.email.clone()),
+            country: RwSignal::new(entered.country.clone()),
+            comment: RwSignal::new(entered.comment.clone()),
+            privacy_consent: RwSignal::new(entered.privacy_consent),
+            opt_in_organiser: RwSignal::new(entered.opt_in_organiser),
+            opt_in_partner: RwSignal::new(entered.opt_in_partner),
             website: RwSignal::new(String::new()),
         }
     }
@@ -80,8 +80,11 @@ pub fn signing_form(
     server_problems: RwSignal<Problems>,
     messages: &'static Messages,
 ) -> impl IntoView {
-    let entries = Entries::new();
-    let submitted = RwSignal::new(false);
+    // Posted without script and shown again by the server: what was entered
+    // stays, and every problem shows as after pressing the button.
+    let entered = setup.entered.clone().unwrap_or_default();
+    let entries = Entries::new(&entered);
+    let submitted = RwSignal::new(setup.entered.is_some());
     let touched = RwSignal::new(Vec::<Field>::new());
     let lang = if info.lang.is_empty() {
         setup.locale.tag.clone()
@@ -153,7 +156,10 @@ pub fn signing_form(
         .clone()
         .unwrap_or_else(|| setup.locale.countries())
         .into_iter()
-        .map(|(code, name)| view! { <option value=code>{name}</option> })
+        .map(|(code, name)| {
+            let selected = code == entered.country;
+            view! { <option value=code selected=selected>{name}</option> }
+        })
         .collect_view();
     let privacy_link = match &info.privacy_url {
         Some(url) => view! {
@@ -205,8 +211,27 @@ pub fn signing_form(
         )
     };
 
+    // On the frame page the form also works as a plain HTML form, posted to
+    // the page itself, with what a signature needs beyond its fields.
+    let method = setup.posting.is_some().then_some("post");
+    let posted = setup.posting.clone().map(|key| {
+        let (lang, partner) = context.with_value(|(lang, partner)| (lang.clone(), partner.clone()));
+        view! {
+            <input type="hidden" name="idempotency_key" value=key />
+            <input type="hidden" name="lang" value=lang />
+            <input type="hidden" name="consent_version" value=CONSENT_VERSION />
+            <input type="hidden" name="partner" value=partner.unwrap_or_default() />
+        }
+    });
     view! {
-        <form class="sign" novalidate on:submit=on_submit on:focusin=move |_| proof::prepare(&slug)>
+        <form
+            class="sign"
+            method=method
+            novalidate
+            on:submit=on_submit
+            on:focusin=move |_| proof::prepare(&slug)
+        >
+            {posted}
             <h3>{messages.form_title}</h3>
             // The honeypot: out of sight, out of the tab order and hidden
             // from screen readers, so only a bot fills it in.
@@ -228,6 +253,7 @@ pub fn signing_form(
                 <label for="country">{messages.country}</label>
                 <select
                     id="country"
+                    name="country"
                     autocomplete="country"
                     aria-invalid=move || problem(Field::Country).is_some().to_string()
                     aria-describedby="country-error"
@@ -249,6 +275,7 @@ pub fn signing_form(
                 </label>
                 <textarea
                     id="comment"
+                    name="comment"
                     rows="3"
                     aria-invalid=move || problem(Field::Comment).is_some().to_string()
                     aria-describedby="comment-error"
@@ -258,7 +285,9 @@ pub fn signing_form(
                         edited(Field::Comment);
                     }
                     on:blur=move |_| left(Field::Comment)
-                ></textarea>
+                >
+                    {entered.comment.clone()}
+                </textarea>
                 <p class="error" id="comment-error">{move || problem(Field::Comment)}</p>
             </div>
             <div class="consents">
@@ -325,6 +354,8 @@ where
                 </label>
                 <input
                     id=id
+                    name=field.as_str()
+                    value=value.get_untracked()
                     type=view.kind
                     autocomplete=view.autocomplete
                     aria-invalid=move || problem(field).is_some().to_string()
@@ -360,6 +391,8 @@ where
             <div class="check">
                 <input
                     id=id
+                    name=id.replace('-', "_")
+                    checked=checked.get_untracked()
                     type="checkbox"
                     aria-invalid=move || shown().is_some().to_string()
                     aria-describedby=error_id.clone()

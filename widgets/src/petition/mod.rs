@@ -36,6 +36,26 @@ pub struct Setup {
     pub partner: Option<String>,
     /// The page the supporter is on, where shares point by default.
     pub page_url: String,
+    /// On Chorus's frame page: the idempotency key minted when the page was
+    /// rendered, with which the form also posts as a plain HTML form, so it
+    /// signs with script off and a double submit stores one signature.
+    pub posting: Option<String>,
+    /// What the supporter entered, when the server shows the form again
+    /// with its problems.
+    pub entered: Option<Entered>,
+}
+
+/// What a supporter entered in the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entered {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub country: String,
+    pub comment: String,
+    pub privacy_consent: bool,
+    pub opt_in_organiser: bool,
+    pub opt_in_partner: bool,
 }
 
 /// Where a supporter is in signing.
@@ -117,17 +137,62 @@ pub fn Petition(
 }
 
 /// The petition as the server renders it, from the same view the browser
-/// shows: the text, the count and the empty form.
+/// shows: the text, the count and the form, empty or as the supporter
+/// posted it with Chorus's `problems`.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn on_server(setup: Setup, info: PetitionInfo, count: RwSignal<Load>) -> impl IntoView {
+pub fn on_server(
+    setup: Setup,
+    info: PetitionInfo,
+    count: RwSignal<Load>,
+    problems: Problems,
+) -> impl IntoView {
     let text = RwSignal::new(Text::Ready(Box::new(info)));
     shown(
         setup,
         text,
         count,
         RwSignal::new(Stage::Filling),
-        RwSignal::new(Vec::new()),
+        RwSignal::new(problems),
     )
+}
+
+/// The thanks a signature posted without script is answered with, on a
+/// page of its own: its email is to be confirmed, and the share step as
+/// plain links (copying and the share sheet need script).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn thanks_on_server(setup: &Setup, info: &PetitionInfo) -> impl IntoView + use<> {
+    let messages = messages::for_tag(&setup.locale.tag);
+    let share = ShareContent {
+        slug: setup.slug.clone(),
+        title: info.title.clone(),
+        message: info.share_message.clone(),
+        hashtags: info.hashtags.clone(),
+        url: info
+            .share_url
+            .clone()
+            .unwrap_or_else(|| setup.page_url.clone()),
+    };
+    let links = share
+        .links(messages.share_email)
+        .into_iter()
+        .map(|(_, name, href)| {
+            view! {
+                <li>
+                    <a href=href target="_blank" rel="noopener noreferrer">{name}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="chorus petition" data-theme=setup.theme.as_str() lang=setup.locale.tag.clone()>
+            <div class="thanks">
+                <h3>{messages.thanks_title}</h3>
+                <p>{messages.thanks_confirm}</p>
+                <h4>{messages.share_heading}</h4>
+                <ul class="share">{links}</ul>
+            </div>
+        </div>
+    }
 }
 
 fn shown(

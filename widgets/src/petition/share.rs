@@ -21,6 +21,7 @@ pub struct ShareContent {
 impl ShareContent {
     /// `url` with UTM parameters naming the network, so the campaign sees
     /// which shares bring signers.
+    #[cfg(target_arch = "wasm32")]
     pub fn url_for(&self, network: &str) -> String {
         let Ok(url) = web_sys::Url::new(&self.url) else {
             return self.url.clone();
@@ -30,6 +31,29 @@ impl ShareContent {
         params.set("utm_medium", "share");
         params.set("utm_campaign", &self.slug);
         url.href()
+    }
+
+    /// As in the browser, for the thank-you page the server renders.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn url_for(&self, network: &str) -> String {
+        let Ok(mut url) = url::Url::parse(&self.url) else {
+            return self.url.clone();
+        };
+        let utm = [
+            ("utm_source", network),
+            ("utm_medium", "share"),
+            ("utm_campaign", self.slug.as_str()),
+        ];
+        let kept: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(key, _)| !utm.iter().any(|(name, _)| key == name))
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(kept)
+            .extend_pairs(utm);
+        url.into()
     }
 
     /// The message with its hashtags, for networks without a hashtag field.
