@@ -136,19 +136,7 @@ async fn a_page_downloads_the_widgets_once_and_holds_one_live_connection() {
     .await;
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
-    browser
-        .wait_for(
-            || async {
-                browser
-                    .eval(
-                        "return document.querySelectorAll('[data-chorus-ready]').length;",
-                        vec![],
-                    )
-                    .await
-            },
-            |ready| ready == &Value::from(3),
-        )
-        .await;
+    browser.until_ready(3).await;
 
     let requests = |fragment: &'static str| {
         let browser = &browser;

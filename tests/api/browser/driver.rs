@@ -346,6 +346,15 @@ impl Browser {
             .expect("script runs")
     }
 
+    /// Waits until `n` widgets on the page have taken over (each placeholder
+    /// `data-chorus-ready`).
+    #[allow(dead_code)]
+    pub async fn until_ready(&self, n: u64) {
+        let script = "return document.querySelectorAll('[data-chorus-ready]').length;";
+        self.wait_for(|| self.eval(script, vec![]), |ready| ready == &json!(n))
+            .await;
+    }
+
     /// Polls `read` until `done` holds, failing the test after a while.
     pub async fn wait_for<T, F, Fut>(&self, read: F, done: impl Fn(&T) -> bool) -> T
     where

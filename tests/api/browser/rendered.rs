@@ -170,19 +170,7 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
         .await;
     let since = browser.eval("return performance.now();", vec![]).await;
     gate.open();
-    browser
-        .wait_for(
-            || async {
-                browser
-                    .eval(
-                        "return document.querySelectorAll('[data-chorus-ready]').length;",
-                        vec![],
-                    )
-                    .await
-            },
-            |ready| ready == &json!(6),
-        )
-        .await;
+    browser.until_ready(6).await;
     let taken_over = browser.eval(SHAPES, vec![]).await;
     for (i, (server, widget)) in rendered
         .as_array()
@@ -220,6 +208,19 @@ return { first: value('first-name'), last: value('last-name'), email: value('ema
   server: root.querySelector('.chorus-root')?.dataset.server === 'yes',
   ready: root.host.hasAttribute('data-chorus-ready') };";
 
+/// Types a name and address, picks a country and agrees, in whichever
+/// rendering is showing.
+async fn fill_in(form: &fantoccini::elements::ShadowRoot, first_name: &str, email: &str) {
+    type_into(form, "First name", first_name).await;
+    type_into(form, "Email", email).await;
+    click(form, "#country option[value=\"SN\"]").await;
+    labelled(form, "I agree to the")
+        .await
+        .click()
+        .await
+        .expect("ticked");
+}
+
 /// A page with an inline petition whose WebAssembly waits behind a gate.
 async fn gated_petition(app: &TestApp) -> (GatedChorus, PartnerSite, PetitionRecord) {
     let petition = app.create_petition("p", None).await;
@@ -250,14 +251,7 @@ async fn what_a_supporter_typed_before_the_webassembly_arrived_is_kept_and_signe
             vec![],
         )
         .await;
-    type_into(&form, "First name", "Zoë").await;
-    type_into(&form, "Email", "zoe@example.org").await;
-    click(&form, "#country option[value=\"SN\"]").await;
-    labelled(&form, "I agree to the")
-        .await
-        .click()
-        .await
-        .expect("ticked");
+    fill_in(&form, "Zoë", "zoe@example.org").await;
     click(&form, "details summary").await;
     // The caret back in the first name, after its first letter.
     labelled(&form, "First name")
@@ -317,14 +311,7 @@ async fn a_petition_sent_before_its_webassembly_ran_is_sent_once_when_it_runs() 
     browser.goto(&site.origin).await;
 
     let form = browser.shadow("[data-chorus=petition]", "form.sign").await;
-    type_into(&form, "First name", "Amadou").await;
-    type_into(&form, "Email", "amadou@example.org").await;
-    click(&form, "#country option[value=\"SN\"]").await;
-    labelled(&form, "I agree to the")
-        .await
-        .click()
-        .await
-        .expect("ticked");
+    fill_in(&form, "Amadou", "amadou@example.org").await;
     click(&form, "button.submit").await;
     // The page stayed where it was: nothing was sent without the widget.
     assert!(app.signed_rows(&petition).await.is_empty());

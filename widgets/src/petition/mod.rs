@@ -162,16 +162,7 @@ pub fn on_server(
 #[cfg(not(target_arch = "wasm32"))]
 pub fn thanks_on_server(setup: &Setup, info: &PetitionInfo) -> impl IntoView + use<> {
     let messages = messages::for_tag(&setup.locale.tag);
-    let share = ShareContent {
-        slug: setup.slug.clone(),
-        title: info.title.clone(),
-        message: info.share_message.clone(),
-        hashtags: info.hashtags.clone(),
-        url: info
-            .share_url
-            .clone()
-            .unwrap_or_else(|| setup.page_url.clone()),
-    };
+    let share = ShareContent::of(setup, info);
     let links = share
         .links(messages.share_email)
         .into_iter()
@@ -192,6 +183,23 @@ pub fn thanks_on_server(setup: &Setup, info: &PetitionInfo) -> impl IntoView + u
                 <ul class="share">{links}</ul>
             </div>
         </div>
+    }
+}
+
+impl ShareContent {
+    /// What a share of this petition says, pointing at the petition's own
+    /// address or else the page the supporter signed on.
+    fn of(setup: &Setup, info: &PetitionInfo) -> Self {
+        Self {
+            slug: setup.slug.clone(),
+            title: info.title.clone(),
+            message: info.share_message.clone(),
+            hashtags: info.hashtags.clone(),
+            url: info
+                .share_url
+                .clone()
+                .unwrap_or_else(|| setup.page_url.clone()),
+        }
     }
 }
 
@@ -252,16 +260,7 @@ fn content(
             </details>
         }
     });
-    let share = ShareContent {
-        slug: setup.slug.clone(),
-        title: info.title.clone(),
-        message: info.share_message.clone(),
-        hashtags: info.hashtags.clone(),
-        url: info
-            .share_url
-            .clone()
-            .unwrap_or_else(|| setup.page_url.clone()),
-    };
+    let share = ShareContent::of(setup, &info);
     let (title, summary) = (info.title.clone(), info.summary.clone());
     let confirm_by_email = info.confirm_by_email;
     let count_view = tally(count, setup.locale.clone());
