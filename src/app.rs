@@ -74,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .merge(signing::confirm::router())
         .merge(updates::syndication_router())
         .merge(frame::router())
+        .merge(donations::page::router())
         .merge(health::router());
     let public = Router::new()
         .nest(chorus_wire::API_PREFIX, api)
@@ -90,8 +91,11 @@ pub fn router(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        // Supporters' browsers tell no one which page they came from.
-        .layer(SetResponseHeaderLayer::overriding(
+        // Supporters' browsers tell no one which page they came from. Pages
+        // with a plain form say `same-origin` instead: under `no-referrer`
+        // a browser sends `Origin: null` with a form's POST, and Chorus
+        // could not tell its own page from anyone's.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ));

@@ -4,8 +4,10 @@
 //! when its WebAssembly has run.
 //!
 //! Each `w` in the query names one placeholder as
-//! `kind:slug:languages:theme` (`petition:protect-defenders:fr-CA,fr:dark`);
-//! empty parts take their defaults, and `partner` is the page's origin. The
+//! `kind:slug:languages:theme:limit:layout`
+//! (`petition:protect-defenders:fr-CA,fr:dark`, the last two for feeds);
+//! empty parts take their defaults, `partner` is the page's origin and
+//! `page` its address without the query (where a donor comes back to). The
 //! answer lists the widgets in the order asked. A placeholder the server
 //! cannot render (a kind it does not know, a malformed name) gets empty HTML,
 //! and its widget renders itself: one partner's typo never blanks the rest.
@@ -64,7 +66,8 @@ struct Wanted {
 }
 
 impl Wanted {
-    /// `kind:slug:languages:theme`; `None` for anything else.
+    /// `kind:slug:languages:theme:limit:layout`, the last parts optional;
+    /// `None` for anything else.
     fn parse(raw: &str) -> Option<Self> {
         let mut parts = raw.split(':');
         let kind = parts.next()?.to_owned();
@@ -77,14 +80,20 @@ impl Wanted {
             .take(MAX_LANGUAGES)
             .map(str::to_owned)
             .collect();
-        let theme = parts.next().filter(|t| !t.is_empty()).map(str::to_owned);
+        let mut optional = || parts.next().filter(|t| !t.is_empty()).map(str::to_owned);
+        let (theme, limit, layout) = (optional(), optional(), optional());
         if parts.next().is_some() || kind.is_empty() {
             return None;
         }
         Some(Self {
             kind,
             slug,
-            ask: Ask { languages, theme },
+            ask: Ask {
+                languages,
+                theme,
+                limit,
+                layout,
+            },
         })
     }
 }
@@ -94,11 +103,12 @@ async fn show_embed(
     RawQuery(query): RawQuery,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut wanted = Vec::new();
-    let mut partner = None;
+    let (mut partner, mut page) = (None, None);
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         match &*key {
             "w" => wanted.push(Wanted::parse(&value)),
             "partner" => partner = Some(value.into_owned()),
+            "page" => page = Some(value.into_owned()),
             _ => {}
         }
     }
@@ -117,10 +127,20 @@ async fn show_embed(
     // Only a partner origin Chorus can read is passed on; any other is
     // treated as no partner rather than failing the page.
     let partner = partner.filter(|p| crate::ident::Origin::parse(p).is_ok());
+    // A page on the partner's own site, without its query.
+    let page = page
+        .as_deref()
+        .and_then(crate::frame::page_address)
+        .filter(|page| {
+            partner
+                .as_ref()
+                .is_some_and(|p| page.starts_with(&format!("{p}/")))
+        })
+        .unwrap_or_default();
     let mut widgets = Vec::with_capacity(wanted.len());
     for one in &wanted {
         widgets.push(match one {
-            Some(one) => embed_one(&state, one, partner.as_deref()).await?,
+            Some(one) => embed_one(&state, one, partner.as_deref(), &page).await?,
             None => EmbeddedWidget::default(),
         });
     }
@@ -144,6 +164,7 @@ async fn embed_one(
     state: &AppState,
     wanted: &Wanted,
     partner: Option<&str>,
+    page: &str,
 ) -> Result<EmbeddedWidget, ApiError> {
     let lang = wanted.ask.language();
     Ok(match wanted.kind.as_str() {
@@ -160,7 +181,35 @@ async fn embed_one(
             let (html, data) = petition(state, &wanted.slug, &wanted.ask, partner, form).await?;
             EmbeddedWidget { html, lang, data }
         }
-        // Rendered by their own WebAssembly for now.
+        "donate" => {
+            let campaign =
+                found(crate::donations::read_campaign(state, &wanted.slug, Some(&lang)).await)?;
+            EmbeddedWidget {
+                data: json(campaign.as_ref()),
+                html: render::donate(
+                    &wanted.slug,
+                    campaign,
+                    &wanted.ask,
+                    state.public_url.as_str(),
+                    page.to_owned(),
+                ),
+                lang,
+            }
+        }
+        "updates" => {
+            let query = crate::updates::ItemsQuery {
+                limit: Some(wanted.ask.limit()),
+                lang: Some(wanted.ask.feed_language()),
+                ..Default::default()
+            };
+            let first = found(crate::updates::read_items(state, &wanted.slug, query).await)?;
+            EmbeddedWidget {
+                data: json(first.as_ref()),
+                html: render::updates(&wanted.slug, first, &wanted.ask, state.public_url.as_str()),
+                lang,
+            }
+        }
+        // A kind this Chorus does not know: the bundle says so.
         _ => EmbeddedWidget {
             lang,
             ..Default::default()
@@ -218,6 +267,10 @@ mod tests {
         assert_eq!(wanted.slug, "protect-defenders");
         assert_eq!(wanted.ask.languages, ["fr-CA", "fr"]);
         assert_eq!(wanted.ask.theme.as_deref(), Some("dark"));
+        let feed = Wanted::parse("updates:news:en::3:compact").expect("a feed's options");
+        assert_eq!(feed.ask.limit.as_deref(), Some("3"));
+        assert_eq!(feed.ask.layout.as_deref(), Some("compact"));
+        assert_eq!(feed.ask.theme, None);
         let bare = Wanted::parse("counter:p").expect("defaults");
         assert!(bare.ask.languages.is_empty() && bare.ask.theme.is_none());
     }
@@ -226,6 +279,6 @@ mod tests {
     fn a_malformed_name_is_refused() {
         assert_eq!(Wanted::parse(""), None);
         assert_eq!(Wanted::parse("counter"), None);
-        assert_eq!(Wanted::parse("counter:p:en:dark:extra"), None);
+        assert_eq!(Wanted::parse("counter:p:en:dark:5:compact:extra"), None);
     }
 }

@@ -125,6 +125,7 @@ pub async fn frame_page(
     let ask = chorus_widgets::render::Ask {
         languages: vec![lang.to_string()],
         theme: Some(theme.to_owned()),
+        ..chorus_widgets::render::Ask::default()
     };
     let partner = framed_by.map(|o| o.to_string()).unwrap_or_default();
     let (rendered, data) = crate::embed::petition(
@@ -164,6 +165,7 @@ pub fn framed_response(ancestors: &[String], html: String) -> Response {
             (header::CONTENT_SECURITY_POLICY, frame_csp(ancestors)),
             (header::CACHE_CONTROL, "no-cache".to_owned()),
             (header::VARY, "Sec-Fetch-Dest".to_owned()),
+            (header::REFERRER_POLICY, "same-origin".to_owned()),
         ],
         Html(html),
     )

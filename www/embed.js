@@ -122,9 +122,16 @@ function slugOf(element) {
 function fetchRendered(elements) {
   if (elements.length === 0) return Promise.resolve([]);
   const params = new URLSearchParams({ partner: location.origin });
+  // A donate button links to Chorus's donate page, which sends the donor
+  // back here: the page's address, without its query.
+  if (elements.some((element) => element.dataset.chorus === "donate")) {
+    params.set("page", location.origin + location.pathname);
+  }
   for (const element of elements) {
-    const theme = element.dataset.theme || "";
-    params.append("w", [element.dataset.chorus, slugOf(element), languagesOf(element).join(","), theme].join(":"));
+    const { chorus, theme = "", limit = "", layout = "" } = element.dataset;
+    const parts = [chorus, slugOf(element), languagesOf(element).join(","), theme];
+    if (chorus === "updates") parts.push(limit, layout);
+    params.append("w", parts.join(":"));
   }
   return fetch(`${api}/embed?${params}`, { credentials: "omit" })
     .then((response) => (response.ok ? response.json() : null))

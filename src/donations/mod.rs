@@ -10,6 +10,7 @@ pub mod cli;
 pub mod export;
 mod handoff;
 pub mod money;
+pub mod page;
 pub mod stripe;
 mod totals;
 mod webhook;
@@ -81,10 +82,22 @@ async fn show_campaign(
     Path(slug): Path<String>,
     Query(query): Query<CampaignQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let record = find(&*state.store, &slug).await?;
-    let wanted = query
-        .lang
-        .as_deref()
+    let campaign = read_campaign(&state, &slug, query.lang.as_deref()).await?;
+    Ok((
+        [(header::CACHE_CONTROL, CAMPAIGN_CACHE)],
+        axum::Json(campaign),
+    ))
+}
+
+/// A donation campaign as its widget shows it, in the language `lang`
+/// names where it has a text in it.
+pub async fn read_campaign(
+    state: &AppState,
+    slug: &str,
+    lang: Option<&str>,
+) -> Result<DonationCampaign, ApiError> {
+    let record = find(&*state.store, slug).await?;
+    let wanted = lang
         .map(Lang::parse)
         .transpose()
         .map_err(|e| ApiError::bad_request("invalid_lang", e))?;
@@ -92,7 +105,7 @@ async fn show_campaign(
     let text = pick_text(&texts, wanted.as_ref(), &record.default_lang)
         .ok_or_else(|| ApiError::NotFound(format!("campaign {} has no text yet", record.slug)))?;
     let default_text = texts.iter().find(|t| t.lang == record.default_lang);
-    let totals = current_totals(&state, &record.slug).await?;
+    let totals = current_totals(state, &record.slug).await?;
     let settings = &record.settings;
     let asks = settings
         .asks
@@ -111,7 +124,7 @@ async fn show_campaign(
             }
         })
         .collect();
-    let campaign = DonationCampaign {
+    Ok(DonationCampaign {
         slug: record.slug.to_string(),
         lang: text.lang.to_string(),
         title: text.title.clone(),
@@ -125,11 +138,7 @@ async fn show_campaign(
         deadline: settings.deadline.and_then(rfc3339),
         open: campaign::is_open(settings, now_millis()),
         totals,
-    };
-    Ok((
-        [(header::CACHE_CONTROL, CAMPAIGN_CACHE)],
-        axum::Json(campaign),
-    ))
+    })
 }
 
 async fn show_totals(
@@ -188,6 +197,20 @@ async fn start_checkout(
     let partner = partner_at(&*state.store, record.id, &origin)
         .await
         .ok_or_else(refused)?;
+    let redirect = hand_off(&state, &record, &partner, &origin, &request).await?;
+    Ok(axum::Json(Checkout { redirect }))
+}
+
+/// The provider's page for a gift started on `partner`'s page at `origin`,
+/// checked against its campaign: for the widget's checkout, and the donate
+/// page's plain form.
+async fn hand_off(
+    state: &AppState,
+    record: &DonationCampaignRecord,
+    partner: &Partner,
+    origin: &Origin,
+    request: &CheckoutRequest,
+) -> Result<String, ApiError> {
     let settings = &record.settings;
     if !campaign::is_open(settings, now_millis()) {
         return Err(ApiError::bad_request(
@@ -195,7 +218,7 @@ async fn start_checkout(
             "this campaign no longer takes gifts",
         ));
     }
-    let checked = check_request(&request, &record, &origin)?;
+    let checked = check_request(request, record, origin)?;
     let texts = state.store.donation_texts(record.id).await?;
     let lang = Lang::parse(&request.lang).unwrap_or_else(|_| record.default_lang.clone());
     let title = pick_text(&texts, Some(&lang), &record.default_lang)
@@ -211,10 +234,9 @@ async fn start_checkout(
         return_url: &checked.return_url,
         idempotency_key: &request.idempotency_key,
     };
-    let redirect = handoff::redirect(&settings.provider, &gift, &state.stripe)
+    handoff::redirect(&settings.provider, &gift, &state.stripe)
         .await
-        .map_err(|e| ApiError::Upstream(e.to_string()))?;
-    Ok(axum::Json(Checkout { redirect }))
+        .map_err(|e| ApiError::Upstream(e.to_string()))
 }
 
 /// A checkout request's values, checked against the campaign.

@@ -136,6 +136,7 @@ pub async fn show_thanks(
     let ask = Ask {
         languages: query.lang.iter().cloned().collect(),
         theme: query.theme.clone(),
+        ..Ask::default()
     };
     let petition = read_petition(
         &state,

@@ -60,12 +60,13 @@ async fn find(store: &dyn Store, raw: &str) -> Result<FeedRecord, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("no feed {slug}")))
 }
 
-#[derive(Debug, Deserialize)]
-struct ItemsQuery {
-    limit: Option<u32>,
-    cursor: Option<String>,
-    tag: Option<String>,
-    lang: Option<String>,
+/// Which of a feed's items to read.
+#[derive(Debug, Default, Deserialize)]
+pub struct ItemsQuery {
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+    pub tag: Option<String>,
+    pub lang: Option<String>,
 }
 
 async fn list_items(
@@ -73,7 +74,18 @@ async fn list_items(
     Path(slug): Path<String>,
     Query(query): Query<ItemsQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let feed = find(&*state.store, &slug).await?;
+    let page = read_items(&state, &slug, query).await?;
+    Ok(([(header::CACHE_CONTROL, FEED_CACHE)], axum::Json(page)))
+}
+
+/// A page of a feed's published items, newest first, as its widget shows
+/// it; the first page also names the feed's topics.
+pub async fn read_items(
+    state: &AppState,
+    slug: &str,
+    query: ItemsQuery,
+) -> Result<UpdatesPage, ApiError> {
+    let feed = find(&*state.store, slug).await?;
     let limit = query.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -123,14 +135,13 @@ async fn list_items(
         items.truncate(limit as usize);
         items.last().map(cursor_after)
     });
-    let page = UpdatesPage {
+    Ok(UpdatesPage {
         feed: feed.slug.to_string(),
         title: feed.title.clone(),
         items: items.iter().map(to_wire).collect(),
         next: next.flatten(),
         tags,
-    };
-    Ok(([(header::CACHE_CONTROL, FEED_CACHE)], axum::Json(page)))
+    })
 }
 
 /// An item's picture, fetched from where the organiser keeps it and served

@@ -6,6 +6,7 @@ mod driver;
 mod rendered;
 mod signing;
 mod updates;
+mod without_script;
 
 use serde_json::Value;
 

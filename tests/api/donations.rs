@@ -14,13 +14,17 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 use crate::stripe_standin::{OLD_WEBHOOK_SECRET, SECRET_KEY, WEBHOOK_SECRET};
 
-const PARTNER: &str = "https://partner.example";
+pub(crate) const PARTNER: &str = "https://partner.example";
 const PAGE: &str = "https://partner.example/give?ref=newsletter";
 const PATIENCE: Duration = Duration::from_secs(5);
 
 /// A EUR campaign: monthly (the default) or one-off, 2 to 5,000, a 20,000
 /// goal, with `PARTNER` as its partner.
-async fn campaign(app: &TestApp, slug: &str, provider: Provider) -> DonationCampaignRecord {
+pub(crate) async fn campaign(
+    app: &TestApp,
+    slug: &str,
+    provider: Provider,
+) -> DonationCampaignRecord {
     campaign_with_partner(app, slug, provider, PARTNER).await
 }
 

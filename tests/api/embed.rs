@@ -79,3 +79,79 @@ async fn an_embed_request_names_between_one_and_a_bounded_number_of_widgets() {
     assert_eq!(status, 400);
     assert_eq!(answer["error"]["code"], "too_many_widgets");
 }
+
+#[tokio::test]
+async fn a_donate_button_and_an_updates_feed_are_rendered_with_what_their_widgets_take_over() {
+    use crate::donations::{PARTNER, campaign};
+    use crate::updates::{feed, post};
+
+    let app = TestApp::spawn().await;
+    campaign(
+        &app,
+        "migrants-day",
+        chorus::storage::Provider::Link {
+            template: "https://pay.example/give?amount={amount}&back={return_url}".into(),
+        },
+    )
+    .await;
+    let news = feed(&app).await;
+    for (n, lang, tags) in [
+        (1, "fr", "africa"),
+        (2, "fr", "asylum"),
+        (3, "en", "asylum"),
+    ] {
+        post(&app, &news, &format!("update {n}"), lang, tags, 10 - n).await;
+    }
+    let page = "https://partner.example/give?ref=letter";
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("w", "donate:migrants-day:fr")
+        .append_pair("w", "updates:defenders-news:fr::1:")
+        .append_pair("w", "updates:defenders-news:en:dark::compact")
+        .append_pair("partner", PARTNER)
+        .append_pair("page", page)
+        .finish();
+    let (status, answer) = body(app.get(&format!("/api/v1/embed?{query}")).await).await;
+    assert_eq!(status, 200, "{answer}");
+    let widgets = answer["widgets"].as_array().expect("a list");
+
+    // The totals, the donor line and the button: a link to the donate page,
+    // coming back to the partner's page without its query.
+    let donate = widgets[0]["html"].as_str().expect("html");
+    assert!(donate.contains("Journée des migrants"), "{donate}");
+    assert!(
+        donate.contains("0\u{a0}€ collectés sur 20\u{202f}000\u{a0}€"),
+        "{donate}"
+    );
+    assert!(donate.contains(r#"class="donors""#), "{donate}");
+    let back =
+        url::form_urlencoded::byte_serialize(b"https://partner.example/give").collect::<String>();
+    assert!(
+        donate.contains(&format!(
+            r#"href="{}/donate/migrants-day?lang=fr&amp;return={back}""#,
+            app.origin
+        )),
+        "{donate}"
+    );
+    assert_eq!(widgets[0]["data"]["currency"], "EUR");
+
+    // The first page in French, one item, with the feed's topics as chips.
+    let french = widgets[1]["html"].as_str().expect("html");
+    assert!(
+        french.contains("update 2") && !french.contains("update 1"),
+        "{french}"
+    );
+    assert!(!french.contains("update 3"), "{french}");
+    assert!(
+        french.contains(r#"class="topic""#) && french.contains(">asylum<"),
+        "{french}"
+    );
+    assert!(french.contains(r#"class="more""#), "{french}");
+    assert_eq!(widgets[1]["data"]["items"][0]["title"], "update 2");
+    // Compact, in English, dark.
+    let english = widgets[2]["html"].as_str().expect("html");
+    assert!(
+        english.contains("update 3") && english.contains(r#"data-theme="dark""#),
+        "{english}"
+    );
+    assert!(!english.contains(r#"class="summary""#), "{english}");
+}

@@ -8,6 +8,7 @@ mod cli;
 mod confirmation;
 mod cors;
 mod crash;
+mod donate_page;
 mod donations;
 mod embed;
 mod guard;

@@ -23,7 +23,7 @@ pub(crate) async fn feed(app: &TestApp) -> FeedRecord {
 }
 
 /// Posts an update published `minutes_ago` (negative: in the future).
-async fn post(
+pub(crate) async fn post(
     app: &TestApp,
     feed: &FeedRecord,
     title: &str,

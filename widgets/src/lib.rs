@@ -52,9 +52,9 @@ pub fn mount(
         #[cfg(feature = "petition")]
         "petition" => mount_petition(placeholder, &chorus_origin, initial),
         #[cfg(feature = "donate")]
-        "donate" => mount_donate(placeholder, &chorus_origin),
+        "donate" => mount_donate(placeholder, &chorus_origin, initial),
         #[cfg(feature = "updates")]
-        "updates" => mount_updates(placeholder, &chorus_origin),
+        "updates" => mount_updates(placeholder, &chorus_origin, initial),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -144,7 +144,7 @@ fn mount_petition(placeholder: Placeholder, origin: &str, initial: JsValue) -> R
 }
 
 #[cfg(feature = "donate")]
-fn mount_donate(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
+fn mount_donate(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
     let Some(slug) = placeholder.campaign.clone() else {
         return Err("Chorus: a donate button needs data-campaign=\"campaign-slug\"".into());
     };
@@ -176,11 +176,15 @@ fn mount_donate(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
         page_url,
         returned,
     };
-    mount_in(&placeholder, move || view! { <donate::Donate setup /> })
+    let campaign = donate::decode_campaign(&initial);
+    mount_in(
+        &placeholder,
+        move || view! { <donate::Donate setup campaign /> },
+    )
 }
 
 #[cfg(feature = "updates")]
-fn mount_updates(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> {
+fn mount_updates(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
     let data = placeholder.element.dataset();
     let Some(slug) = data.get("feed").filter(|f| !f.is_empty()) else {
         return Err("Chorus: an updates feed needs data-feed=\"feed-slug\"".into());
@@ -191,14 +195,13 @@ fn mount_updates(placeholder: Placeholder, origin: &str) -> Result<(), JsValue> 
         origin: origin.to_owned(),
         locale: placeholder.locale.clone(),
         theme: placeholder.theme,
-        // Chorus's API gives at most 50 at a time.
-        limit: data
-            .get("limit")
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(5)
-            .clamp(1, 50),
-        compact: data.get("layout").as_deref() == Some("compact"),
+        limit: updates::limit(data.get("limit").as_deref()),
+        compact: updates::is_compact(data.get("layout").as_deref()),
         placeholder: host::Anchor::new(placeholder.element.clone()),
     };
-    mount_in(&placeholder, move || view! { <updates::Updates setup /> })
+    let first = updates::decode_page(&initial);
+    mount_in(
+        &placeholder,
+        move || view! { <updates::Updates setup first /> },
+    )
 }

@@ -25,6 +25,9 @@ pub struct Ask {
     pub languages: Vec<String>,
     /// `data-theme`.
     pub theme: Option<String>,
+    /// An updates feed's `data-limit` and `data-layout`.
+    pub limit: Option<String>,
+    pub layout: Option<String>,
 }
 
 impl Ask {
@@ -39,6 +42,19 @@ impl Ask {
     /// The language tag the widget will speak, for the response to say.
     pub fn language(&self) -> String {
         self.locale().tag
+    }
+
+    /// How many items an updates feed shows at first.
+    #[cfg(feature = "updates")]
+    pub fn limit(&self) -> u32 {
+        crate::updates::limit(self.limit.as_deref())
+    }
+
+    /// The language an updates feed shows items in at first: its primary
+    /// subtag.
+    #[cfg(feature = "updates")]
+    pub fn feed_language(&self) -> String {
+        chorus_wire::lang::primary_subtag(&self.language()).unwrap_or_else(|| "en".into())
     }
 }
 
@@ -147,6 +163,74 @@ pub fn thanks(slug: &str, petition: chorus_wire::Petition, ask: &Ask, page_url: 
     html(move || thanks_on_server(&setup, &info))
 }
 
+#[cfg(feature = "donate")]
+pub use crate::donate::{GiftProblem, Posted, parse_amount, read_choice};
+
+/// A donate widget's setup on the server: Chorus's public `origin`, which
+/// its button links to, and the partner page it is on, where the donor
+/// comes back to.
+#[cfg(feature = "donate")]
+fn donate_setup(slug: &str, ask: &Ask, origin: &str, page_url: String) -> crate::donate::Setup {
+    crate::donate::Setup {
+        slug: slug.to_owned(),
+        origin: origin.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+        page_url,
+        returned: None,
+    }
+}
+
+/// The donate widget: the campaign's title, totals and donors, and the
+/// button, a link to Chorus's donate page; `None`: no such campaign.
+#[cfg(feature = "donate")]
+pub fn donate(
+    slug: &str,
+    campaign: Option<chorus_wire::donate::DonationCampaign>,
+    ask: &Ask,
+    origin: &str,
+    page_url: String,
+) -> String {
+    let setup = donate_setup(slug, ask, origin, page_url);
+    html(move || crate::donate::on_server(setup, campaign.map(Into::into)))
+}
+
+/// Chorus's donate page, for a donor without script: the same choices as
+/// the gift panel as a plain form, as `posted` left it.
+#[cfg(feature = "donate")]
+pub fn donate_page(
+    campaign: chorus_wire::donate::DonationCampaign,
+    ask: &Ask,
+    origin: &str,
+    page_url: String,
+    posted: &Posted,
+) -> String {
+    let setup = donate_setup(&campaign.slug.clone(), ask, origin, page_url);
+    html(move || crate::donate::plain_page(&setup, campaign.into(), posted))
+}
+
+/// An updates feed's first page, with its topics; `None`: no such feed.
+/// `origin` is Chorus's public origin, which its pictures come from.
+#[cfg(feature = "updates")]
+pub fn updates(
+    slug: &str,
+    first: Option<chorus_wire::updates::UpdatesPage>,
+    ask: &Ask,
+    origin: &str,
+) -> String {
+    let setup = crate::updates::Setup {
+        slug: slug.to_owned(),
+        origin: origin.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        limit: ask.limit(),
+        compact: crate::updates::is_compact(ask.layout.as_deref()),
+        placeholder: Default::default(),
+    };
+    html(move || crate::updates::on_server(setup, first.map(Into::into)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +239,7 @@ mod tests {
         Ask {
             languages: vec![lang.to_owned()],
             theme: Some("dark".into()),
+            ..Ask::default()
         }
     }
 

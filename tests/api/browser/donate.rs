@@ -78,10 +78,10 @@ async fn a_monthly_gift_goes_to_the_provider_and_the_goal_bar_moves_on_another_p
         ))
         .await;
     let widget = browser
-        .widget("[data-chorus=donate]", "button.donate-button")
+        .widget("[data-chorus=donate]", "a.donate-button")
         .await;
     // The panel is a dialog: Escape closes it and focus returns to the button.
-    click(&widget, "button.donate-button").await;
+    click(&widget, "a.donate-button").await;
     browser
         .widget("[data-chorus=donate]", ".panel[role=dialog]")
         .await;
@@ -100,7 +100,7 @@ async fn a_monthly_gift_goes_to_the_provider_and_the_goal_bar_moves_on_another_p
         .await;
     assert!(widget.find(Locator::Css(".panel")).await.is_err());
 
-    click(&widget, "button.donate-button").await;
+    click(&widget, "a.donate-button").await;
     let panel = browser.widget("[data-chorus=donate]", ".panel").await;
     // Monthly is the default; pick the second monthly ask.
     choose(&panel, "€10").await;

@@ -36,6 +36,125 @@ const SIX_WIDGETS: &str = r#"
 <div data-chorus="petition" data-campaign="p" data-mode="inline" data-lang="fr"></div>
 <div data-chorus="petition" data-campaign="p" data-mode="inline" data-lang="es"></div>"#;
 
+/// A donate button and an updates feed in each language.
+const GIVING_AND_NEWS: &str = r#"
+<div data-chorus="donate" data-campaign="migrants-day" data-lang="en"></div>
+<div data-chorus="donate" data-campaign="migrants-day" data-lang="fr"></div>
+<div data-chorus="donate" data-campaign="migrants-day" data-lang="es"></div>
+<div data-chorus="updates" data-feed="defenders-news" data-lang="en" data-limit="2"></div>
+<div data-chorus="updates" data-feed="defenders-news" data-lang="fr"></div>
+<div data-chorus="updates" data-feed="defenders-news" data-lang="es" data-layout="compact"></div>"#;
+
+/// A donation campaign with the partner at `site` and a feed with an update
+/// in each language, for [`GIVING_AND_NEWS`].
+async fn giving_and_news(app: &TestApp, site: &str) {
+    crate::donations::campaign_with_partner(
+        app,
+        "migrants-day",
+        chorus::storage::Provider::Link {
+            template: "https://pay.example/give?amount={amount}&back={return_url}".into(),
+        },
+        site,
+    )
+    .await;
+    let feed = crate::updates::feed(app).await;
+    for (minutes, title, lang, tags) in [
+        (30, "Hearing in Nairobi", "en", "africa"),
+        (20, "Examen du Sénégal", "fr", "africa"),
+        (10, "Audiencia en Lima", "es", "americas"),
+        (5, "Vigil in Geneva", "en", "europe"),
+    ] {
+        crate::updates::post(app, &feed, title, lang, tags, minutes).await;
+    }
+}
+
+/// What each donate and updates placeholder shows.
+const GIVING_SHOWN: &str = "return [...document.querySelectorAll('[data-chorus]')].map(el => {
+  const root = el.shadowRoot;
+  const text = (s) => root?.querySelector(s)?.textContent ?? null;
+  const all = (s) => [...(root?.querySelectorAll(s) ?? [])].map((e) => e.textContent);
+  return { title: text('.title'), raised: text('.raised'), donors: text('.donors'),
+           button: text('.donate-button'), href: root?.querySelector('.donate-button')?.href ?? null,
+           items: all('.item-title'), topics: all('.topic'), language: text('button.language'),
+           summaries: all('.summary').length, ready: el.hasAttribute('data-chorus-ready') };
+});";
+
+#[tokio::test]
+async fn donate_buttons_and_updates_feeds_read_in_full_in_three_languages_with_their_webassembly_blocked()
+ {
+    let app = TestApp::spawn().await;
+    let site = PartnerSite::serve(partner_page(&app.origin, GIVING_AND_NEWS)).await;
+    giving_and_news(&app, &site.origin).await;
+    let browser = Browser::launch().await;
+    browser.block(&["*.wasm"]).await;
+    browser.goto(&format!("{}/?ref=letter", site.origin)).await;
+
+    let shown = browser
+        .wait_for(
+            || async { browser.eval(GIVING_SHOWN, vec![]).await },
+            |shown| {
+                shown.as_array().is_some_and(|all| {
+                    all[..3].iter().all(|w| w["button"].is_string())
+                        && all[3..].iter().all(|w| w["language"].is_string())
+                })
+            },
+        )
+        .await;
+    let at = |i: usize, key: &str| shown[i][key].clone();
+    assert_eq!(at(0, "title"), "Migrants Day");
+    assert_eq!(at(1, "title"), "Journée des migrants");
+    assert_eq!(at(0, "raised"), "€0 raised of €20,000");
+    assert_eq!(
+        at(1, "raised"),
+        "0\u{a0}€ collectés sur 20\u{202f}000\u{a0}€"
+    );
+    assert_eq!(at(2, "raised"), "0\u{a0}€ recaudados de 20.000\u{a0}€");
+    assert_eq!(at(0, "button"), "Donate");
+    assert_eq!(at(1, "button"), "Faire un don");
+    assert_eq!(at(2, "button"), "Donar");
+    // Before the WebAssembly, the button is a link to Chorus's donate page,
+    // coming back to this page without its query.
+    let back: String =
+        url::form_urlencoded::byte_serialize(format!("{}/", site.origin).as_bytes()).collect();
+    assert_eq!(
+        at(1, "href"),
+        format!("{}/donate/migrants-day?lang=fr&return={back}", app.origin)
+    );
+    for i in 0..3 {
+        assert!(
+            at(i, "donors").as_str().is_some_and(|d| !d.is_empty()),
+            "{shown:#}"
+        );
+    }
+
+    // Each feed in its language, its topics as chips; the limit and the
+    // compact layout as the partner set them.
+    assert_eq!(at(3, "title"), "Defenders news");
+    assert_eq!(
+        at(3, "items"),
+        json!(["Vigil in Geneva", "Hearing in Nairobi"])
+    );
+    assert_eq!(at(3, "topics"), json!(["All", "africa", "europe"]));
+    assert_eq!(at(3, "language"), "Show updates in every language");
+    assert_eq!(at(4, "items"), json!(["Examen du Sénégal"]));
+    assert_eq!(
+        at(4, "language"),
+        "Voir les actualités dans toutes les langues"
+    );
+    assert_eq!(at(5, "items"), json!(["Audiencia en Lima"]));
+    assert_eq!(at(5, "language"), "Ver noticias en todos los idiomas");
+    assert_eq!(at(5, "summaries"), 0);
+    assert_eq!(at(4, "summaries"), 1);
+    assert!(
+        shown
+            .as_array()
+            .expect("a list")
+            .iter()
+            .all(|w| w["ready"] == false),
+        "{shown:#}"
+    );
+}
+
 /// What each placeholder shows: the count, the title, the first field's
 /// label, the button, and how many countries the form offers.
 const SHOWN: &str = "return [...document.querySelectorAll('[data-chorus]')].map(el => {
@@ -152,9 +271,10 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
     let site = PartnerSite::serve(partner_page_with(
         &gate.origin,
         SHIFT_WATCH,
-        &format!("{SIX_WIDGETS}<p>Text below the widgets.</p>"),
+        &format!("{SIX_WIDGETS}{GIVING_AND_NEWS}<p>Text below the widgets.</p>"),
     ))
     .await;
+    giving_and_news(&app, &site.origin).await;
     let browser = Browser::launch().await;
     browser.goto(&site.origin).await;
 
@@ -170,8 +290,17 @@ async fn the_widget_takes_over_the_same_structure_the_server_rendered_without_sh
         .await;
     let since = browser.eval("return performance.now();", vec![]).await;
     gate.open();
-    browser.until_ready(6).await;
-    let taken_over = browser.eval(SHAPES, vec![]).await;
+    browser.until_ready(12).await;
+    // The widget links to Chorus at the address `embed.js` came from, the
+    // gate here; the server at its public address.
+    let taken_over: Value = serde_json::from_str(
+        &browser
+            .eval(SHAPES, vec![])
+            .await
+            .to_string()
+            .replace(&gate.origin, &app.origin),
+    )
+    .expect("JSON");
     for (i, (server, widget)) in rendered
         .as_array()
         .expect("a list")
@@ -323,4 +452,51 @@ async fn a_petition_sent_before_its_webassembly_ran_is_sent_once_when_it_runs() 
     assert_eq!(rows.len(), 1);
     assert_eq!(app.details(&rows[0]).first_name, "Amadou");
     assert_no_page_errors(&browser).await;
+}
+
+#[tokio::test]
+async fn a_donor_who_clicks_before_the_webassembly_reaches_the_provider_through_the_donate_page() {
+    let app = TestApp::spawn().await;
+    let site = PartnerSite::serve(partner_page(
+        &app.origin,
+        r#"<div data-chorus="donate" data-campaign="migrants-day" data-lang="fr"></div>"#,
+    ))
+    .await;
+    crate::donations::campaign_with_partner(
+        &app,
+        "migrants-day",
+        chorus::storage::Provider::Link {
+            // The partner's own page stands in for the provider's.
+            template: format!("{}/?paid={{amount}}&every={{frequency}}", site.origin),
+        },
+        &site.origin,
+    )
+    .await;
+    let browser = Browser::launch().await;
+    browser.block(&["*.wasm"]).await;
+    browser.goto(&site.origin).await;
+
+    let widget = browser
+        .shadow("[data-chorus=donate]", "a.donate-button")
+        .await;
+    click(&widget, "a.donate-button").await;
+    // Chorus's donate page: the same choices, as a plain form.
+    let form = browser.shadow("[data-chorus=donate]", "form.gift").await;
+    assert_eq!(
+        browser.eval("return location.origin;", vec![]).await,
+        app.origin.as_str()
+    );
+    click(&form, "input[value=\"once:other\"]").await;
+    type_into(&form, "Autre montant (EUR)", "12,50").await;
+    click(&form, "button.pay").await;
+    let landed = browser
+        .wait_for(
+            || async { browser.eval("return location.href;", vec![]).await },
+            |url| url.as_str().is_some_and(|u| u.contains("paid=")),
+        )
+        .await;
+    assert_eq!(
+        landed.as_str(),
+        Some(format!("{}/?paid=12.50&every=once", site.origin).as_str())
+    );
 }

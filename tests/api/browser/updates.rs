@@ -408,7 +408,7 @@ async fn a_page_with_several_kinds_of_widget_runs_one_bundle_and_one_connection(
     browser.goto(&site.origin).await;
     browser.widget(WIDGET, ".items .item").await;
     browser
-        .widget("[data-chorus=donate]", "button.donate-button")
+        .widget("[data-chorus=donate]", "a.donate-button")
         .await;
 
     // One connection open, naming both the campaign and the feed.

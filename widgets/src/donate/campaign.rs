@@ -33,15 +33,16 @@ pub async fn fetch(slug: &str, lang: &str) -> Result<Option<Campaign>, JsValue> 
     let answer = request(&format!("/campaigns/{slug}?lang={}", encode(lang)), None).await?;
     match answer.status {
         404 => Ok(None),
-        200 => decode(&answer.json)
+        200 => decode_campaign(&answer.json)
             .map(Some)
             .ok_or_else(|| JsValue::from_str("not a campaign")),
         status => Err(JsValue::from_str(&format!("HTTP {status}"))),
     }
 }
 
-/// Field by field, like counts: no serde in the bundle.
-fn decode(value: &JsValue) -> Option<Campaign> {
+/// Field by field, like counts: no serde in the bundle. Also reads the
+/// campaign the server's rendering came with.
+pub fn decode_campaign(value: &JsValue) -> Option<Campaign> {
     let list = |name: &str| field_list(value, name);
     let frequency = |v: &JsValue| v.as_string().as_deref().and_then(Frequency::parse);
     let asks = list("asks")
@@ -69,6 +70,25 @@ fn decode(value: &JsValue) -> Option<Campaign> {
             .unwrap_or(true),
         totals: decode_totals(value)?,
     })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<chorus_wire::donate::DonationCampaign> for Campaign {
+    fn from(campaign: chorus_wire::donate::DonationCampaign) -> Self {
+        Self {
+            slug: campaign.slug,
+            title: campaign.title,
+            impact: campaign.impact,
+            currency: campaign.currency,
+            minor_units: campaign.minor_units.min(4),
+            frequencies: campaign.frequencies,
+            asks: campaign.asks,
+            min_amount: campaign.min_amount,
+            max_amount: campaign.max_amount,
+            open: campaign.open,
+            totals: campaign.totals,
+        }
+    }
 }
 
 /// Reads what a supporter typed ("10", "7.50", "7,5") as minor units.

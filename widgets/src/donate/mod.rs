@@ -5,6 +5,8 @@
 mod campaign;
 mod messages;
 mod panel;
+#[cfg(not(target_arch = "wasm32"))]
+mod plain;
 
 use std::time::Duration;
 
@@ -12,12 +14,16 @@ use chorus_wire::donate::DonationTotals;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::client;
+use crate::client::{self, encode};
 use crate::goal::bar_width;
 use crate::host::{Anchor, Theme, focus_later};
 use crate::i18n::{Locale, fill};
-use campaign::Campaign;
+#[cfg(not(target_arch = "wasm32"))]
+pub use campaign::parse_amount;
+pub use campaign::{Campaign, decode_campaign};
 use messages::Messages;
+#[cfg(not(target_arch = "wasm32"))]
+pub use plain::{GiftProblem, Posted, plain_page, read_choice};
 
 /// The longest pause between two attempts to read the campaign.
 const MAX_RETRY: Duration = Duration::from_secs(30);
@@ -51,11 +57,20 @@ enum State {
     Ready(Box<Campaign>, RwSignal<DonationTotals>),
 }
 
+/// The donate widget in the browser: the campaign (read unless the page
+/// already had it), its live totals, and the button.
 #[component]
-pub fn Donate(setup: Setup) -> impl IntoView {
-    let state = RwSignal::new(State::Loading);
-    let messages = messages::for_tag(&setup.locale.tag);
-    {
+pub fn Donate(
+    setup: Setup,
+    /// The campaign as the server rendered it, when it did.
+    campaign: Option<Campaign>,
+) -> impl IntoView {
+    let known = campaign.map(|campaign| {
+        let totals = client::follow_totals(&setup.origin, campaign.totals.clone());
+        State::Ready(Box::new(campaign), totals)
+    });
+    let state = RwSignal::new(known.clone().unwrap_or(State::Loading));
+    if known.is_none() {
         let (slug, lang, origin) = (
             setup.slug.clone(),
             setup.locale.tag.clone(),
@@ -81,6 +96,25 @@ pub fn Donate(setup: Setup) -> impl IntoView {
     if setup.returned == Some(Return::Thanks) {
         crate::host::announce(&setup.placeholder, "donated", &[("campaign", &setup.slug)]);
     }
+    shown(setup, state)
+}
+
+/// The donate widget as the server renders it, from the same view the
+/// browser shows; `None`: Chorus has no such campaign.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn on_server(setup: Setup, campaign: Option<Campaign>) -> impl IntoView {
+    let state = match campaign {
+        Some(campaign) => {
+            let totals = RwSignal::new(campaign.totals.clone());
+            State::Ready(Box::new(campaign), totals)
+        }
+        None => State::Missing,
+    };
+    shown(setup, RwSignal::new(state))
+}
+
+fn shown(setup: Setup, state: RwSignal<State>) -> impl IntoView {
+    let messages = messages::for_tag(&setup.locale.tag);
     let (tag, theme) = (setup.locale.tag.clone(), setup.theme);
     let body = move || match state.get() {
         State::Loading => view! { <p class="notice">{messages.loading}</p> }.into_any(),
@@ -116,15 +150,22 @@ fn content(
             // pulls a second allocator into the bundle.
             focus_later(&placeholder, ".donate-button");
         });
+        // A link to Chorus's donate page, which offers the same choices as a
+        // plain form: what the donor follows before the WebAssembly runs, or
+        // without script. Once it runs, the click opens the panel instead.
         view! {
-            <button
+            <a
                 class="donate-button"
+                href=page_address(setup, &campaign.slug)
                 aria-haspopup="dialog"
                 aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.set(true)
+                on:click=move |event| {
+                    event.prevent_default();
+                    open.set(true);
+                }
             >
                 {messages.donate}
-            </button>
+            </a>
             {move || {
                 open.get().then(|| panel::Panel(panel::PanelProps {
                     setup: panel_setup.clone(),
@@ -144,6 +185,18 @@ fn content(
         {progress}
         {action}
     }
+}
+
+/// Chorus's donate page for `slug`, in the widget's language, coming back
+/// to the page the widget is on.
+fn page_address(setup: &Setup, slug: &str) -> String {
+    format!(
+        "{}/donate/{}?lang={}&return={}",
+        setup.origin,
+        encode(slug),
+        encode(&setup.locale.tag),
+        encode(&setup.page_url)
+    )
 }
 
 /// Raised against the goal, and the donors, both live.

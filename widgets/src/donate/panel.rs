@@ -244,7 +244,7 @@ pub fn Panel(
     }
 }
 
-fn frequency_word(frequency: Frequency, messages: &Messages) -> &'static str {
+pub(super) fn frequency_word(frequency: Frequency, messages: &Messages) -> &'static str {
     match frequency {
         Frequency::Monthly => messages.monthly,
         Frequency::Once => messages.once,
@@ -252,7 +252,7 @@ fn frequency_word(frequency: Frequency, messages: &Messages) -> &'static str {
     }
 }
 
-fn per_word(frequency: Frequency, messages: &Messages) -> &'static str {
+pub(super) fn per_word(frequency: Frequency, messages: &Messages) -> &'static str {
     match frequency {
         Frequency::Monthly => messages.per_month,
         Frequency::Yearly => messages.per_year,

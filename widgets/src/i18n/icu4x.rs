@@ -109,7 +109,8 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
     use icu::experimental::dimension::currency::formatter::CurrencyFormatter;
 
     let scale = 10_u64.pow(u32::from(minor_units));
-    let value = if amount.is_multiple_of(scale) {
+    let whole = amount.is_multiple_of(scale);
+    let value = if whole {
         Decimal::from(amount / scale)
     } else {
         // Keeps the trailing zeros: 550 cents is 5.50, not 5.5.
@@ -123,10 +124,45 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
             CurrencyFormatter::try_new_symbol(locale(tag).into(), code, Default::default()).ok()
         });
     match formatter {
-        Some(formatter) => formatter
-            .format_fixed_decimal(&value)
-            .write_to_string()
-            .into_owned(),
+        Some(formatter) => {
+            let shown = formatter
+                .format_fixed_decimal(&value)
+                .write_to_string()
+                .into_owned();
+            if whole {
+                without_zero_fraction(tag, shown)
+            } else {
+                shown
+            }
+        }
         None => format!("{amount} {currency}"),
     }
+}
+
+/// ICU4X pads every amount to its currency's digits ("20 000,00 €"),
+/// where the browser is asked to show a whole amount without them
+/// (`trailingZeroDisplay: "stripIfInteger"`): the separator and its zeros
+/// are taken off again.
+fn without_zero_fraction(tag: &str, shown: String) -> String {
+    let Some(separator) = decimal_separator(tag) else {
+        return shown;
+    };
+    let Some(at) = shown.rfind(&separator) else {
+        return shown;
+    };
+    let after = &shown[at + separator.len()..];
+    let zeros = after.bytes().take_while(u8::is_ascii_digit).count();
+    if zeros == 0 || !after[..zeros].bytes().all(|b| b == b'0') {
+        return shown;
+    }
+    format!("{}{}", &shown[..at], &after[zeros..])
+}
+
+/// The language's decimal separator, as its formatter writes one half.
+fn decimal_separator(tag: &str) -> Option<String> {
+    let formatter = DecimalFormatter::try_new(locale(tag).into(), Default::default()).ok()?;
+    let mut half = Decimal::from(5);
+    half.multiply_pow10(-1);
+    let shown = formatter.format(&half).write_to_string().into_owned();
+    Some(shown.strip_prefix('0')?.strip_suffix('5')?.to_owned())
 }

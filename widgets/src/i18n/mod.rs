@@ -203,6 +203,17 @@ mod tests {
     }
 
     #[test]
+    fn the_server_writes_amounts_as_each_language_does_whole_ones_without_zeros() {
+        let (en, fr, es) = (negotiate(["en"]), negotiate(["fr"]), negotiate(["es"]));
+        assert_eq!(en.money(2_000_000, "EUR", 2), "€20,000");
+        assert_eq!(en.money(750, "EUR", 2), "€7.50");
+        assert_eq!(fr.money(2_000_000, "EUR", 2), "20\u{202f}000\u{a0}€");
+        assert_eq!(fr.money(1_005, "EUR", 2), "10,05\u{a0}€");
+        assert_eq!(es.money(2_000_000, "EUR", 2), "20.000\u{a0}€");
+        assert_eq!(en.money(500, "JPY", 0), "¥500");
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         assert_eq!(fill("Goal: {goal}", &[("goal", "2,000")]), "Goal: 2,000");
     }

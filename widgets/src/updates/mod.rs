@@ -16,7 +16,8 @@ use crate::clock;
 use crate::host::{Anchor, Theme, focus_later, sleep};
 use crate::i18n::{Locale, fill};
 use messages::Messages;
-use page::{Item, Page, Query};
+use page::{Item, Query};
+pub use page::{Page, decode_page};
 
 /// The longest pause between two attempts to read the feed.
 const MAX_RETRY: Duration = Duration::from_secs(30);
@@ -75,46 +76,101 @@ struct Feed {
     messages: &'static Messages,
 }
 
+/// `data-limit`: items per page, five unless the partner says, and no
+/// more than Chorus's API gives at a time.
+pub fn limit(attribute: Option<&str>) -> u32 {
+    attribute
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(5)
+        .clamp(1, MAX_PAGE)
+}
+
+/// `data-layout="compact"`: titles and dates only.
+pub fn is_compact(attribute: Option<&str>) -> bool {
+    attribute == Some("compact")
+}
+
+/// The feed in the browser: its first page (read unless the page already
+/// had it), more on request, new items live.
 #[component]
-pub fn Updates(setup: Setup) -> impl IntoView {
-    let feed = Feed {
-        shown: RwSignal::new(Shown::Loading),
-        filter: Arc::default(),
-        arrived: RwSignal::new(String::new()),
-        fetching_more: RwSignal::new(false),
-        generation: Arc::default(),
-        following: Arc::default(),
-        messages: messages::for_tag(&setup.locale.tag),
-        setup: Arc::new(setup),
-    };
-    spawn_local(feed.clone().read_first(false));
-    let (theme, tag) = (feed.setup.theme, feed.setup.locale.tag.clone());
-    let (shown, arrived) = (feed.shown, feed.arrived);
-    let messages = feed.messages;
-    let notice = move || {
-        let text = match shown.get() {
-            Shown::Loading => messages.loading,
-            Shown::Missing => messages.unknown_feed,
-            Shown::Failed => messages.failed,
-            Shown::Ready(_) => return None,
+pub fn Updates(
+    setup: Setup,
+    /// The first page as the server rendered it, when it did.
+    first: Option<Page>,
+) -> impl IntoView {
+    let known = first.is_some();
+    let feed = Feed::new(setup, first.map_or(Shown::Loading, Shown::Ready));
+    if known {
+        feed.follow();
+    } else {
+        spawn_local(feed.clone().read_first(false));
+    }
+    feed.view()
+}
+
+/// The feed as the server renders it, from the same view the browser
+/// shows: its first page, or `None` when Chorus has no such feed.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn on_server(setup: Setup, first: Option<Page>) -> impl IntoView {
+    Feed::new(setup, first.map_or(Shown::Missing, Shown::Ready)).view()
+}
+
+impl Feed {
+    fn new(setup: Setup, shown: Shown) -> Self {
+        Self {
+            shown: RwSignal::new(shown),
+            filter: Arc::default(),
+            arrived: RwSignal::new(String::new()),
+            fetching_more: RwSignal::new(false),
+            generation: Arc::default(),
+            following: Arc::default(),
+            messages: messages::for_tag(&setup.locale.tag),
+            setup: Arc::new(setup),
+        }
+    }
+
+    /// Reads the first page again whenever the live connection says the
+    /// feed changed; once per widget.
+    fn follow(&self) {
+        if self.following.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let feed = self.clone();
+        client::follow_feed(&self.setup.origin, &self.setup.slug, move || {
+            spawn_local(feed.clone().read_first(true));
+        });
+    }
+
+    fn view(self) -> impl IntoView {
+        let feed = self;
+        let (theme, tag) = (feed.setup.theme, feed.setup.locale.tag.clone());
+        let (shown, arrived) = (feed.shown, feed.arrived);
+        let messages = feed.messages;
+        let notice = move || {
+            let text = match shown.get() {
+                Shown::Loading => messages.loading,
+                Shown::Missing => messages.unknown_feed,
+                Shown::Failed => messages.failed,
+                Shown::Ready(_) => return None,
+            };
+            Some(view! { <p class="notice">{text}</p> })
         };
-        Some(view! { <p class="notice">{text}</p> })
-    };
-    let page = move || match shown.get() {
-        Shown::Ready(page) => Some(feed.page_view(page)),
-        _ => None,
-    };
-    view! {
-        <section
-            class="chorus updates"
-            data-theme=theme.as_str()
-            lang=tag
-            aria-busy=move || matches!(shown.get(), Shown::Loading).to_string()
-        >
-            {notice}
-            {page}
-            <p class="visually-hidden" role="status">{move || arrived.get()}</p>
-        </section>
+        let page = move || match shown.get() {
+            Shown::Ready(page) => Some(feed.page_view(page)),
+            _ => None,
+        };
+        view! {
+            <section
+                class="chorus updates"
+                data-theme=theme.as_str()
+                lang=tag
+                aria-busy=move || matches!(shown.get(), Shown::Loading).to_string()
+            >
+                {notice}
+                {page}
+                <p class="visually-hidden" role="status">{move || arrived.get()}</p>
+            </section>
+        }
     }
 }
 
@@ -169,13 +225,7 @@ impl Feed {
                         self.announce_arrivals(&before, &page.items);
                     }
                     self.shown.set(Shown::Ready(page));
-                    if !self.following.swap(true, Ordering::Relaxed) {
-                        let feed = self.clone();
-                        client::follow_feed(&setup.origin, &setup.slug, move || {
-                            spawn_local(feed.clone().read_first(true));
-                        });
-                    }
-                    return;
+                    return self.follow();
                 }
                 Ok(None) => return self.shown.set(Shown::Missing),
                 Err(_) => {
@@ -354,10 +404,14 @@ impl Feed {
         });
         let plain_title = title_link.is_none().then(|| title.clone());
         let picture = (has_image && !setup.compact).then(|| {
-            let src = client::api_url(&format!(
-                "/feeds/{}/items/{id}/image",
+            // From the setup's origin, not the page's connection: the
+            // server renders this too, for a page on another origin.
+            let src = format!(
+                "{}{}/feeds/{}/items/{id}/image",
+                setup.origin,
+                chorus_wire::API_PREFIX,
                 client::encode(&setup.slug)
-            ));
+            );
             // The frame keeps its shape while the picture loads: no shift.
             view! {
                 <div class="picture">

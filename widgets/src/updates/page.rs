@@ -61,7 +61,7 @@ pub async fn fetch(slug: &str, query: &Query, fresh: bool) -> Result<Option<Page
     };
     match answer.status {
         404 => Ok(None),
-        200 => decode(&answer.json)
+        200 => decode_page(&answer.json)
             .map(Some)
             .ok_or_else(|| JsValue::from_str("not a page of updates")),
         status => Err(JsValue::from_str(&format!("HTTP {status}"))),
@@ -69,8 +69,9 @@ pub async fn fetch(slug: &str, query: &Query, fresh: bool) -> Result<Option<Page
 }
 
 /// Field by field, like counts: no serde in the bundle. An item missing a
-/// required field is left out rather than failing the page.
-fn decode(value: &JsValue) -> Option<Page> {
+/// required field is left out rather than failing the page. Also reads the
+/// first page the server's rendering came with.
+pub fn decode_page(value: &JsValue) -> Option<Page> {
     let items = field_list(value, "items")
         .iter()
         .filter_map(decode_item)
@@ -86,9 +87,13 @@ fn decode(value: &JsValue) -> Option<Page> {
     })
 }
 
+/// Only a web address is followed: anything else could run script.
+fn web_link(link: Option<String>) -> Option<String> {
+    link.filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+}
+
 fn decode_item(value: &JsValue) -> Option<Item> {
-    let link =
-        field_text(value, "link").filter(|l| l.starts_with("https://") || l.starts_with("http://"));
+    let link = web_link(field_text(value, "link"));
     Some(Item {
         id: whole(field(value, "id")?)?,
         title: field_text(value, "title")?,
@@ -99,4 +104,32 @@ fn decode_item(value: &JsValue) -> Option<Item> {
         lang: field_text(value, "lang").unwrap_or_default(),
         published_at: field_text(value, "published_at")?,
     })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl From<chorus_wire::updates::UpdatesPage> for Page {
+    fn from(page: chorus_wire::updates::UpdatesPage) -> Self {
+        let items = page
+            .items
+            .into_iter()
+            .filter_map(|item| {
+                Some(Item {
+                    id: u64::try_from(item.id).ok()?,
+                    title: item.title,
+                    summary: item.summary,
+                    has_image: item.image_url.is_some(),
+                    image_alt: item.image_alt,
+                    link: web_link(item.link),
+                    lang: item.lang,
+                    published_at: item.published_at,
+                })
+            })
+            .collect();
+        Self {
+            title: page.title,
+            items,
+            next: page.next,
+            tags: page.tags,
+        }
+    }
 }

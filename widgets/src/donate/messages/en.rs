@@ -29,5 +29,7 @@ pub const MESSAGES: Messages = Messages {
     unknown_campaign: "This donation campaign could not be found.",
     loading: "Loading…",
     per_month: "/month",
+    #[cfg(not(target_arch = "wasm32"))]
+    opened_elsewhere: "Open this page from the donate button on one of the campaign's partner sites.",
     per_year: "/year",
 };

@@ -29,5 +29,7 @@ pub const MESSAGES: Messages = Messages {
     unknown_campaign: "No se encontró esta campaña de donaciones.",
     loading: "Cargando…",
     per_month: "/mes",
+    #[cfg(not(target_arch = "wasm32"))]
+    opened_elsewhere: "Abra esta página desde el botón de donación del sitio de una organización aliada de la campaña.",
     per_year: "/año",
 };

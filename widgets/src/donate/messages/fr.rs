@@ -29,5 +29,7 @@ pub const MESSAGES: Messages = Messages {
     unknown_campaign: "Cette campagne de dons est introuvable.",
     loading: "Chargement…",
     per_month: "/mois",
+    #[cfg(not(target_arch = "wasm32"))]
+    opened_elsewhere: "Ouvrez cette page depuis le bouton de don du site d'un partenaire de la campagne.",
     per_year: "/an",
 };

@@ -43,6 +43,10 @@ pub struct Messages {
     /// Suffix for a monthly amount: "/month".
     pub per_month: &'static str,
     pub per_year: &'static str,
+    /// On the donate page without a partner page to come back to (the
+    /// server's only: no widget shows it).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub opened_elsewhere: &'static str,
 }
 
 /// The messages for a language tag's primary subtag; English otherwise.
