@@ -4,9 +4,15 @@
 //! Events connection, naming every petition, donation campaign and updates
 //! feed on the page. When it cannot stay open, counts and totals are polled
 //! from their cacheable URLs, and feeds read again, until it can.
+//!
+//! Both go through gloo-net: its HTTP client for reads and writes, its
+//! `EventSource` for the live connection. Its JSON feature is left out:
+//! answers are parsed by the browser (`JSON.parse`) and read field by
+//! field, which keeps serde's deserializers out of every partner's download.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::pin::Pin;
 use std::time::Duration;
 
 #[cfg(feature = "donate")]
@@ -14,11 +20,13 @@ use chorus_wire::donate::{DonationTotals, TOTALS_EVENT};
 #[cfg(feature = "updates")]
 use chorus_wire::updates::FEED_EVENT;
 use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
+use futures_core::Stream;
+use gloo_net::eventsource::futures::{EventSource, EventSourceSubscription};
+use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{EventSource, MessageEvent};
+use wasm_bindgen::JsValue;
+use web_sys::MessageEvent;
 
 /// How often counts are polled while the live connection is down.
 const POLL_EVERY: Duration = Duration::from_secs(10);
@@ -32,18 +40,6 @@ pub enum Load {
     Ready(PetitionCount),
     /// Chorus has no such petition: the partner's `data-campaign` is wrong.
     Missing,
-}
-
-struct Connection {
-    source: EventSource,
-    // Dropping the closures would leave the browser calling freed functions.
-    _listeners: Vec<Closure<dyn FnMut(JsValue)>>,
-}
-
-impl Drop for Connection {
-    fn drop(&mut self) {
-        self.source.close();
-    }
 }
 
 struct Live {
@@ -63,7 +59,11 @@ struct Live {
     /// have missed feed changes meanwhile.
     #[cfg(feature = "updates")]
     was_open: bool,
-    connection: Option<Connection>,
+    /// Dropping it closes it.
+    connection: Option<EventSource>,
+    /// Counts the connections opened: a stream of a replaced one ends
+    /// without acting.
+    generation: u32,
     connect_scheduled: bool,
     failures: u32,
     polling: Option<IntervalHandle>,
@@ -109,6 +109,7 @@ impl Default for Live {
             #[cfg(feature = "updates")]
             was_open: false,
             connection: None,
+            generation: 0,
             connect_scheduled: false,
             failures: 0,
             polling: None,
@@ -290,45 +291,45 @@ pub struct Answer {
 /// Chorus gave a validator): for what the live connection says has changed.
 #[cfg(feature = "updates")]
 pub async fn request_fresh(path: &str) -> Result<Answer, JsValue> {
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let init = web_sys::RequestInit::new();
-    init.set_cache(web_sys::RequestCache::NoCache);
-    answer(window.fetch_with_str_and_init(&api_url(path), &init)).await
+    let sent = Request::get(&api_url(path))
+        .cache(web_sys::RequestCache::NoCache)
+        .send()
+        .await;
+    answer(sent).await
 }
 
 /// A request to the Chorus API at `path`: a GET, or with `json`, a POST of
 /// it. Never sends cookies. `Err` means Chorus could not be reached.
 pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> {
     let url = api_url(path);
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     // A cross-origin GET carries no cookies by default; only a POST needs
-    // the fuller request, and only the petition widget posts.
+    // the fuller request, and only the petition and donate widgets post.
     let sent = match json {
         #[cfg(any(feature = "petition", feature = "donate"))]
         Some(json) => {
-            let init = web_sys::RequestInit::new();
-            init.set_credentials(web_sys::RequestCredentials::Omit);
-            init.set_method("POST");
-            let headers = js_sys::Object::new();
-            js_sys::Reflect::set(&headers, &"content-type".into(), &"application/json".into())?;
-            init.set_headers(&headers);
-            init.set_body(&JsValue::from_str(json));
-            window.fetch_with_str_and_init(&url, &init)
+            let request = Request::post(&url)
+                .credentials(web_sys::RequestCredentials::Omit)
+                .header("content-type", "application/json")
+                .body(json)
+                .map_err(|_| unreachable())?;
+            request.send().await
         }
-        _ => window.fetch_with_str(&url),
+        _ => Request::get(&url).send().await,
     };
     answer(sent).await
 }
 
-/// Waits for a response and its JSON body.
-async fn answer(sent: js_sys::Promise) -> Result<Answer, JsValue> {
-    let response: web_sys::Response = wasm_bindgen_futures::JsFuture::from(sent)
-        .await?
-        .dyn_into()?;
-    let json = match response.json() {
-        Ok(parsing) => wasm_bindgen_futures::JsFuture::from(parsing)
-            .await
-            .unwrap_or(JsValue::NULL),
+/// What a request that never got an answer fails with. Its cause is not
+/// kept: every caller treats it as "try again later".
+fn unreachable() -> JsValue {
+    JsValue::from_str("Chorus could not be reached")
+}
+
+/// Waits for a response's body, parsed as JSON.
+async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Answer, JsValue> {
+    let response = sent.map_err(|_| unreachable())?;
+    let json = match response.text().await {
+        Ok(text) => js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL),
         Err(_) => JsValue::NULL,
     };
     Ok(Answer {
@@ -390,13 +391,16 @@ fn schedule_connect(delay: Duration) {
 }
 
 fn connect() {
-    let (slugs, campaigns, feeds) = LIVE.with_borrow_mut(|live| {
+    let (slugs, campaigns, feeds, generation) = LIVE.with_borrow_mut(|live| {
         live.connect_scheduled = false;
+        live.generation = live.generation.wrapping_add(1);
+        // Closes the old one; its streams see they are stale and end.
         live.connection = None;
         (
             live.followed(),
             live.followed_campaigns(),
             live.followed_feeds(),
+            live.generation,
         )
     });
     if slugs.is_empty() && campaigns.is_empty() && feeds.is_empty() {
@@ -408,83 +412,106 @@ fn connect() {
         campaigns.join(","),
         feeds.join(",")
     ));
-    let Ok(source) = EventSource::new(&url) else {
+    let Ok(mut source) = EventSource::new(&url) else {
         start_polling();
         return;
     };
-    let on_count = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
-        if let Some(count) = event_json(&event).as_ref().and_then(decode_count) {
-            apply(count);
+    let mut listen = |name: &str, on_event: fn(&MessageEvent), on_closed: Option<fn()>| {
+        if let Ok(events) = source.subscribe(name) {
+            spawn_local(each(events, generation, on_event, on_closed));
         }
-    });
-    let on_open = Closure::<dyn FnMut(JsValue)>::new(|_| {
-        LIVE.with_borrow_mut(|live| live.failures = 0);
-        stop_polling();
-        #[cfg(feature = "updates")]
-        {
-            let (reopened, feeds) = LIVE.with_borrow_mut(|live| {
-                let reopened = std::mem::replace(&mut live.was_open, true);
-                (reopened, live.followed_feeds())
-            });
-            if reopened {
-                feeds_changed(&feeds);
-            }
-        }
-    });
-    let watched = source.clone();
-    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |_| {
-        // While CONNECTING the browser retries by itself; CLOSED means it gave
-        // up (an error status, a proxy that refuses streams), so we retry later.
-        start_polling();
-        if watched.ready_state() == EventSource::CLOSED {
-            let failures = LIVE.with_borrow_mut(|live| {
-                live.failures = live.failures.saturating_add(1);
-                live.failures
-            });
-            let backoff = 2_u32.saturating_pow(failures).min(MAX_BACKOFF_SECS);
-            schedule_connect(Duration::from_secs(backoff.into()));
-        }
-    });
-    let listen = |name: &str, listener: &Closure<dyn FnMut(JsValue)>| {
-        let _ = source.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
     };
-    listen(COUNT_EVENT, &on_count);
-    listen("open", &on_open);
-    listen("error", &on_error);
-    #[cfg_attr(not(any(feature = "donate", feature = "updates")), allow(unused_mut))]
-    let mut listeners = vec![on_count, on_open, on_error];
+    listen("open", |_| opened(), None);
+    // While the browser reconnects by itself, counts are polled meanwhile;
+    // once it gives up (an error status, a proxy that refuses streams),
+    // Chorus tries again later.
+    listen("error", |_| start_polling(), Some(closed));
+    listen(
+        COUNT_EVENT,
+        |event| {
+            if let Some(count) = event_json(event).as_ref().and_then(decode_count) {
+                apply(count);
+            }
+        },
+        None,
+    );
     #[cfg(feature = "updates")]
-    {
-        let on_feed = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
-            if let Some(feed) = event_json(&event).and_then(|json| field_text(&json, "feed")) {
+    listen(
+        FEED_EVENT,
+        |event| {
+            if let Some(feed) = event_json(event).and_then(|json| field_text(&json, "feed")) {
                 feeds_changed(&[feed]);
             }
-        });
-        listen(FEED_EVENT, &on_feed);
-        listeners.push(on_feed);
-    }
+        },
+        None,
+    );
     #[cfg(feature = "donate")]
-    {
-        let on_totals = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
-            if let Some(totals) = event_json(&event).as_ref().and_then(decode_totals) {
+    listen(
+        TOTALS_EVENT,
+        |event| {
+            if let Some(totals) = event_json(event).as_ref().and_then(decode_totals) {
                 apply_totals(totals);
             }
-        });
-        listen(TOTALS_EVENT, &on_totals);
-        listeners.push(on_totals);
+        },
+        None,
+    );
+    LIVE.with_borrow_mut(|live| live.connection = Some(source));
+}
+
+/// Hands each event of one kind to `on_event` while its connection is the
+/// page's. gloo-net ends every stream with an error once the browser has
+/// closed the connection; `on_closed` is what the error stream does then.
+async fn each(
+    mut events: EventSourceSubscription,
+    generation: u32,
+    on_event: fn(&MessageEvent),
+    on_closed: Option<fn()>,
+) {
+    while let Some(event) = std::future::poll_fn(|cx| Pin::new(&mut events).poll_next(cx)).await {
+        if LIVE.with_borrow(|live| live.generation) != generation {
+            return;
+        }
+        match event {
+            Ok((_, event)) => on_event(&event),
+            Err(_) => {
+                if let Some(on_closed) = on_closed {
+                    on_closed();
+                }
+                return;
+            }
+        }
     }
-    LIVE.with_borrow_mut(|live| {
-        live.connection = Some(Connection {
-            source,
-            _listeners: listeners,
+}
+
+fn opened() {
+    LIVE.with_borrow_mut(|live| live.failures = 0);
+    stop_polling();
+    #[cfg(feature = "updates")]
+    {
+        let (reopened, feeds) = LIVE.with_borrow_mut(|live| {
+            let reopened = std::mem::replace(&mut live.was_open, true);
+            (reopened, live.followed_feeds())
         });
+        if reopened {
+            feeds_changed(&feeds);
+        }
+    }
+}
+
+/// The browser gave up on the connection: try again, waiting longer after
+/// each failure.
+fn closed() {
+    let failures = LIVE.with_borrow_mut(|live| {
+        live.failures = live.failures.saturating_add(1);
+        live.failures
     });
+    let backoff = 2_u32.saturating_pow(failures).min(MAX_BACKOFF_SECS);
+    schedule_connect(Duration::from_secs(backoff.into()));
 }
 
 /// The parsed JSON data of a Server-Sent Event.
-fn event_json(event: &JsValue) -> Option<JsValue> {
-    let data = event.dyn_ref::<MessageEvent>()?.data().as_string()?;
-    js_sys::JSON::parse(&data).ok()
+fn event_json(event: &MessageEvent) -> Option<JsValue> {
+    js_sys::JSON::parse(&event.data().as_string()?).ok()
 }
 
 #[cfg(feature = "donate")]

@@ -223,15 +223,20 @@ async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
 const SPOILED_FIRST_PROOF: &str = r#"<script>const realFetch = window.fetch.bind(window);
 window.challenges = 0;
 let spoiled = false;
-window.fetch = (input, init) => {
-  if (String(input).endsWith("/challenge")) window.challenges += 1;
-  if (init && init.method === "POST" && !spoiled) {
+// The widget fetches with a Request object (gloo-net's way).
+window.fetch = async (input, init) => {
+  const request = new Request(input, init);
+  if (request.url.endsWith("/challenge")) window.challenges += 1;
+  if (request.method === "POST" && !spoiled) {
     spoiled = true;
-    const form = JSON.parse(init.body);
+    const form = JSON.parse(await request.text());
     form.proof.number += 1;
-    init = { ...init, body: JSON.stringify(form) };
+    return realFetch(new Request(request.url, {
+      method: "POST", credentials: request.credentials,
+      headers: request.headers, body: JSON.stringify(form),
+    }));
   }
-  return realFetch(input, init);
+  return realFetch(request);
 };</script>"#;
 
 #[tokio::test]
@@ -337,10 +342,12 @@ async fn a_signature_sent_while_signing_is_paused_waits_and_a_closed_petition_sa
 /// Makes the page's network fail for POSTs while `sessionStorage.offline`
 /// is "yes", as a phone in a tunnel would; it survives reloads.
 const FLAKY_NETWORK: &str = r#"<script>const realFetch = window.fetch.bind(window);
-window.fetch = (input, init) =>
-  sessionStorage.getItem("offline") === "yes" && init && init.method === "POST"
+window.fetch = (input, init) => {
+  const request = new Request(input, init);
+  return sessionStorage.getItem("offline") === "yes" && request.method === "POST"
     ? Promise.reject(new TypeError("Failed to fetch"))
-    : realFetch(input, init);</script>"#;
+    : realFetch(request);
+};</script>"#;
 
 /// Everything the page's origin keeps: local and session storage, every
 /// IndexedDB store (keys described, not their bytes, which no one can
