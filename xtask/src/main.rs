@@ -9,6 +9,7 @@
 //!
 //! Each installs what the machine lacks first, from package registries only.
 
+mod boundary;
 mod install;
 mod postgres;
 mod regression;
@@ -91,22 +92,29 @@ fn build_widgets() -> Result {
     build_partial_bundle("donate")?;
     build_partial_bundle("updates")?;
     build_partial_bundle("all")?;
+    for bundle in BUNDLES {
+        boundary::shrink(&dist(), bundle)?;
+    }
     write_stylesheet()?;
     minify("widgets.css", None)?;
     minify("embed.js", None)?;
     minify("frame.js", Some("esm"))?;
     minify("frames.js", Some("esm"))?;
-    for bundle in [
-        "chorus-widgets",
-        "chorus-counter",
-        "chorus-donate",
-        "chorus-updates",
-        "chorus-all",
-    ] {
+    for bundle in BUNDLES {
         minify(&format!("{bundle}.js"), Some("esm"))?;
     }
     sizes::precompress(&dist())
 }
+
+/// The widget bundles in `dist/`: the petition's, the counter's alone, the
+/// donate button's, the updates feed's and every widget's.
+const BUNDLES: [&str; 5] = [
+    "chorus-widgets",
+    "chorus-counter",
+    "chorus-donate",
+    "chorus-updates",
+    "chorus-all",
+];
 
 /// Every widget's styles, in the order they build on each other.
 const STYLESHEETS: [&str; 5] = [
