@@ -1,6 +1,9 @@
 //! The one module that touches the partner's page: reading a placeholder's
 //! attributes, and giving each widget a shadow root styled by Chorus alone.
 
+// Only the petition's rendering has anything to carry over: the other
+// widgets' have no fields, and their bundles leave this out.
+#[cfg(feature = "petition")]
 mod takeover;
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -113,8 +116,10 @@ impl Placeholder {
         render(&container);
         match root.query_selector(&format!(".{CONTAINER}"))? {
             Some(rendered) => {
+                #[cfg(feature = "petition")]
                 takeover::carry_over(&root, &rendered, &container);
                 rendered.replace_with_with_node_1(&container)?;
+                #[cfg(feature = "petition")]
                 takeover::restore_focus(&container);
             }
             None => {

@@ -86,7 +86,8 @@ fn build_widgets() -> Result {
     let mut trunk = Command::new("trunk");
     trunk
         .args(["build", "--release"])
-        .env("PATH", install::tool_path());
+        .env("PATH", install::tool_path())
+        .env(WASM_RUSTFLAGS, short_paths());
     run(&mut trunk)?;
     build_partial_bundle("counter")?;
     build_partial_bundle("donate")?;
@@ -104,6 +105,33 @@ fn build_widgets() -> Result {
         minify(&format!("{bundle}.js"), Some("esm"))?;
     }
     sizes::precompress(&dist())
+}
+
+/// Flags for the bundles' WebAssembly builds only.
+const WASM_RUSTFLAGS: &str = "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS";
+
+/// Panic messages carry the source file's path, which would name this
+/// machine's directories in every bundle: each is cut to the path inside
+/// its crate's registry directory or this repository. The bundle is then
+/// the same on any machine, and a little smaller.
+fn short_paths() -> String {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    let registries = std::fs::read_dir(home.join("registry/src"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path());
+    // The flags are split at spaces: a path with one is left as it is.
+    std::iter::once(root())
+        .chain(registries)
+        .map(|dir| dir.display().to_string())
+        .filter(|dir| !dir.contains(' '))
+        .map(|dir| format!("--remap-path-prefix={dir}/="))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The widget bundles in `dist/`: the petition's, the counter's alone, the
@@ -148,7 +176,8 @@ fn build_partial_bundle(name: &str) -> Result {
     trunk
         .args(["build", &format!("www/{name}.html"), "--release", "--dist"])
         .arg(&out)
-        .env("PATH", install::tool_path());
+        .env("PATH", install::tool_path())
+        .env(WASM_RUSTFLAGS, short_paths());
     run(&mut trunk)?;
     for (built, renamed) in [
         ("chorus-widgets.js", format!("chorus-{name}.js")),
