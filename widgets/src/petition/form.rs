@@ -79,7 +79,7 @@ pub fn signing_form(
     stage: RwSignal<Stage>,
     server_problems: RwSignal<Problems>,
     messages: &'static Messages,
-) -> impl IntoView {
+) -> impl IntoView + use<> {
     // Posted without script and shown again by the server: what was entered
     // stays, and every problem shows as after pressing the button.
     let entered = setup.entered.clone().unwrap_or_default();
