@@ -62,6 +62,7 @@ async fn main() {
         .into();
     let server = Server::start_with(SLUG, None, Some(assets.clone()), Vec::new()).await;
     server.add_text().await;
+    server.add_giving_and_news().await;
     let chorus = format!("http://{}", server.addr);
 
     let pages = [
@@ -125,36 +126,33 @@ async fn main() {
     let embed = |kind: &str| {
         format!("{chorus}/api/v1/embed?w={kind}:{SLUG}:{lang}:&partner=http://localhost")
     };
-    let rows = [
-        (
-            "counter",
+    let mut rows = Vec::new();
+    for (what, kind) in [
+        ("counter", "counter"),
+        ("petition, inline", "petition"),
+        ("donate", "donate"),
+        ("updates", "updates"),
+    ] {
+        let answer = sent(embed(kind)).await;
+        rows.push((
+            what,
             vec![
                 ("embed.js", loader),
                 ("widgets.css", sheet),
-                ("embed answer", sent(embed("counter")).await),
+                ("embed answer", answer),
             ],
-        ),
-        (
-            "petition, inline",
-            vec![
-                ("embed.js", loader),
-                ("widgets.css", sheet),
-                ("embed answer", sent(embed("petition")).await),
-            ],
-        ),
-        (
-            "petition, framed",
-            vec![
-                ("embed.js", loader),
-                ("frames.js", frames),
-                (
-                    "frame page",
-                    sent(format!("{chorus}/frame/petition/{SLUG}?lang={lang}")).await,
-                ),
-                ("widgets.css", sheet),
-            ],
-        ),
-    ];
+        ));
+    }
+    let frame_page = sent(format!("{chorus}/frame/petition/{SLUG}?lang={lang}")).await;
+    rows.push((
+        "petition, framed",
+        vec![
+            ("embed.js", loader),
+            ("frames.js", frames),
+            ("frame page", frame_page),
+            ("widgets.css", sheet),
+        ],
+    ));
     for (what, parts) in rows {
         let total: usize = parts.iter().map(|(_, bytes)| bytes).sum();
         let detail: Vec<String> = parts

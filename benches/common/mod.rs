@@ -199,6 +199,75 @@ impl Server {
             .expect("text stored");
     }
 
+    /// A donation campaign and an updates feed named like the petition, the
+    /// feed with five updates of a paragraph each, for the first view of
+    /// the donate and updates widgets.
+    #[allow(dead_code)]
+    pub async fn add_giving_and_news(&self) {
+        use chorus::donations::campaign::{SettingsDraft, TextDraft, check_settings, check_text};
+        use chorus::updates::item::{ItemDraft, check};
+
+        let slug = self.petition.slug.clone();
+        let settings = check_settings(&SettingsDraft {
+            currency: "EUR".into(),
+            goal: Some("20000".into()),
+            min: "2".into(),
+            max: "5000".into(),
+            deadline: None,
+            frequencies: vec!["monthly".into(), "once".into()],
+            asks: vec!["monthly:5".into(), "monthly:10".into(), "once:25".into()],
+            provider: chorus::storage::Provider::Link {
+                template: "https://pay.example/give?amount={amount}".into(),
+            },
+        })
+        .expect("valid settings");
+        let text = check_text(
+            &TextDraft {
+                lang: "en".into(),
+                title: "Fund the defenders' legal team".into(),
+                impact: "Every gift pays for a lawyer's hour at a hearing.".into(),
+                labels: Vec::new(),
+            },
+            &settings,
+        )
+        .expect("valid text");
+        self.store
+            .create_donation_campaign(&chorus::storage::NewDonationCampaign {
+                slug: slug.clone(),
+                settings,
+                text,
+            })
+            .await
+            .expect("campaign created");
+        let feed = self
+            .store
+            .create_feed(&chorus::storage::NewFeed {
+                slug,
+                title: "News from the coalition".into(),
+                default_lang: Lang::parse("en").expect("valid"),
+                source_url: None,
+            })
+            .await
+            .expect("feed created");
+        for n in 1..=5 {
+            let content = check(&ItemDraft {
+                title: format!("Hearing number {n} in the defenders' case"),
+                body_markdown: "Lawyers for the defenders asked the court to drop the \
+                                charges; the hearing resumes next week."
+                    .into(),
+                tags: "courts".into(),
+                lang: "en".into(),
+                publish_at: chorus::storage::rfc3339(chorus::storage::now_millis() - n * 3_600_000),
+                ..ItemDraft::default()
+            })
+            .expect("valid update");
+            self.store
+                .post_item(feed.id, &content)
+                .await
+                .expect("posted");
+        }
+    }
+
     /// Makes `origin` a partner of the petition, so signatures from it count.
     pub async fn add_partner(&self, origin: &str) {
         let origin = chorus::ident::Origin::parse(origin).expect("valid origin");
