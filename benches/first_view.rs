@@ -286,7 +286,7 @@ async fn cold_load(browser: &Browser, origin: &str) -> Value {
     // and put on the page's clock.
     let framed = browser
         .eval(
-            "return !!document.querySelector('[data-chorus]').shadowRoot?.querySelector('iframe');",
+            "return !!document.querySelector('[data-chorus]')?.shadowRoot?.querySelector('iframe');",
             vec![],
         )
         .await;

@@ -273,7 +273,8 @@ impl Server {
         let origin = chorus::ident::Origin::parse(origin).expect("valid origin");
         let partner = self
             .store
-            .add_partner("Bench partner", &origin)
+            // Named by origin: a bench may add several partners.
+            .add_partner(&format!("Bench partner at {origin}"), &origin)
             .await
             .expect("partner added");
         self.store
