@@ -287,6 +287,15 @@ wasm.__wbindgen_start();
             !dropped.contains("focus") && dropped.contains("\"d\""),
             "{dropped}"
         );
+        // One that catches errors ends differently; what follows it stays.
+        let imports = names(&[("__wbg_focus_0a8d", "a")]);
+        let dropped =
+            rename_glue(&without_unused_classes(GLUE), &imports, &exports).expect("renamed");
+        assert!(!dropped.contains("open("), "{dropped}");
+        assert!(
+            dropped.contains("\"a\": import0") && dropped.contains("wasm.c();"),
+            "{dropped}"
+        );
         let imports = names(&[("__wbg_focus_0a8d", "a"), ("__wbg_blur_1b2c", "b")]);
         let missing = rename_glue(&without_unused_classes(GLUE), &imports, &exports);
         assert!(missing.is_err());
