@@ -29,6 +29,7 @@ pub mod signing;
 pub mod site;
 pub mod storage;
 pub mod updates;
+pub mod widget_page;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -97,6 +97,15 @@ pub async fn read_campaign(
     lang: Option<&str>,
 ) -> Result<DonationCampaign, ApiError> {
     let record = find(&*state.store, slug).await?;
+    campaign_view(state, &record, lang).await
+}
+
+/// [`read_campaign`] for a campaign already found.
+async fn campaign_view(
+    state: &AppState,
+    record: &DonationCampaignRecord,
+    lang: Option<&str>,
+) -> Result<DonationCampaign, ApiError> {
     let wanted = lang
         .map(Lang::parse)
         .transpose()

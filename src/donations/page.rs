@@ -8,7 +8,6 @@
 //! of the campaign's partners, who is credited with the gift and to whose
 //! page the provider sends the donor back.
 
-use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -19,12 +18,13 @@ use chorus_widgets::render::{self, Ask, GiftProblem, Posted};
 use chorus_wire::donate::{CheckoutRequest, DonationCampaign};
 use serde::Deserialize;
 
-use super::{find, hand_off, partner_at, read_campaign};
+use super::{campaign_view, find, hand_off, partner_at};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::ident::Origin;
-use crate::storage::Partner;
+use crate::storage::{DonationCampaignRecord, Partner};
+use crate::widget_page::WidgetPage;
 
 /// No script runs here at all; inline styles are the goal bar's width.
 /// There is no `form-action`: the form's redirect goes to the provider,
@@ -47,42 +47,56 @@ struct PageQuery {
     back: Option<String>,
 }
 
-#[derive(Debug, Template)]
-#[template(path = "donate_page.html")]
-struct DonatePage {
-    lang: String,
-    title: String,
-    rendered: String,
-}
-
 async fn show_page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, ApiError> {
+    let visit = Visit::read(&state, &slug, query.lang, query.back.as_deref()).await?;
     let posted = Posted {
         key: crate::signing::plain::new_key(),
         ..Posted::default()
     };
-    page(&state, &slug, query.lang, query.back, posted).await
+    page(&state, visit, posted)
+}
+
+/// A donor on the page: the campaign in their language, and the partner
+/// page they came from, when it is one of the campaign's partners'.
+struct Visit {
+    record: DonationCampaignRecord,
+    campaign: DonationCampaign,
+    ask: Ask,
+    /// The partner, and its page's address without the query.
+    from: Option<(Partner, String)>,
+}
+
+impl Visit {
+    async fn read(
+        state: &AppState,
+        slug: &str,
+        lang: Option<String>,
+        back: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let record = find(&*state.store, slug).await?;
+        let ask = Ask {
+            languages: lang.into_iter().collect(),
+            ..Ask::default()
+        };
+        let campaign = campaign_view(state, &record, Some(&ask.language())).await?;
+        let from = partner_page(state, &record, back).await;
+        Ok(Self {
+            record,
+            campaign,
+            ask,
+            from,
+        })
+    }
 }
 
 /// The page, with the form as `posted` left it: empty with a fresh key, or
 /// with what the donor chose and the problem with it.
-async fn page(
-    state: &AppState,
-    slug: &str,
-    lang: Option<String>,
-    back: Option<String>,
-    mut posted: Posted,
-) -> Result<Response, ApiError> {
-    let ask = Ask {
-        languages: lang.into_iter().collect(),
-        theme: None,
-        ..Ask::default()
-    };
-    let campaign = read_campaign(state, slug, Some(&ask.language())).await?;
-    let back = match partner_page(state, &campaign, back.as_deref()).await {
+fn page(state: &AppState, visit: Visit, mut posted: Posted) -> Result<Response, ApiError> {
+    let back = match visit.from {
         Some((_, page)) => page,
         None => {
             posted.problem = Some(GiftProblem::OpenedElsewhere);
@@ -95,14 +109,15 @@ async fn page(
         Some(GiftProblem::Failed) => StatusCode::BAD_GATEWAY,
         Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let page = DonatePage {
+    let (ask, campaign) = (visit.ask, visit.campaign);
+    let html = WidgetPage {
         lang: ask.language(),
         title: campaign.title.clone(),
+        kind: "donate",
+        framed: false,
         rendered: render::donate_page(campaign, &ask, state.public_url.as_str(), back, &posted),
-    };
-    let html = page
-        .render()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
+    .html()?;
     Ok((
         status,
         [
@@ -118,13 +133,12 @@ async fn page(
 /// its query); `None` unless it is one of the campaign's partners.
 async fn partner_page(
     state: &AppState,
-    campaign: &DonationCampaign,
+    record: &DonationCampaignRecord,
     back: Option<&str>,
 ) -> Option<(Partner, String)> {
     let page = crate::frame::page_address(back?)?;
     let origin = url::Url::parse(&page).ok()?.origin().ascii_serialization();
     let origin = Origin::parse(&origin).ok()?;
-    let record = find(&*state.store, &campaign.slug).await.ok()?;
     let partner = partner_at(&*state.store, record.id, &origin).await?;
     Some((partner, page))
 }
@@ -163,54 +177,41 @@ async fn give(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let given = read_given(&body);
-    let posted = |problem| Posted {
-        key: given.key.clone(),
-        gift: given.gift.clone(),
-        other: given.other.clone(),
-        problem: Some(problem),
+    let visit = Visit::read(&state, &slug, given.lang.clone(), given.back.as_deref()).await?;
+    let again = |visit, problem| {
+        let posted = Posted {
+            key: given.key.clone(),
+            gift: given.gift.clone(),
+            other: given.other.clone(),
+            problem: Some(problem),
+        };
+        page(&state, visit, posted)
     };
-    let again = |problem| {
-        page(
-            &state,
-            &slug,
-            given.lang.clone(),
-            given.back.clone(),
-            posted(problem),
-        )
-    };
-    let lang = Ask {
-        languages: given.lang.iter().cloned().collect(),
-        theme: None,
-        ..Ask::default()
-    }
-    .language();
-    let campaign = read_campaign(&state, &slug, Some(&lang)).await?;
-    let Some((partner, back)) = partner_page(&state, &campaign, given.back.as_deref()).await else {
-        return again(GiftProblem::OpenedElsewhere).await;
+    let Some((partner, back)) = visit.from.clone() else {
+        return again(visit, GiftProblem::OpenedElsewhere);
     };
     let Some((frequency, amount)) = render::read_choice(&given.gift) else {
-        return again(GiftProblem::InvalidAmount).await;
+        return again(visit, GiftProblem::InvalidAmount);
     };
     let amount = match amount {
         Some(amount) => Some(amount),
-        None => render::parse_amount(&given.other, campaign.minor_units),
+        None => render::parse_amount(&given.other, visit.campaign.minor_units),
     };
     let Some(amount) = amount.and_then(|a| i64::try_from(a).ok()) else {
-        return again(GiftProblem::InvalidAmount).await;
+        return again(visit, GiftProblem::InvalidAmount);
     };
     let request = CheckoutRequest {
         idempotency_key: given.key.clone(),
         frequency: Some(frequency),
         amount,
-        currency: campaign.currency.clone(),
-        lang,
+        currency: visit.campaign.currency.clone(),
+        lang: visit.ask.language(),
         return_url: back,
     };
-    let record = find(&*state.store, &slug).await?;
-    match hand_off(&state, &record, &partner, &partner.origin, &request).await {
+    match hand_off(&state, &visit.record, &partner, &partner.origin, &request).await {
         Ok(redirect) => Ok((StatusCode::SEE_OTHER, [(header::LOCATION, redirect)]).into_response()),
         Err(error) => match problem_of(&error) {
-            Some(problem) => again(problem).await,
+            Some(problem) => again(visit, problem),
             None => Err(error),
         },
     }

@@ -12,7 +12,6 @@
 
 use std::net::SocketAddr;
 
-use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -27,6 +26,7 @@ use crate::error::ApiError;
 use crate::extract::{Path, Query};
 use crate::frame::{FrameQuery, ancestors, frame_page, framed_by, framed_response};
 use crate::petitions::{PetitionQuery, read_petition};
+use crate::widget_page::WidgetPage;
 
 /// A fresh idempotency key for a form rendered for posting without script.
 pub fn new_key() -> String {
@@ -117,14 +117,6 @@ fn serde_urlencoded_query(query: &FrameQuery) -> String {
     out.finish()
 }
 
-#[derive(Debug, Template)]
-#[template(path = "frame_thanks.html")]
-struct ThanksPage {
-    lang: String,
-    title: String,
-    rendered: String,
-}
-
 pub async fn show_thanks(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -152,14 +144,14 @@ pub async fn show_thanks(
         .as_deref()
         .and_then(crate::frame::page_address)
         .unwrap_or_default();
-    let page = ThanksPage {
+    let html = WidgetPage {
         lang: ask.language(),
         title: petition.title.clone(),
+        kind: "petition",
+        framed: true,
         rendered: render::thanks(campaign.record.slug.as_str(), petition, &ask, page_url),
-    };
-    let html = page
-        .render()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
+    .html()?;
     Ok(framed_response(
         &ancestors(framed_by.as_ref(), &campaign.partners),
         html,
