@@ -11,7 +11,6 @@
 //! field, which keeps serde's deserializers out of every partner's download.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -47,14 +46,14 @@ struct Live {
     /// widget, so no widget's cleanup can dispose them.
     owner: Owner,
     origin: String,
-    counts: BTreeMap<String, RwSignal<Load>>,
+    counts: ByName<RwSignal<Load>>,
     /// Donation campaigns' totals, for those Chorus has.
     #[cfg(feature = "donate")]
-    totals: BTreeMap<String, RwSignal<DonationTotals>>,
+    totals: ByName<RwSignal<DonationTotals>>,
     /// Updates feeds, each with what its widgets do when it may have
     /// changed: read it again.
     #[cfg(feature = "updates")]
-    feeds: BTreeMap<String, Vec<std::rc::Rc<dyn Fn()>>>,
+    feeds: ByName<Vec<std::rc::Rc<dyn Fn()>>>,
     /// Whether a live connection was ever open: one that opens again may
     /// have missed feed changes meanwhile.
     #[cfg(feature = "updates")]
@@ -73,6 +72,7 @@ impl Live {
     /// The petitions worth following: every one but those Chorus says it lacks.
     fn followed(&self) -> Vec<String> {
         self.counts
+            .0
             .iter()
             .filter(|(_, signal)| signal.get_untracked() != Load::Missing)
             .map(|(slug, _)| slug.clone())
@@ -82,7 +82,7 @@ impl Live {
     /// The donation campaigns on the page.
     fn followed_campaigns(&self) -> Vec<String> {
         #[cfg(feature = "donate")]
-        return self.totals.keys().cloned().collect();
+        return self.totals.names();
         #[cfg(not(feature = "donate"))]
         Vec::new()
     }
@@ -90,7 +90,7 @@ impl Live {
     /// The updates feeds on the page.
     fn followed_feeds(&self) -> Vec<String> {
         #[cfg(feature = "updates")]
-        return self.feeds.keys().cloned().collect();
+        return self.feeds.names();
         #[cfg(not(feature = "updates"))]
         Vec::new()
     }
@@ -101,11 +101,11 @@ impl Default for Live {
         Self {
             owner: Owner::new_root(None),
             origin: String::new(),
-            counts: BTreeMap::new(),
+            counts: ByName::default(),
             #[cfg(feature = "donate")]
-            totals: BTreeMap::new(),
+            totals: ByName::default(),
             #[cfg(feature = "updates")]
-            feeds: BTreeMap::new(),
+            feeds: ByName::default(),
             #[cfg(feature = "updates")]
             was_open: false,
             connection: None,
@@ -117,6 +117,41 @@ impl Default for Live {
     }
 }
 
+/// Values by campaign or feed name. A page follows a handful, so a list
+/// does the job of a map, in less of the bundle.
+struct ByName<V>(Vec<(String, V)>);
+
+impl<V> Default for ByName<V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<V> ByName<V> {
+    fn get(&self, name: &str) -> Option<&V> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The value for `name`, made first if there is none; and whether it was.
+    fn entry(&mut self, name: &str, make: impl FnOnce() -> V) -> (&mut V, bool) {
+        let found = self.0.iter().position(|(key, _)| key == name);
+        let is_new = found.is_none();
+        let at = found.unwrap_or_else(|| {
+            self.0.push((name.to_owned(), make()));
+            self.0.len() - 1
+        });
+        (&mut self.0[at].1, is_new)
+    }
+
+    #[cfg_attr(not(any(feature = "donate", feature = "updates")), allow(dead_code))]
+    fn names(&self) -> Vec<String> {
+        self.0.iter().map(|(name, _)| name.clone()).collect()
+    }
+}
+
 thread_local! {
     static LIVE: RefCell<Live> = RefCell::default();
 }
@@ -125,13 +160,12 @@ thread_local! {
 /// petition share one signal. `initial` is the count `embed.js` already fetched.
 pub fn follow(origin: &str, slug: &str, initial: Option<PetitionCount>) -> RwSignal<Load> {
     set_origin(origin);
-    let (signal, is_new) = LIVE.with_borrow_mut(|live| match live.counts.get(slug) {
-        Some(signal) => (*signal, false),
-        None => {
-            let signal = live.owner.with(|| RwSignal::new(Load::Loading));
-            live.counts.insert(slug.to_owned(), signal);
-            (signal, true)
-        }
+    let (signal, is_new) = LIVE.with_borrow_mut(|live| {
+        let owner = live.owner.clone();
+        let (signal, is_new) = live
+            .counts
+            .entry(slug, || owner.with(|| RwSignal::new(Load::Loading)));
+        (*signal, is_new)
     });
     match initial {
         Some(count) => {
@@ -154,13 +188,12 @@ pub fn follow(origin: &str, slug: &str, initial: Option<PetitionCount>) -> RwSig
 pub fn follow_totals(origin: &str, initial: DonationTotals) -> RwSignal<DonationTotals> {
     set_origin(origin);
     let slug = initial.campaign.clone();
-    let (signal, is_new) = LIVE.with_borrow_mut(|live| match live.totals.get(&slug) {
-        Some(signal) => (*signal, false),
-        None => {
-            let signal = live.owner.with(|| RwSignal::new(initial.clone()));
-            live.totals.insert(slug, signal);
-            (signal, true)
-        }
+    let (signal, is_new) = LIVE.with_borrow_mut(|live| {
+        let owner = live.owner.clone();
+        let (signal, is_new) = live
+            .totals
+            .entry(&slug, || owner.with(|| RwSignal::new(initial.clone())));
+        (*signal, is_new)
     });
     if is_new {
         schedule_connect(Duration::ZERO);
@@ -177,7 +210,7 @@ pub fn follow_totals(origin: &str, initial: DonationTotals) -> RwSignal<Donation
 pub fn follow_feed(origin: &str, slug: &str, changed: impl Fn() + 'static) {
     set_origin(origin);
     let is_new = LIVE.with_borrow_mut(|live| {
-        let followers = live.feeds.entry(slug.to_owned()).or_default();
+        let (followers, _) = live.feeds.entry(slug, Vec::new);
         followers.push(std::rc::Rc::new(changed));
         followers.len() == 1
     });
