@@ -3,7 +3,7 @@
 //!
 //! 1. The bytes each widget needs before its full content shows: `embed.js`,
 //!    the stylesheet and the server's HTML (for a framed petition, the frame
-//!    page and `frames.js` instead of the embed answer), brotli as sent.
+//!    page instead of the embed answer), brotli as sent.
 //!    Target: 14,000 bytes, one TCP initial window.
 //! 2. In headless Chromium throttled like a slow phone (150 ms round trip,
 //!    1.6 Mbit/s down, 750 kbit/s up, CPU four times slower), the median of
@@ -94,10 +94,13 @@ async fn main() {
     for (_, site) in &sites {
         server.add_partner(&site.origin).await;
     }
-    let peer = PartnerSite::serve_with_script(
-        page(MILESTONES, r#"<script src="/peer.js"></script>"#),
-        peer_script(),
-    )
+    // The peer's widget comes from its own origin, as a third-party script
+    // does, not from the partner's.
+    let peer_cdn = PartnerSite::serve_with_script(String::new(), peer_script()).await;
+    let peer = PartnerSite::serve(page(
+        MILESTONES,
+        &format!(r#"<script src="{}/peer.js"></script>"#, peer_cdn.origin),
+    ))
     .await;
 
     println!("== Bytes before the full content shows (brotli, as sent) ==");
@@ -107,7 +110,7 @@ async fn main() {
             .map(|m| m.len() as usize)
             .unwrap_or_else(|e| panic!("{name}.br: {e}; build the widgets first"))
     };
-    let (loader, sheet, frames) = (file("embed.js"), file("widgets.css"), file("frames.js"));
+    let (loader, sheet) = (file("embed.js"), file("widgets.css"));
     let sent = |path: String| {
         let http = http.clone();
         async move {
@@ -148,9 +151,8 @@ async fn main() {
         "petition, framed",
         vec![
             ("embed.js", loader),
-            ("frames.js", frames),
+            // The frame page carries the stylesheet inline.
             ("frame page", frame_page),
-            ("widgets.css", sheet),
         ],
     ));
     for (what, parts) in rows {

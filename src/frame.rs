@@ -59,6 +59,8 @@ struct FramePage {
     data: String,
     /// The key the form posts with when script is off.
     key: String,
+    /// The widgets' stylesheet, written into the page (see `inline_stylesheet`).
+    stylesheet: Option<String>,
 }
 
 async fn show_frame(
@@ -151,11 +153,23 @@ pub async fn frame_page(
         // `<` escaped, so no text in the petition can close the script.
         data: data.to_string().replace('<', "\\u003c"),
         key,
+        stylesheet: inline_stylesheet(&state.assets).await,
     };
     let html = page
         .render()
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(framed_response(&ancestors, html))
+}
+
+/// The widgets' stylesheet, to write into the frame page: on a slow phone a
+/// linked one would cost the form a round trip before it shows. None, so
+/// the page links it instead, when the file cannot be read or could close
+/// the `<style>` element it goes in.
+async fn inline_stylesheet(assets: &std::path::Path) -> Option<String> {
+    let css = tokio::fs::read_to_string(assets.join("widgets.css"))
+        .await
+        .ok()?;
+    (!css.contains('<')).then_some(css)
 }
 
 /// A page for the frame, under the frame's policy.

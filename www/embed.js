@@ -192,14 +192,49 @@ function whenWanted(element) {
   });
 }
 
-async function take(element, rendered) {
-  if (isFramed(element)) {
-    // Frame handling is loaded only by pages that show a framed petition.
-    import(`${origin}/frames.js`).then((frames) =>
-      frames.showInFrame(element, languageOf(element)),
-    );
-    return;
+// Frame mode: the petition runs on Chorus's own page in an iframe. The
+// frame learns the partner's origin (Chorus then lets only that origin frame
+// it) and the page's address without its query, where shares point. Back
+// come only heights and event names, checked against the frame they claim
+// to come from. Here rather than in a module of its own: on a slow phone
+// one more request before the frame would delay the form by a round trip.
+const frames = new Map();
+
+function showInFrame(element) {
+  const params = new URLSearchParams({
+    lang: languageOf(element),
+    partner: location.origin,
+    page: location.origin + location.pathname,
+  });
+  if (element.dataset.theme) params.set("theme", element.dataset.theme);
+  const slug = encodeURIComponent(element.dataset.campaign || "");
+  const frame = document.createElement("iframe");
+  frame.src = `${origin}/frame/petition/${slug}?${params}`;
+  frame.title = element.dataset.title || "Petition";
+  frame.style.cssText = "display:block;width:100%;height:36em;border:0";
+  (element.shadowRoot || element.attachShadow({ mode: "open" })).replaceChildren(frame);
+  if (frames.size === 0) addEventListener("message", fromFrame);
+  frames.set(frame, element);
+}
+
+function fromFrame(event) {
+  if (event.origin !== origin || !event.data || typeof event.data !== "object") return;
+  for (const [frame, element] of frames) {
+    if (frame.contentWindow !== event.source) continue;
+    const { chorus: kind, height, name, petition, network } = event.data;
+    if (kind === "ready") {
+      element.setAttribute("data-chorus-ready", "");
+    } else if (kind === "height" && Number.isFinite(height)) {
+      frame.style.height = `${Math.min(Math.max(Math.ceil(height), 80), 20000)}px`;
+    } else if (kind === "event" && (name === "chorus:signed" || name === "chorus:shared")) {
+      const detail = { petition: String(petition || "") };
+      if (network) detail.network = String(network);
+      element.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+    }
   }
+}
+
+async function take(element, rendered) {
   // A form's WebAssembly downloads while its HTML is shown.
   const eager = ["petition", "donate"].includes(element.dataset.chorus);
   const bundle = eager ? bundleFor(element) : null;
@@ -231,10 +266,13 @@ async function scan(root) {
   if (found.length === 0) return;
   found.forEach((element) => taken.add(element));
   pageBundle ??= bundleForPage(found);
+  // A frame brings its own rendering: it need not wait for the others'.
+  found.filter(isFramed).forEach(showInFrame);
   const inline = found.filter((element) => !isFramed(element));
-  if (inline.length > 0) stylesheet();
+  if (inline.length === 0) return;
+  stylesheet();
   const rendered = (await fetchRendered(inline)) || [];
-  found.forEach((element) => take(element, rendered[inline.indexOf(element)]));
+  inline.forEach((element, i) => take(element, rendered[i]));
 }
 
 scan(document.documentElement);

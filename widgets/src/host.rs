@@ -158,11 +158,15 @@ fn negotiate_locale(data_lang: Option<String>) -> Locale {
 }
 
 /// `embed.js` adopts Chorus's stylesheet into every shadow root it makes,
-/// and the frame page links it. A root made otherwise (a loader older than
-/// this bundle) links it here.
+/// and the frame page writes it in (or links it). A root made otherwise (a
+/// loader older than this bundle) links it here.
 fn ensure_style(root: &ShadowRoot) -> Result<(), JsValue> {
     let adopted = root.adopted_style_sheets().length() > 0;
-    if adopted || root.query_selector("link[rel=stylesheet]")?.is_some() {
+    if adopted
+        || root
+            .query_selector("style, link[rel=stylesheet]")?
+            .is_some()
+    {
         return Ok(());
     }
     let document = root.owner_document().ok_or("shadow root has no document")?;

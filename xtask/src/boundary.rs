@@ -7,9 +7,9 @@
 //!   `--minify-imports-and-exports-and-modules` gives them one-letter names
 //!   and prints the mapping, which is applied to the glue here.
 //! - Leptos always brings `server_fn`'s browser client, which brings
-//!   `wasm-streams`, whose `#[wasm_bindgen]` classes are exports and so are
-//!   never dropped as dead code, though nothing calls them. Their exports
-//!   and glue classes are removed, and binaryen then drops the code.
+//!   `wasm-streams`, whose `#[wasm_bindgen]` classes nothing calls. The
+//!   linker leaves their exports and code out (`link.rs`); their classes
+//!   are removed from the glue here.
 //!
 //! Every name the glue calls must come out of the mapping, and the glue
 //! must provide every import the module takes; anything else fails the
@@ -19,11 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::{Result, install, run};
-
-/// The exports of `wasm-streams` (and Leptos's `wasm-split` marker) that no
-/// widget uses, as binaryen wildcards.
-const UNUSED_EXPORTS: [&str; 2] = ["*intounderlying*", "_WASM_SPLIT_MARKER_*"];
+use crate::{Result, install};
 
 /// The module the glue's imports are under, as wasm-bindgen names it.
 const GLUE_MODULE: &str = "\"./chorus-widgets_bg.js\": import0";
@@ -32,17 +28,13 @@ const GLUE_MODULE: &str = "\"./chorus-widgets_bg.js\": import0";
 pub fn shrink(dist: &Path, bundle: &str) -> Result {
     let wasm = dist.join(format!("{bundle}_bg.wasm"));
     let glue = dist.join(format!("{bundle}.js"));
-    let mut removed = wasm_opt(&wasm);
-    for pattern in UNUSED_EXPORTS {
-        removed
-            .arg("--remove-exports")
-            .arg(format!("--pass-arg=remove-exports@{pattern}"));
-    }
-    // The code only those exports reached goes with them.
-    run(removed.args(["-Oz", "--converge", "-o"]).arg(&wasm))?;
     let mut minify = wasm_opt(&wasm);
+    // The producers and target-features sections are notes for toolchains,
+    // which browsers ignore; wasm-opt reads the features from the latter, so
+    // they go in this last pass.
     minify
-        .args(["--minify-imports-and-exports-and-modules", "-o"])
+        .args(["--minify-imports-and-exports-and-modules"])
+        .args(["--strip-producers", "--strip-target-features", "-o"])
         .arg(&wasm);
     let mapping = output(&mut minify)?;
     let (imports, exports) = read_mapping(&mapping)?;

@@ -49,12 +49,11 @@ const DOWNLOADS: [Download; 5] = [
     },
     Download {
         // Frame mode adds the frame page's HTML (served by Chorus, not in
-        // dist/); inline mode leaves the frame scripts out.
+        // dist/); inline mode leaves frame.js out.
         what: "a page with a petition",
         files: &[
             "embed.js",
             "widgets.css",
-            "frames.js",
             "frame.js",
             "chorus-widgets.js",
             "chorus-widgets_bg.wasm",
