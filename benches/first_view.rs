@@ -5,8 +5,9 @@
 //!    the stylesheet and the server's HTML (for a framed petition, the frame
 //!    page instead of the embed answer), brotli as sent.
 //!    Target: 14,000 bytes, one TCP initial window.
-//! 2. In headless Chromium throttled like a slow phone (150 ms round trip,
-//!    1.6 Mbit/s down, 750 kbit/s up, CPU four times slower), the median of
+//! 2. In headless Chromium on a slow phone's link (150 ms round trip,
+//!    1.6 Mbit/s down, 750 kbit/s up, a round trip to open each connection;
+//!    `common/slow_link.rs`) and its CPU four times slower, the median of
 //!    cold loads: when the petition's text shows, when its form can be
 //!    filled in, and when the WebAssembly has taken over; beside a page
 //!    that must first download and run a 188 KB script (the size, brotli, of
@@ -21,10 +22,14 @@ mod common;
 #[path = "../tests/api/browser/driver.rs"]
 #[allow(dead_code)]
 mod driver;
+#[path = "common/slow_link.rs"]
+mod slow_link;
 
 use common::Server;
 use driver::{Browser, PartnerSite};
 use serde_json::{Value, json};
+use slow_link::SlowLink;
+use std::time::Duration;
 
 const SLUG: &str = "first-view";
 /// One TCP initial window (10 segments of about 1,400 bytes).
@@ -60,10 +65,15 @@ async fn main() {
     let assets: std::path::PathBuf = std::env::var("CHORUS_BENCH_ASSETS")
         .unwrap_or_else(|_| "dist".into())
         .into();
-    let server = Server::start_with(SLUG, None, Some(assets.clone()), Vec::new()).await;
+    // Every byte the browser sends or receives crosses one slow link.
+    let link = SlowLink::new(Duration::from_millis(150), 1_600_000.0, 750_000.0);
+    let front = link.front("127.0.0.1").await;
+    let chorus = front.origin.clone();
+    let public_url = vec![("CHORUS_PUBLIC_URL".to_owned(), chorus.clone())];
+    let server = Server::start_with(SLUG, None, Some(assets.clone()), public_url).await;
+    front.forward(server.addr.clone());
     server.add_text().await;
     server.add_giving_and_news().await;
-    let chorus = format!("http://{}", server.addr);
 
     let pages = [
         (
@@ -89,19 +99,22 @@ async fn main() {
             ),
             body,
         );
-        sites.push((*name, PartnerSite::serve(html).await));
+        let site = PartnerSite::serve(html).await;
+        sites.push((*name, through(&link, "localhost", &site).await));
     }
-    for (_, site) in &sites {
-        server.add_partner(&site.origin).await;
+    for (_, origin) in &sites {
+        server.add_partner(origin).await;
     }
     // The peer's widget comes from its own origin, as a third-party script
     // does, not from the partner's.
     let peer_cdn = PartnerSite::serve_with_script(String::new(), peer_script()).await;
+    let peer_cdn = through(&link, "127.0.0.1", &peer_cdn).await;
     let peer = PartnerSite::serve(page(
         MILESTONES,
-        &format!(r#"<script src="{}/peer.js"></script>"#, peer_cdn.origin),
+        &format!(r#"<script src="{peer_cdn}/peer.js"></script>"#),
     ))
     .await;
+    let peer = through(&link, "localhost", &peer).await;
 
     println!("== Bytes before the full content shows (brotli, as sent) ==");
     let http = reqwest::Client::new();
@@ -125,9 +138,11 @@ async fn main() {
             answer.bytes().await.expect("a body").len()
         }
     };
+    // Counted straight from Chorus: the bytes are the same either way.
+    let direct = format!("http://{}", server.addr);
     let lang = "en";
     let embed = |kind: &str| {
-        format!("{chorus}/api/v1/embed?w={kind}:{SLUG}:{lang}:&partner=http://localhost")
+        format!("{direct}/api/v1/embed?w={kind}:{SLUG}:{lang}:&partner=http://localhost")
     };
     let mut rows = Vec::new();
     for (what, kind) in [
@@ -146,7 +161,7 @@ async fn main() {
             ],
         ));
     }
-    let frame_page = sent(format!("{chorus}/frame/petition/{SLUG}?lang={lang}")).await;
+    let frame_page = sent(format!("{direct}/frame/petition/{SLUG}?lang={lang}")).await;
     rows.push((
         "petition, framed",
         vec![
@@ -173,7 +188,7 @@ async fn main() {
     }
 
     println!(
-        "\n== A slow phone: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower =="
+        "\n== A slow phone: 150 ms round trip (and one per new connection), 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower =="
     );
     println!("median of {runs} cold loads, milliseconds since navigation began");
     println!(
@@ -185,13 +200,13 @@ async fn main() {
     let peer_name = format!("peer: a {} KB script first", PEER_SCRIPT_BYTES / 1000);
     let all: Vec<(&str, &str)> = sites
         .iter()
-        .map(|(name, site)| (*name, site.origin.as_str()))
-        .chain([(peer_name.as_str(), peer.origin.as_str())])
+        .map(|(name, origin)| (*name, origin.as_str()))
+        .chain([(peer_name.as_str(), peer.as_str())])
         .collect();
     for (name, origin) in all {
         let mut times = [Vec::new(), Vec::new(), Vec::new()];
         for _ in 0..runs {
-            let seen = cold_load(&browser, origin).await;
+            let seen = cold_load(&browser, &link, origin).await;
             for (i, key) in ["text", "form", "ready"].iter().enumerate() {
                 if let Some(ms) = seen[key].as_f64() {
                     times[i].push(ms);
@@ -224,6 +239,14 @@ async fn main() {
     }
 }
 
+/// `site`'s origin as the browser reaches it: through `link`, at `host`.
+async fn through(link: &SlowLink, host: &str, site: &PartnerSite) -> String {
+    let front = link.front(host).await;
+    let origin = front.origin.clone();
+    front.forward(site.origin.replace("http://localhost", "127.0.0.1"));
+    origin
+}
+
 fn page(head: &str, body: &str) -> String {
     format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -253,9 +276,10 @@ document.body.append(form);"#
     )
 }
 
-/// Loads `origin` with an empty cache on a throttled page and returns the
+/// Loads `origin` with an empty cache and no open connection, on a CPU
+/// throttled page, and returns the
 /// milestones the page recorded.
-async fn cold_load(browser: &Browser, origin: &str) -> Value {
+async fn cold_load(browser: &Browser, link: &SlowLink, origin: &str) -> Value {
     browser.goto("about:blank").await;
     browser.devtools("Network.enable", json!({})).await;
     browser
@@ -264,17 +288,8 @@ async fn cold_load(browser: &Browser, origin: &str) -> Value {
     browser
         .devtools("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
         .await;
-    browser
-        .devtools(
-            "Network.emulateNetworkConditions",
-            json!({
-                "offline": false,
-                "latency": 150,
-                "downloadThroughput": 1_600_000 / 8,
-                "uploadThroughput": 750_000 / 8,
-            }),
-        )
-        .await;
+    // Cold: no connection the last load opened is still there to reuse.
+    link.hang_up();
     browser.throttle_cpu(4.0).await;
     browser.goto(origin).await;
     let mut seen = browser

@@ -190,6 +190,13 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--disable-quic",
+                    // Frames stay in their page's process, as on most phones
+                    // (Android isolates few sites), so that DevTools'
+                    // throttling and request blocking reach a Chorus frame
+                    // too: they apply to one process's page, not its
+                    // out-of-process frames.
+                    "--disable-site-isolation-trials",
+                    "--disable-features=IsolateOrigins,site-per-process,OriginKeyedProcessesByDefault",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
                 "prefs": prefs,
