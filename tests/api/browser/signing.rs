@@ -191,6 +191,19 @@ async fn a_framed_petition_signs_on_a_page_that_forbids_webassembly() {
     let form = browser.widget("[data-chorus=petition]", "form.sign").await;
     sign(&form, "framed@example.org").await;
     browser.widget("[data-chorus=petition]", ".thanks h3").await;
+    // The frame page carries the stylesheet (one request less before the
+    // form shows) and the widget, taking over, keeps it.
+    let styled = browser
+        .eval(
+            "const root = document.querySelector('[data-chorus=petition]').shadowRoot;              return [getComputedStyle(root.querySelector('.chorus')).lineHeight,                performance.getEntriesByType('resource')                  .filter(e => e.name.includes('widgets.css')).length];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        styled,
+        serde_json::json!(["23.2px", 0]),
+        "line height, stylesheet requests"
+    );
     browser.leave_frame().await;
 
     let signed = browser
