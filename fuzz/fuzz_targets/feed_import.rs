@@ -13,7 +13,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(entries) = mirror::read_feed(bytes, "https://source.example/feed.xml", &lang) else {
         return;
     };
-    for content in entries.into_iter().filter_map(|(_, content)| content) {
+    for content in entries.into_iter().filter_map(|entry| entry.content) {
         let body = &content.body_html;
         assert_eq!(&sanitise::clean(body, None), body, "a stored body is clean");
         for tag in tags(body) {

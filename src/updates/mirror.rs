@@ -9,14 +9,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use feed_rs::model::{Entry, Feed};
+use feed_rs::model::{Entry, Feed, FeedType};
 use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
 };
 use url::Url;
 
-use super::{item, sanitise};
+use super::feed_picture::{self, JsonPictures};
+use super::{dates, item, sanitise};
 use crate::ident::Lang;
 use crate::outbound::{FetchConfig, Outbound, describe};
 use crate::storage::{FeedRecord, FeedSource, ItemContent, Store, now_millis};
@@ -148,22 +149,61 @@ struct Body {
 }
 
 fn parse(bytes: &[u8], url: &str) -> Result<Feed, String> {
+    let coerced = json_feed_with_string_ids(bytes);
     feed_rs::parser::Builder::new()
         .base_uri(Some(url))
+        .timestamp_parser(dates::parse)
         .build()
-        .parse(bytes)
+        .parse(coerced.as_deref().unwrap_or(bytes))
         .map_err(|e| format!("the source is not a valid feed: {e}"))
 }
 
-/// A feed's entries as Chorus would store them, sanitised, each with its
-/// id in the source: everything done with a source's bytes short of the
-/// database. `Err`: the bytes are not a feed. The fuzz target runs this.
-pub fn read_feed(
-    bytes: &[u8],
-    url: &str,
-    default_lang: &Lang,
-) -> Result<Vec<(String, Option<ItemContent>)>, String> {
+/// A JSON Feed whose item ids are numbers, with those ids as strings: the
+/// specification asks readers to coerce them, and feed-rs refuses them.
+/// `None` when there is nothing to coerce.
+fn json_feed_with_string_ids(bytes: &[u8]) -> Option<Vec<u8>> {
+    use serde_json::Value;
+
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    let mut feed: Value = serde_json::from_slice(bytes).ok()?;
+    let mut coerced = false;
+    for item in feed.get_mut("items")?.as_array_mut()? {
+        if let Some(id) = item.get_mut("id").filter(|id| id.is_number()) {
+            *id = Value::String(id.to_string());
+            coerced = true;
+        }
+    }
+    coerced.then(|| feed.to_string().into_bytes())
+}
+
+/// An entry of a source, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceEntry {
+    /// Its id in the source.
+    pub id: String,
+    /// `None`: nothing usable (no title).
+    pub content: Option<ItemContent>,
+    /// The source gave a date Chorus could read. Otherwise the content's
+    /// time is now, and an item already stored keeps its own.
+    pub dated: bool,
+}
+
+/// A feed's entries as Chorus would store them, sanitised: everything done
+/// with a source's bytes short of the database. `Err`: the bytes are not a
+/// feed. The fuzz target runs this.
+pub fn read_feed(bytes: &[u8], url: &str, default_lang: &Lang) -> Result<Vec<SourceEntry>, String> {
     let parsed = parse(bytes, url)?;
+    let json = match parsed.feed_type {
+        FeedType::JSON => JsonPictures::read(bytes),
+        _ => JsonPictures::default(),
+    };
+    // RSS says nothing of its text's type; Atom and JSON Feed do.
+    let rss = matches!(
+        parsed.feed_type,
+        FeedType::RSS0 | FeedType::RSS1 | FeedType::RSS2
+    );
     let feed_lang = parsed
         .language
         .as_deref()
@@ -174,9 +214,11 @@ pub fn read_feed(
         .entries
         .iter()
         .take(MAX_ITEMS)
-        .map(|entry| {
-            let content = content_of(entry, &feed_lang, base.as_ref()).map(item::within_limits);
-            (entry.id.clone(), content)
+        .map(|entry| SourceEntry {
+            id: entry.id.clone(),
+            content: content_of(entry, &json, rss, &feed_lang, base.as_ref())
+                .map(item::within_limits),
+            dated: entry.published.or(entry.updated).is_some(),
         })
         .collect())
 }
@@ -184,37 +226,49 @@ pub fn read_feed(
 async fn store_entries(
     store: &dyn Store,
     feed: &FeedRecord,
-    entries: Vec<(String, Option<ItemContent>)>,
+    entries: Vec<SourceEntry>,
 ) -> anyhow::Result<Fetched> {
     let mut fetched = Fetched::default();
-    for (source_id, content) in entries {
-        let Some(content) = content else {
+    for entry in entries {
+        let Some(mut content) = entry.content else {
             fetched.skipped += 1;
             continue;
         };
-        match store.item_by_source(feed.id, &source_id).await? {
+        match store.item_by_source(feed.id, &entry.id).await? {
             None => {
-                store.post_mirrored(feed.id, &source_id, &content).await?;
+                store.post_mirrored(feed.id, &entry.id, &content).await?;
                 fetched.added += 1;
             }
-            Some(existing) if existing.content != content => {
-                store.edit_item(existing.id, &content).await?;
-                fetched.changed += 1;
+            Some(existing) => {
+                // An undated entry keeps the time it was first seen: a
+                // new time at each fetch would make it news again.
+                if !entry.dated {
+                    content.published_at = existing.content.published_at;
+                }
+                if existing.content != content {
+                    store.edit_item(existing.id, &content).await?;
+                    fetched.changed += 1;
+                }
             }
-            Some(_) => {}
         }
     }
     Ok(fetched)
 }
 
 /// An entry as Chorus stores it, sanitised; `None` for an entry without a title.
-fn content_of(entry: &Entry, feed_lang: &Lang, feed_base: Option<&Url>) -> Option<ItemContent> {
+fn content_of(
+    entry: &Entry,
+    json: &JsonPictures,
+    rss: bool,
+    feed_lang: &Lang,
+    feed_base: Option<&Url>,
+) -> Option<ItemContent> {
     let base = entry
         .base
         .as_deref()
         .and_then(|b| Url::parse(b).ok())
         .or_else(|| feed_base.cloned());
-    let title = plain_text(entry.title.as_ref()?);
+    let title = plain_text(entry.title.as_ref()?, rss);
     if title.is_empty() {
         return None;
     }
@@ -235,7 +289,7 @@ fn content_of(entry: &Entry, feed_lang: &Lang, feed_base: Option<&Url>) -> Optio
         .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .filter(|l| l.media_type.as_deref().is_none_or(|t| t.contains("html")))
         .find_map(|l| item::web_address(&l.href, "link").ok());
-    let (image_url, image_alt) = image_of(entry, &raw_body, base.as_ref())
+    let (image_url, image_alt) = feed_picture::of(entry, json, &raw_body, base.as_ref())
         .map_or((None, String::new()), |(url, alt)| {
             (Some(url), if alt.is_empty() { title.clone() } else { alt })
         });
@@ -247,15 +301,7 @@ fn content_of(entry: &Entry, feed_lang: &Lang, feed_base: Option<&Url>) -> Optio
         image_url,
         image_alt,
         link,
-        tags: entry
-            .categories
-            .iter()
-            .filter_map(|c| {
-                let tag = c.term.trim().to_lowercase().replace([' ', '_'], "-");
-                item::tags(&tag).ok()?.into_iter().next()
-            })
-            .take(8)
-            .collect(),
+        tags: tags_of(entry),
         lang: entry
             .language
             .as_deref()
@@ -265,52 +311,42 @@ fn content_of(entry: &Entry, feed_lang: &Lang, feed_base: Option<&Url>) -> Optio
     })
 }
 
-/// The entry's picture and its description: a media thumbnail, an image
-/// enclosure or attachment, else the first image in its HTML.
-fn image_of(entry: &Entry, raw_body: &str, base: Option<&Url>) -> Option<(String, String)> {
-    let described = |media: &feed_rs::model::MediaObject| {
-        media
-            .description
-            .as_ref()
-            .or(media.title.as_ref())
-            .map(|t| sanitise::text(&t.content))
-            .unwrap_or_default()
-    };
-    for media in &entry.media {
-        if let Some(thumbnail) = media.thumbnails.first()
-            && let Ok(url) = item::web_address(&thumbnail.image.uri, "image")
-        {
-            return Some((url, described(media)));
-        }
-        let image = media
-            .content
-            .iter()
-            .find(|c| c.content_type.as_ref().is_some_and(|t| t.ty() == "image"));
-        if let Some(url) = image.and_then(|c| c.url.as_ref())
-            && let Ok(url) = item::web_address(url.as_str(), "image")
-        {
-            return Some((url, described(media)));
+/// The entry's categories as tags, each once: `Nokia` and `nokia` are one
+/// tag, and so are `Migración` and `migracion` (compatibility-decomposed,
+/// accents dropped, lower case, spaces and underscores as hyphens).
+fn tags_of(entry: &Entry) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+
+    let mut tags: Vec<String> = Vec::new();
+    for category in &entry.categories {
+        let folded: String = category
+            .term
+            .trim()
+            .nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .collect::<String>()
+            .to_lowercase()
+            .replace([' ', '_'], "-");
+        let Some(tag) = item::tags(&folded).ok().and_then(|t| t.into_iter().next()) else {
+            continue;
+        };
+        if !tags.contains(&tag) {
+            tags.push(tag);
         }
     }
-    // JSON Feed attachments arrive as links with a media type.
-    let attached = entry.links.iter().find(|l| {
-        l.media_type
-            .as_deref()
-            .is_some_and(|t| t.starts_with("image/"))
-    });
-    if let Some(url) = attached.and_then(|l| item::web_address(&l.href, "image").ok()) {
-        let alt = attached
-            .and_then(|l| l.title.as_deref())
-            .unwrap_or_default();
-        return Some((url, sanitise::text(alt)));
-    }
-    first_img(raw_body, base)
+    tags.truncate(8);
+    tags
 }
 
 /// A feed's text field as plain text. HTML-typed text (Atom `type="html"`)
-/// loses its tags; plain text is kept as it is, `<Chile>` included.
-fn plain_text(text: &feed_rs::model::Text) -> String {
-    if text.content_type.subty() == "html" || text.content_type.subty() == "xhtml" {
+/// loses its tags, and so does an RSS title that looks like HTML, as feed
+/// readers read it (`raise <span>₹</span>4,000`); other plain text is kept
+/// as it is, `<Chile>` included.
+fn plain_text(text: &feed_rs::model::Text, rss: bool) -> String {
+    let subtype = text.content_type.subty();
+    if subtype == "html" || subtype == "xhtml" || (rss && sanitise::looks_like_html(&text.content))
+    {
         sanitise::text(&text.content)
     } else {
         let visible: String = text
@@ -320,18 +356,6 @@ fn plain_text(text: &feed_rs::model::Text) -> String {
             .collect();
         visible.split_whitespace().collect::<Vec<_>>().join(" ")
     }
-}
-
-/// The first `<img>` in some HTML, resolved against the entry's address
-/// (the sanitiser drops images, so they are read before it runs).
-fn first_img(html: &str, base: Option<&Url>) -> Option<(String, String)> {
-    let (src, alt) = sanitise::first_image(html)?;
-    let resolved = match base {
-        Some(base) => base.join(&src).ok()?.to_string(),
-        None => src,
-    };
-    let url = item::web_address(&resolved, "image").ok()?;
-    Some((url, alt))
 }
 
 /// Fetches every mirrored feed every `every`, for as long as the process runs.

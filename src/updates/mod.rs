@@ -4,6 +4,8 @@
 
 pub mod admin;
 pub mod cli;
+mod dates;
+mod feed_picture;
 mod images;
 pub mod item;
 pub mod mirror;

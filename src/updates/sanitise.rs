@@ -70,16 +70,56 @@ fn builder<'a>(base: Option<&Url>) -> Builder<'a> {
 /// `html` reduced to the allow-list. Relative links resolve against `base`
 /// when there is one, and are dropped when there is none.
 pub fn clean(html: &str, base: Option<&Url>) -> String {
+    let readable = readable_links(html);
     // The parser turns raw carriage returns into line feeds and drops a
     // byte-order mark at the very start, but `&#13;` or a mark left mid-text
     // reach the output as they are, and a second pass would then change
     // them. Normalised here, sanitising twice changes nothing.
     builder(base)
-        .clean(html)
+        .clean(readable.as_deref().unwrap_or(html))
         .to_string()
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\u{feff}', "")
+}
+
+/// `html` with no link left empty once its pictures go (a screen reader
+/// would announce "link" and nothing): a link with nothing to read but a
+/// picture reads as the picture's text alternative, and one without even
+/// that is dropped. `None` when every link already has text.
+fn readable_links(html: &str) -> Option<String> {
+    use scraper::{ElementRef, Html, Node, Selector, node};
+
+    if !html.contains("<a") && !html.contains("<A") {
+        return None;
+    }
+    let mut fragment = Html::parse_fragment(html);
+    let (links, pictures) = (Selector::parse("a").ok()?, Selector::parse("img").ok()?);
+    let mut empty = Vec::new();
+    for link in fragment.select(&links) {
+        if text(&link.inner_html()).is_empty() {
+            let alt = link
+                .select(&pictures)
+                .map(|img| text(img.value().attr("alt").unwrap_or_default()))
+                .find(|alt| !alt.is_empty());
+            empty.push((link.id(), alt));
+        }
+    }
+    if empty.is_empty() {
+        return None;
+    }
+    for (id, alt) in empty {
+        let Some(mut link) = fragment.tree.get_mut(id) else {
+            continue;
+        };
+        match alt {
+            Some(alt) => {
+                link.append(Node::Text(node::Text { text: alt.into() }));
+            }
+            None => link.detach(),
+        }
+    }
+    ElementRef::wrap(fragment.tree.root().first_child()?).map(|root| root.inner_html())
 }
 
 /// An organiser's Markdown as sanitised HTML. Raw HTML in it is sanitised
@@ -137,21 +177,153 @@ pub fn text(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The `src` and `alt` of the first `<img>` with a `src`, as the HTML
-/// parser reads them (entities decoded, any quoting).
-pub fn first_image(html: &str) -> Option<(String, String)> {
+/// HTML's own element names: what tells markup in a plain-text field from
+/// text that only has angle brackets in it (`<Chile>`).
+const HTML_ELEMENTS: [&str; 86] = [
+    "a",
+    "abbr",
+    "acronym",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "big",
+    "blockquote",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "main",
+    "mark",
+    "nav",
+    "nobr",
+    "ol",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "data",
+];
+
+/// Whether plain text is HTML in fact, as feed readers judge an RSS title:
+/// it closes an element or refers to an entity, and every tag in it names
+/// an HTML element.
+pub fn looks_like_html(text: &str) -> bool {
+    let word = |rest: &str| -> usize { rest.bytes().take_while(u8::is_ascii_alphanumeric).count() };
+    let closes = text.match_indices("</").any(|(at, _)| {
+        let rest = &text[at + 2..];
+        let length = word(rest);
+        length > 0 && rest[length..].starts_with('>')
+    });
+    let refers = text.match_indices('&').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        let rest = rest.strip_prefix('#').unwrap_or(rest);
+        let length = word(rest);
+        length > 0 && rest[length..].starts_with(';')
+    });
+    let known = text.match_indices('<').all(|(at, _)| {
+        let rest = &text[at + 1..];
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name = &rest[..word(rest)];
+        name.is_empty() || HTML_ELEMENTS.contains(&name.to_ascii_lowercase().as_str())
+    });
+    (closes || refers) && known
+}
+
+/// An `<img>` of some HTML, as the HTML parser reads it (entities decoded,
+/// any quoting).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
+    /// In pixels, when the markup says.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// Every `<img>` with a `src`, in document order.
+pub fn images(html: &str) -> Vec<Image> {
     let fragment = scraper::Html::parse_fragment(html);
-    let selector = scraper::Selector::parse("img[src]").ok()?;
-    let image = fragment.select(&selector).next()?;
-    let attribute = |name| {
-        image
-            .value()
-            .attr(name)
-            .unwrap_or_default()
-            .trim()
-            .to_owned()
+    let Ok(selector) = scraper::Selector::parse("img[src]") else {
+        return Vec::new();
     };
-    Some((attribute("src"), text(&attribute("alt"))))
+    fragment
+        .select(&selector)
+        .map(|image| {
+            let attribute = |name| image.value().attr(name).unwrap_or_default().trim();
+            // `width="1"` and `width="1px"` alike; `100%` says nothing.
+            let pixels = |name| attribute(name).trim_end_matches("px").parse().ok();
+            Image {
+                src: attribute("src").to_owned(),
+                alt: text(attribute("alt")),
+                width: pixels("width"),
+                height: pixels("height"),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -308,21 +480,54 @@ mod tests {
     }
 
     #[test]
-    fn the_first_image_is_read_by_a_parser_not_a_scan() {
+    fn images_are_read_by_a_parser_not_a_scan() {
+        let found = images(
+            r#"<img data-src="lazy.jpg" alt="a > b" src='real.jpg'><img alt="no source">
+               <IMG SRC="/x.png?a=1&amp;b=2" ALT="caf&eacute;" width="1" height="1px">"#,
+        );
         assert_eq!(
-            first_image(
-                r#"<img data-src="lazy.jpg" alt="a > b" src='real.jpg'><img src="second.jpg">"#
+            found,
+            [
+                Image {
+                    src: "real.jpg".into(),
+                    alt: "a > b".into(),
+                    width: None,
+                    height: None
+                },
+                Image {
+                    src: "/x.png?a=1&b=2".into(),
+                    alt: "café".into(),
+                    width: Some(1),
+                    height: Some(1)
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn plain_text_that_is_html_is_told_from_text_with_angle_brackets() {
+        assert!(looks_like_html(
+            "raise <span class='webrupee'>₹</span>4,000 crore"
+        ));
+        assert!(looks_like_html("Tom &amp; Jerry"));
+        assert!(looks_like_html("caf&#233;"));
+        assert!(!looks_like_html("Country review: <Chile>"));
+        assert!(!looks_like_html("a <b and c"));
+        assert!(!looks_like_html("<Chile> and <Peru></Peru>"));
+        assert!(!looks_like_html("AT&T"));
+    }
+
+    #[test]
+    fn a_link_around_a_picture_reads_as_its_text_alternative_or_goes() {
+        assert_eq!(
+            clean(
+                r#"<p><a href="https://n.example/a"><img src="a.jpg" alt="The march"></a> and <a href="https://n.example/b"><img src="b.jpg"></a>.</p>"#,
+                None
             ),
-            Some(("real.jpg".into(), "a > b".into()))
+            r#"<p><a href="https://n.example/a" rel="noopener noreferrer">The march</a> and .</p>"#
         );
-        assert_eq!(
-            first_image(r#"<p>no picture</p><img alt="no source">"#),
-            None
-        );
-        assert_eq!(
-            first_image(r#"<IMG SRC="/x.png?a=1&amp;b=2" ALT="caf&eacute;">"#),
-            Some(("/x.png?a=1&b=2".into(), "café".into()))
-        );
+        let kept = r#"<p><a href="https://n.example/" rel="noopener noreferrer">read</a></p>"#;
+        assert_eq!(clean(kept, None), kept);
     }
 
     proptest! {

@@ -82,6 +82,8 @@ struct Fixture {
     body: String,
     content_type: &'static str,
     delay: Duration,
+    /// Sends an ETag; many servers send none, so every fetch is in full.
+    validators: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -113,7 +115,16 @@ impl Site {
             body: body.to_owned(),
             content_type,
             delay: Duration::ZERO,
+            validators: true,
         });
+    }
+
+    /// As [`Site::serve`], from a server that sends no validators.
+    pub(crate) fn serve_in_full(&self, body: &str, content_type: &'static str) {
+        self.serve(body, content_type);
+        if let Some(fixture) = self.fixture.lock().expect("lock").as_mut() {
+            fixture.validators = false;
+        }
     }
 }
 
@@ -136,14 +147,15 @@ async fn serve(
             return StatusCode::NOT_MODIFIED.into_response();
         }
     }
-    (
-        [
-            (header::CONTENT_TYPE, fixture.content_type),
-            (header::ETAG, etag.as_str()),
-        ],
-        fixture.body,
-    )
-        .into_response()
+    let mut response =
+        ([(header::CONTENT_TYPE, fixture.content_type)], fixture.body).into_response();
+    if fixture.validators {
+        response.headers_mut().insert(
+            header::ETAG,
+            etag.parse().expect("an ETag is a header value"),
+        );
+    }
+    response
 }
 
 pub(crate) async fn mirrored_feed(app: &TestApp, url: &str) -> FeedRecord {
@@ -168,7 +180,7 @@ pub(crate) async fn items(app: &TestApp, feed: &FeedRecord) -> Vec<ItemRecord> {
 }
 
 /// Test sources are on loopback, which only an intranet setting allows.
-fn mirror() -> Mirror {
+pub(crate) fn mirror() -> Mirror {
     Mirror::new(
         chorus::outbound::FetchConfig {
             allow_private_fetch: true,
@@ -373,6 +385,7 @@ async fn broken_sources_keep_the_last_good_copy_and_say_why() {
             body,
             content_type,
             delay,
+            validators: true,
         });
         let error = mirror()
             .fetch(&*app.store, &feed)

@@ -104,13 +104,14 @@ pub fn build_tools() -> Result {
     Ok(())
 }
 
-/// The Python whose aiosmtpd the email tests run as their SMTP server:
-/// Debian's, where `python3-aiosmtpd` installs it (a `python3` earlier on
-/// the PATH, such as pyenv's, would not have it).
+/// The Python whose aiosmtpd the email tests run as their SMTP server, and
+/// whose feedparser the feed-reading tests read with: Debian's, where
+/// `python3-aiosmtpd` and `python3-feedparser` install them (a `python3`
+/// earlier on the PATH, such as pyenv's, would have neither).
 pub const PYTHON: &str = "/usr/bin/python3";
 
 /// Chromium and its driver for the browser tests, aiosmtpd for the email
-/// tests, nginx (and openssl for its test certificate) for the deployment
+/// tests, feedparser for the feed-reading tests, nginx (and openssl for its test certificate) for the deployment
 /// test, and cargo-deny.
 pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
@@ -126,6 +127,14 @@ pub fn test_tools() -> Result {
         .is_ok_and(|o| o.status.success());
     if !has_smtpd {
         apt(&["python3-aiosmtpd"])?;
+    }
+    // The feed reader mirrored feeds are compared with.
+    let has_feedparser = Command::new(PYTHON)
+        .args(["-c", "import feedparser"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_feedparser {
+        apt(&["python3-feedparser"])?;
     }
     if !has_version("cargo-deny", CARGO_DENY) {
         cargo_install("cargo-deny", CARGO_DENY, true)?;
