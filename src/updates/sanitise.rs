@@ -58,6 +58,18 @@ fn builder<'a>(base: Option<&Url>) -> Builder<'a> {
         .add_tag_attributes("abbr", ["title"])
         .url_schemes(HashSet::from(["http", "https"]))
         .link_rel(Some("noopener noreferrer"))
+        .attribute_filter(|element, attribute, value| {
+            if element != "a" || attribute != "href" {
+                return Some(value.into());
+            }
+            // An absolute link stored as the browser will follow it
+            // (`https:example` is `https://example/`); a relative one is
+            // left for the base to resolve or the scheme check to drop.
+            match Url::parse(value) {
+                Ok(url) => matches!(url.scheme(), "http" | "https").then(|| url.to_string().into()),
+                Err(_) => Some(value.into()),
+            }
+        })
         .strip_comments(true);
     match base {
         // A mirrored feed's relative links point into its own site.
@@ -394,6 +406,14 @@ mod tests {
         ("<scr<script>ipt>alert(1)</script>", "<script"),
         ("<a href=\"//evil.example/\">x</a>", "evil"),
     ];
+
+    #[test]
+    fn links_are_stored_as_the_browser_follows_them() {
+        assert_eq!(
+            clean("<a href=\"https:news.example/a\">a</a>", None),
+            "<a href=\"https://news.example/a\" rel=\"noopener noreferrer\">a</a>"
+        );
+    }
 
     #[test]
     fn known_attacks_are_removed() {
