@@ -121,20 +121,19 @@ pub fn test_tools() -> Result {
         // The light build has everything the shipped configuration uses.
         apt(&["nginx-light", "openssl"])?;
     }
-    let has_smtpd = Command::new(PYTHON)
-        .args(["-c", "import aiosmtpd"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_smtpd {
-        apt(&["python3-aiosmtpd"])?;
-    }
-    // The feed reader mirrored feeds are compared with.
-    let has_feedparser = Command::new(PYTHON)
-        .args(["-c", "import feedparser"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_feedparser {
-        apt(&["python3-feedparser"])?;
+    // The SMTP server of the email tests, and the feed reader mirrored
+    // feeds are compared with.
+    for (module, package) in [
+        ("aiosmtpd", "python3-aiosmtpd"),
+        ("feedparser", "python3-feedparser"),
+    ] {
+        let present = Command::new(PYTHON)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !present {
+            apt(&[package])?;
+        }
     }
     if !has_version("cargo-deny", CARGO_DENY) {
         cargo_install("cargo-deny", CARGO_DENY, true)?;
