@@ -40,6 +40,8 @@ pub struct AppState {
     pub admin: crate::admin::AdminTokens,
     /// Tells live connections when a feed changes.
     pub feed_watch: crate::updates::FeedWatch,
+    /// Every upcoming event's attendance, pushed to live connections.
+    pub attendance: crate::events::Attendance,
     /// Items' pictures, fetched once and served from Chorus's origin.
     pub item_images: crate::updates::ItemImages,
     pub assets: Arc<PathBuf>,
@@ -62,11 +64,16 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::embed::router())
         .merge(donations::router())
         .merge(updates::router())
+        .merge(crate::events::router())
         .merge(live::router())
         .merge(crate::guard::router());
     let api = Router::new()
         .merge(bodies::limit(reads, bodies::PUBLIC_BYTES))
         .merge(bodies::limit(updates::admin::router(), bodies::ADMIN_BYTES))
+        .merge(bodies::limit(
+            crate::events::admin::router(),
+            bodies::ADMIN_BYTES,
+        ))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     let pages = Router::new()
@@ -75,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(donations::page::router())
+        .merge(crate::events::page::router())
         .merge(health::router());
     let public = Router::new()
         .nest(chorus_wire::API_PREFIX, api)
@@ -86,6 +94,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(signing::router(state.directory.clone()))
         .merge(donations::writes(state.store.clone()))
+        .merge(crate::events::writes(&state))
         .merge(public)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -109,8 +118,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The span each request is logged under: its method and path, with the
-/// tokens of confirmation and withdrawal links left out (whoever reads the
-/// logs must not be able to confirm or withdraw someone's signature), and
+/// tokens of confirmation, withdrawal and RSVP links left out (whoever
+/// reads the logs must not be able to confirm or withdraw someone's
+/// signature, or cancel their place), and
 /// no query string.
 fn request_span(request: &Request) -> tracing::Span {
     tracing::debug_span!(
@@ -138,7 +148,7 @@ fn log_failure(
 
 /// `path` with link tokens replaced by `…`.
 fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    for prefix in ["/confirm/", "/withdraw/"] {
+    for prefix in ["/confirm/", "/withdraw/", "/rsvp/"] {
         if path.starts_with(prefix) {
             return format!("{prefix}…").into();
         }
@@ -208,7 +218,11 @@ mod tests {
     #[test]
     fn link_tokens_never_reach_the_request_log() {
         let token = "q8WbQ2x1c0mVbE3hF9yTzR7kLpN4aS6dJ5uG2iO1eXw";
-        for path in [format!("/confirm/{token}"), format!("/withdraw/{token}")] {
+        for path in [
+            format!("/confirm/{token}"),
+            format!("/withdraw/{token}"),
+            format!("/rsvp/{token}"),
+        ] {
             let logged = loggable_path(&path);
             assert!(!logged.contains(token), "{logged}");
         }

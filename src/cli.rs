@@ -64,6 +64,9 @@ pub enum Command {
     /// Post, edit, unpublish and list a feed's updates.
     #[command(subcommand)]
     Update(crate::updates::cli::UpdateCommand),
+    /// Action days, local events, proposals and who is coming.
+    #[command(subcommand)]
+    Event(crate::events::cli::EventCommand),
 }
 
 // Parsed once per process: the size of a variant does not matter.
@@ -342,6 +345,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Donations(command) => crate::donations::cli::donations(command).await,
         Command::Feed(command) => crate::updates::cli::feed(command).await,
         Command::Update(command) => crate::updates::cli::update(command).await,
+        Command::Event(command) => crate::events::cli::event(command).await,
     }
 }
 

@@ -3,6 +3,13 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chorus_wire::signing::{Field, Problem};
+
+impl ApiError {
+    /// A signing form's problems, by field name.
+    pub fn signing_fields(problems: Vec<(Field, Problem)>) -> Self {
+        Self::InvalidFields(problems.into_iter().map(|(f, p)| (f.as_str(), p)).collect())
+    }
+}
 use chorus_wire::{ErrorBody, ErrorDetail};
 
 use crate::storage::StoreError;
@@ -16,7 +23,7 @@ pub enum ApiError {
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
     #[error("some fields need correcting: {}", describe(.0))]
-    InvalidFields(Vec<(Field, Problem)>),
+    InvalidFields(Vec<(&'static str, Problem)>),
     #[error("{0}")]
     Forbidden(String),
     /// The request is sound but the resource's state refuses it (a closed
@@ -39,6 +46,9 @@ pub enum ApiError {
     Busy,
     #[error("this endpoint does not take that method")]
     MethodNotAllowed,
+    /// One network sent more than its share within the hour.
+    #[error("{0}")]
+    RateLimited(String),
     /// A service Chorus relies on (a payment provider) failed; the detail is
     /// logged, not shown.
     #[error("the payment provider did not answer; please try again")]
@@ -70,6 +80,7 @@ impl ApiError {
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::Upstream(_) => (StatusCode::BAD_GATEWAY, "provider_unavailable"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -100,7 +111,7 @@ impl IntoResponse for ApiError {
         let fields = match &self {
             Self::InvalidFields(problems) => problems
                 .iter()
-                .map(|(field, problem)| (field.as_str().to_owned(), problem.as_str().to_owned()))
+                .map(|(field, problem)| ((*field).to_owned(), problem.as_str().to_owned()))
                 .collect(),
             _ => Default::default(),
         };
@@ -123,6 +134,7 @@ impl IntoResponse for ApiError {
         let retry_after = match &self {
             Self::Busy => Some("1"),
             Self::Unavailable(_) => Some("2"),
+            Self::RateLimited(_) => Some("3600"),
             _ => None,
         };
         if let Some(seconds) = retry_after {
@@ -134,10 +146,10 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn describe(problems: &[(Field, Problem)]) -> String {
+fn describe(problems: &[(&str, Problem)]) -> String {
     problems
         .iter()
-        .map(|(field, problem)| format!("{} ({})", field.as_str(), problem.as_str()))
+        .map(|(field, problem)| format!("{field} ({})", problem.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
 }

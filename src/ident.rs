@@ -146,3 +146,17 @@ mod tests {
         assert!(Origin::parse("partner.example").is_err());
     }
 }
+
+/// Text as searches compare it, whatever its case and accents: `São Paulo`
+/// and `sao paulo` fold alike (compatibility-decomposed, combining marks
+/// dropped, lower case).
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+
+    text.trim()
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}

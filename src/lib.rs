@@ -13,6 +13,7 @@ pub mod directory;
 pub mod donations;
 pub mod embed;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod frame;
 pub mod guard;
@@ -105,6 +106,9 @@ pub async fn state_for(
     totals.spawn_refresher();
     let feed_watch = updates::FeedWatch::load(store.clone()).await?;
     feed_watch.spawn_refresher();
+    let attendance = events::Attendance::load(store.clone()).await?;
+    attendance.spawn_refresher();
+    events::Reminders::new(store.clone(), keys.clone(), public_url.as_str()).spawn();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone(), &guard.queue);
     mail::Outbox::new(store.clone(), keys.clone(), mail)?.spawn();
     let pinned = pinned::pin(assets, data_dir)
@@ -119,6 +123,7 @@ pub async fn state_for(
         stripe: donations::Stripe::new(payments),
         admin: admin::AdminTokens::new(&admin.admin_tokens),
         feed_watch,
+        attendance,
         item_images: updates::ItemImages::new(fetch.clone(), std::time::Duration::from_secs(10)),
         assets: Arc::new(assets.clone()),
         keys: keys.clone(),

@@ -64,7 +64,13 @@ pub struct Guard {
     asking_for_day_key: Arc<tokio::sync::Mutex<()>>,
     /// Each client's signatures within the hour.
     tally: Tally,
+    /// Each client's RSVPs and event proposals within the hour, by event
+    /// (proposals under [`PROPOSALS`]).
+    events: Tally,
 }
+
+/// Where proposals of events are counted in a client's event tally.
+pub const PROPOSALS: i64 = 0;
 
 impl Guard {
     pub fn new(config: &GuardConfig, keys: ServerKeys) -> Self {
@@ -76,6 +82,7 @@ impl Guard {
             day_key: Arc::default(),
             asking_for_day_key: Arc::default(),
             tally: Tally::default(),
+            events: Tally::default(),
         }
     }
 
@@ -125,6 +132,33 @@ impl Guard {
         Ok(key)
     }
 
+    /// A proof-of-work challenge for an RSVP or proposal in `scope`,
+    /// harder the more this client sent to events within the hour.
+    pub fn event_challenge(&self, client_hash: &[u8; 32], scope: &str, now: Millis) -> Challenge {
+        let recent = self.events.recent(client_hash, PROPOSALS, now);
+        let work = proof::work_for(self.proof_work, recent.in_all);
+        proof::issue(&self.keys, scope, work, now / 1000)
+    }
+
+    /// Counts an RSVP to `event_id` (or a proposal, [`PROPOSALS`]) from
+    /// this client, as [`Self::reserve`] counts signatures: over the limits,
+    /// or with the honeypot filled in, the reservation says so.
+    pub fn reserve_event(
+        &self,
+        client_hash: &[u8; 32],
+        event_id: i64,
+        honeypot: &str,
+        now: Millis,
+    ) -> Reservation {
+        let mut reservation = self
+            .events
+            .reserve(client_hash, event_id, &self.limits, now);
+        if !honeypot.trim().is_empty() {
+            reservation.hold = Some(Hold::Honeypot);
+        }
+        reservation
+    }
+
     /// A proof-of-work challenge for `petition`, harder the more this
     /// client signed within the hour.
     pub fn challenge(
@@ -147,10 +181,21 @@ impl Guard {
         petition: &str,
         now: Millis,
     ) -> Result<Option<SpentProof>, ApiError> {
+        self.check_solution(form.proof.as_ref(), petition, now)
+    }
+
+    /// Checks a proof of work made for `scope` (a petition's slug, or
+    /// [`event_scope`]); its challenge is spent with what it came with.
+    pub fn check_solution(
+        &self,
+        solution: Option<&chorus_wire::proof::Solution>,
+        scope: &str,
+        now: Millis,
+    ) -> Result<Option<SpentProof>, ApiError> {
         if self.proof_work == 0 {
             return Ok(None);
         }
-        let verified = proof::verify(&self.keys, form.proof.as_ref(), petition, now / 1000)
+        let verified = proof::verify(&self.keys, solution, scope, now / 1000)
             .map_err(|refusal| proof_refused(&refusal.to_string()))?;
         Ok(Some(SpentProof {
             challenge: verified.challenge,
@@ -175,6 +220,15 @@ impl Guard {
             reservation.hold = Some(Hold::Honeypot);
         }
         reservation
+    }
+}
+
+/// The proof-of-work scope of RSVPs to one event, and of proposals of
+/// events (`None`).
+pub fn event_scope(public_id: Option<&str>) -> String {
+    match public_id {
+        Some(id) => format!("event-{id}"),
+        None => "event-proposals".to_owned(),
     }
 }
 

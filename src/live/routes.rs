@@ -1,6 +1,6 @@
 //! `GET /api/v1/live`: one Server-Sent Events stream per page, carrying the
-//! counts of every petition and the totals of every donation campaign on
-//! that page.
+//! counts of every petition, the totals of every donation campaign, the
+//! changes of every feed and the attendance of every event on that page.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -19,6 +19,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use chorus_wire::COUNT_EVENT;
 use chorus_wire::donate::TOTALS_EVENT;
+use chorus_wire::events::ATTENDANCE_EVENT;
 use chorus_wire::updates::{FEED_EVENT, FeedChanged};
 
 use super::CountUpdate;
@@ -48,6 +49,9 @@ struct LiveQuery {
     /// Comma-separated update feed slugs.
     #[serde(default)]
     feeds: String,
+    /// Comma-separated action day slugs (`all`: every event's).
+    #[serde(default)]
+    days: String,
 }
 
 async fn follow_counts(
@@ -57,11 +61,20 @@ async fn follow_counts(
     let petitions = parse_slugs(&query.petitions)?;
     let campaigns = parse_slugs(&query.campaigns)?;
     let feeds = parse_slugs(&query.feeds)?;
-    if petitions.is_empty() && campaigns.is_empty() && feeds.is_empty() {
+    let days = parse_slugs(&query.days)?;
+    if petitions.is_empty() && campaigns.is_empty() && feeds.is_empty() && days.is_empty() {
         return Err(ApiError::bad_request(
             "invalid_query",
-            "name what to follow: ?petitions=a,b&campaigns=c&feeds=d",
+            "name what to follow: ?petitions=a,b&campaigns=c&feeds=d&days=e",
         ));
+    }
+    for slug in days
+        .iter()
+        .filter(|d| d.as_str() != crate::events::ALL_DAYS)
+    {
+        if state.store.action_day_by_slug(slug).await?.is_none() {
+            return Err(ApiError::NotFound(format!("no action day {slug}")));
+        }
     }
     for slug in &feeds {
         if state.store.feed_by_slug(slug).await?.is_none() {
@@ -72,6 +85,7 @@ async fn follow_counts(
     let count_updates = state.counts.subscribe();
     let totals_updates = state.totals.subscribe();
     let feed_updates = state.feed_watch.subscribe();
+    let attendance_updates = state.attendance.subscribe();
     let mut current = Vec::with_capacity(petitions.len() + campaigns.len());
     for slug in &petitions {
         let count = state
@@ -95,6 +109,15 @@ async fn follow_counts(
             &serde_json::to_string(&totals).unwrap_or_default(),
         ));
     }
+    for slug in &days {
+        current.extend(
+            state
+                .attendance
+                .of_day(slug)
+                .iter()
+                .map(|json| event(ATTENDANCE_EVENT, json)),
+        );
+    }
     // The first event tells the browser how long to wait before reconnecting;
     // a page that follows only feeds gets a comment to carry it.
     let first = if current.is_empty() {
@@ -106,6 +129,7 @@ async fn follow_counts(
     let opening = stream::iter(std::iter::once(first).chain(current));
     let counts = state.counts.clone();
     let totals = state.totals.clone();
+    let attendance = state.attendance.clone();
     let live = stream::select(
         stream::select(
             follow(count_updates, petitions, COUNT_EVENT, move |slug| {
@@ -121,12 +145,15 @@ async fn follow_counts(
         ),
         // A connection that fell behind is told every feed changed: reading
         // a feed again is always safe.
-        follow(feed_updates, feeds, FEED_EVENT, |slug| {
-            serde_json::to_string(&FeedChanged {
-                feed: slug.to_string(),
-            })
-            .ok()
-        }),
+        stream::select(
+            follow(feed_updates, feeds, FEED_EVENT, |slug| {
+                serde_json::to_string(&FeedChanged {
+                    feed: slug.to_string(),
+                })
+                .ok()
+            }),
+            follow_days(attendance_updates, days, attendance),
+        ),
     );
     let sse = Sse::new(opening.chain(live).map(Ok::<_, Infallible>))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
@@ -170,6 +197,30 @@ fn follow(
                 .iter()
                 .filter_map(&current)
                 .map(|json| event(name, &json))
+                .collect(),
+        };
+        stream::iter(events)
+    })
+}
+
+/// Attendance changes of the events of `days`. A connection that fell
+/// behind gets every event's current attendance again.
+fn follow_days(
+    updates: tokio::sync::broadcast::Receiver<Arc<CountUpdate>>,
+    days: Vec<Slug>,
+    attendance: crate::events::Attendance,
+) -> impl Stream<Item = Event> {
+    let wanted: HashSet<Slug> = days.iter().cloned().collect();
+    BroadcastStream::new(updates).flat_map(move |received| {
+        let events: Vec<Event> = match received {
+            Ok(update) if wanted.contains(&update.slug) => {
+                vec![event(ATTENDANCE_EVENT, &update.json)]
+            }
+            Ok(_) => Vec::new(),
+            Err(BroadcastStreamRecvError::Lagged(_)) => days
+                .iter()
+                .flat_map(|day| attendance.of_day(day))
+                .map(|json| event(ATTENDANCE_EVENT, &json))
                 .collect(),
         };
         stream::iter(events)

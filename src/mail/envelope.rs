@@ -27,25 +27,37 @@ const NONCE_BYTES: usize = 24;
 
 impl Envelope {
     pub fn seal(&self, keys: &ServerKeys) -> Vec<u8> {
-        let cipher = XSalsa20Poly1305::new(keys.outbox_key().into());
-        let nonce = XSalsa20Poly1305::generate_nonce(&mut OsRng);
-        let plain = serde_json::to_vec(self).expect("strings always serialise");
-        let sealed = cipher
-            .encrypt(&nonce, plain.as_slice())
-            .expect("encryption fails only for messages near 256 GiB");
-        [nonce.as_slice(), &sealed].concat()
+        seal_json(self, keys)
     }
 
     /// `None` for a message sealed under another secret, or damaged.
     pub fn open(sealed: &[u8], keys: &ServerKeys) -> Option<Self> {
-        if sealed.len() < NONCE_BYTES {
-            return None;
-        }
-        let (nonce, sealed) = sealed.split_at(NONCE_BYTES);
-        let cipher = XSalsa20Poly1305::new(keys.outbox_key().into());
-        let plain = cipher.decrypt(nonce.into(), sealed).ok()?;
-        serde_json::from_slice(&plain).ok()
+        open_json(sealed, keys)
     }
+}
+
+/// `value` as JSON, encrypted with the outbox key under a fresh nonce.
+pub(super) fn seal_json<T: Serialize>(value: &T, keys: &ServerKeys) -> Vec<u8> {
+    let cipher = XSalsa20Poly1305::new(keys.outbox_key().into());
+    let nonce = XSalsa20Poly1305::generate_nonce(&mut OsRng);
+    let plain = serde_json::to_vec(value).expect("strings always serialise");
+    let sealed = cipher
+        .encrypt(&nonce, plain.as_slice())
+        .expect("encryption fails only for messages near 256 GiB");
+    [nonce.as_slice(), &sealed].concat()
+}
+
+pub(super) fn open_json<T: for<'de> Deserialize<'de>>(
+    sealed: &[u8],
+    keys: &ServerKeys,
+) -> Option<T> {
+    if sealed.len() < NONCE_BYTES {
+        return None;
+    }
+    let (nonce, sealed) = sealed.split_at(NONCE_BYTES);
+    let cipher = XSalsa20Poly1305::new(keys.outbox_key().into());
+    let plain = cipher.decrypt(nonce.into(), sealed).ok()?;
+    serde_json::from_slice(&plain).ok()
 }
 
 #[cfg(test)]

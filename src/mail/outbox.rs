@@ -10,8 +10,8 @@ use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::Envelope;
 use super::messages::{fill, words};
+use super::{Envelope, Letter};
 use crate::config::Secret;
 use crate::personal::ServerKeys;
 use crate::storage::{MailKind, Millis, OutboxMessage, Store, StoreResult, now_millis};
@@ -166,6 +166,13 @@ impl Outbox {
     }
 
     fn compose(&self, message: &OutboxMessage) -> Option<Message> {
+        if matches!(
+            message.kind,
+            MailKind::RsvpReceipt | MailKind::EventReminder | MailKind::EventDecision
+        ) {
+            let letter = Letter::open(&message.sealed, &self.keys)?;
+            return self.message(&letter.to, letter.subject, letter.body);
+        }
         let envelope = Envelope::open(&message.sealed, &self.keys)?;
         let words = words(&envelope.lang);
         let (subject, body) = match message.kind {
@@ -178,6 +185,9 @@ impl Outbox {
                     envelope.confirm_url.as_deref()?,
                 ),
             ),
+            MailKind::RsvpReceipt | MailKind::EventReminder | MailKind::EventDecision => {
+                return None;
+            }
             MailKind::AlreadySigned => (
                 words.repeat_subject,
                 fill(
@@ -189,12 +199,20 @@ impl Outbox {
             ),
         };
         let footer = fill(words.withdraw_footer, "", "", &envelope.withdraw_url);
+        self.message(
+            &envelope.to,
+            subject.to_owned(),
+            format!("{body}\n\n{footer}"),
+        )
+    }
+
+    fn message(&self, to: &str, subject: String, body: String) -> Option<Message> {
         Message::builder()
             .from(self.from.clone())
-            .to(envelope.to.parse().ok()?)
+            .to(to.parse().ok()?)
             .subject(subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(format!("{body}\n\n{footer}\n"))
+            .body(format!("{body}\n"))
             .ok()
     }
 }

@@ -15,6 +15,8 @@ pub struct Erasure {
     pub petitions: Vec<Slug>,
     /// Emails to them that were waiting in the outbox, deleted unsent.
     pub mail: u64,
+    /// Their RSVPs and event proposals: details removed, counts kept.
+    pub events: u64,
 }
 
 /// Erases everything Chorus holds about the person with this address, in any
@@ -23,7 +25,12 @@ pub async fn erase(store: &dyn Store, keys: &ServerKeys, email: &str) -> StoreRe
     let hash = keys.email_hash(email);
     let mail = store.forget_mail_to(&hash).await?;
     let petitions = store.anonymise_signer(&hash, now_millis()).await?;
-    Ok(Erasure { petitions, mail })
+    let events = store.erase_event_person(&hash).await?;
+    Ok(Erasure {
+        petitions,
+        mail,
+        events,
+    })
 }
 
 impl fmt::Display for Erasure {
@@ -40,6 +47,11 @@ impl fmt::Display for Erasure {
             )?;
         }
         writeln!(f, "outbox: {} waiting email(s) deleted", self.mail)?;
+        writeln!(
+            f,
+            "events: details removed from {} RSVP(s) and event proposal(s); the counts stay",
+            self.events
+        )?;
         write!(
             f,
             "donations: nothing to remove (Chorus keeps no donor's name or address)"

@@ -1,7 +1,8 @@
 //! Signers' details are kept only while they are needed: once a petition has
 //! been closed for the retention period, its signers are anonymised. What
 //! remains (the count, countries, languages, consents) names no one. Signers
-//! who never confirmed their address are deleted after two weeks.
+//! who never confirmed their address are deleted after two weeks. The
+//! addresses RSVPs leave for their reminder go a day after the event.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +50,15 @@ pub async fn forget_review_data(store: &dyn Store) -> StoreResult<u64> {
     Ok(forgotten)
 }
 
+/// Forgets the addresses kept for reminders, and RSVPs' client hashes,
+/// once their event has been over for a day: the host's list (sealed to
+/// the organisation) is all that stays.
+pub async fn forget_past_events(store: &dyn Store) -> StoreResult<u64> {
+    store
+        .forget_event_mail(now_millis() - days_in_millis(1))
+        .await
+}
+
 fn days_in_millis(days: u32) -> Millis {
     Millis::from(days) * 24 * 60 * 60 * 1000
 }
@@ -78,6 +88,9 @@ pub fn spawn(store: Arc<dyn Store>, days: u32) {
             }
             if let Err(error) = forget_review_data(&*store).await {
                 tracing::warn!(%error, "cannot forget client hashes; will retry");
+            }
+            if let Err(error) = forget_past_events(&*store).await {
+                tracing::warn!(%error, "cannot forget past events' addresses; will retry");
             }
         }
     });

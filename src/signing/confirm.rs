@@ -57,10 +57,7 @@ impl Letters {
     /// Prepares both letters with a fresh token; `base` is Chorus's public
     /// origin, which the links lead to.
     pub fn prepare(keys: &ServerKeys, base: &str, to: &Addressee<'_>) -> Self {
-        use crypto_box::aead::rand_core::RngCore;
-        let mut token = [0_u8; 32];
-        crypto_box::aead::OsRng.fill_bytes(&mut token);
-        let text = BASE64.encode(token);
+        let (text, token) = new_link_token();
         let link = |action: &str| format!("{base}/{action}/{text}?lang={}", words(to.lang).lang);
         let envelope = |confirm_url: Option<String>| Envelope {
             to: to.email.trim().to_owned(),
@@ -72,7 +69,7 @@ impl Letters {
         };
         let email_hash = keys.email_hash(to.email);
         Self {
-            token: digest(&token),
+            token,
             confirm: SealedMail {
                 kind: MailKind::Confirm,
                 email_hash: email_hash.clone(),
@@ -119,8 +116,17 @@ fn digest(token: &[u8]) -> TokenHash {
     TokenHash(Sha256::digest(token).into())
 }
 
+/// A fresh token for a mailed link: as the link carries it, and as
+/// storage keeps it.
+pub fn new_link_token() -> (String, TokenHash) {
+    use crypto_box::aead::rand_core::RngCore;
+    let mut token = [0_u8; 32];
+    crypto_box::aead::OsRng.fill_bytes(&mut token);
+    (BASE64.encode(token), digest(&token))
+}
+
 /// The stored digest of a link's token; `None` for anything that is not one.
-fn token_hash(text: &str) -> Option<TokenHash> {
+pub fn token_hash(text: &str) -> Option<TokenHash> {
     let bytes = BASE64.decode(text).ok()?;
     (bytes.len() == 32).then(|| digest(&bytes))
 }

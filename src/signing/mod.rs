@@ -148,7 +148,7 @@ pub async fn accept(
         ))
     })?;
 
-    validate(&form).map_err(ApiError::InvalidFields)?;
+    validate(&form).map_err(ApiError::signing_fields)?;
 
     let now = now_millis();
     let proof = match script {

@@ -19,6 +19,12 @@ pub enum MailKind {
     Confirm,
     /// "You have already signed", sent instead of a second signature.
     AlreadySigned,
+    /// "You're coming": an event's details and the RSVP's cancel link.
+    RsvpReceipt,
+    /// The day before an event, to those who left an email.
+    EventReminder,
+    /// To a host: the organiser approved or declined their event.
+    EventDecision,
 }
 
 impl MailKind {
@@ -26,13 +32,22 @@ impl MailKind {
         match self {
             Self::Confirm => "confirm",
             Self::AlreadySigned => "already_signed",
+            Self::RsvpReceipt => "rsvp_receipt",
+            Self::EventReminder => "event_reminder",
+            Self::EventDecision => "event_decision",
         }
     }
 
     pub fn parse(stored: &str) -> Option<Self> {
-        [Self::Confirm, Self::AlreadySigned]
-            .into_iter()
-            .find(|k| k.as_str() == stored)
+        [
+            Self::Confirm,
+            Self::AlreadySigned,
+            Self::RsvpReceipt,
+            Self::EventReminder,
+            Self::EventDecision,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == stored)
     }
 }
 

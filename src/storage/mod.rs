@@ -7,6 +7,8 @@
 mod batching;
 mod donation_sql;
 mod donations;
+mod event_sql;
+mod events;
 mod guard;
 mod guard_sql;
 mod mail;
@@ -35,6 +37,11 @@ pub use donations::{
     Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
     ProviderEvent,
+};
+pub use events::{
+    ActionDayRecord, AttendanceRow, AttendeeRow, DueReminder, EventDetails, EventPlace, EventQuery,
+    EventRecord, EventStatus, EventStore, EventText, HostContact, NewActionDay, NewEvent, NewRsvp,
+    RsvpByToken, RsvpCancelled, RsvpOutcome, RsvpPerson,
 };
 pub use guard::{Cluster, Correction, Decision, GuardStore, ReviewScope};
 pub use mail::{
@@ -292,9 +299,11 @@ pub trait PetitionStore {
     ) -> StoreResult<()>;
 }
 
-/// Everything Chorus stores. Petitions, personal data, mail, donations and
-/// updates have their own parts of the interface ([`PetitionStore`],
-/// [`PersonalStore`], [`MailStore`], [`DonationStore`], [`UpdateStore`]), each implemented once for both backends; what is left
+/// Everything Chorus stores. Petitions, personal data, mail, donations,
+/// updates and events have their own parts of the interface
+/// ([`PetitionStore`], [`PersonalStore`], [`MailStore`], [`DonationStore`],
+/// [`UpdateStore`], [`EventStore`]), each implemented once for both
+/// backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
 pub trait Store:
@@ -304,6 +313,7 @@ pub trait Store:
     + GuardStore
     + DonationStore
     + UpdateStore
+    + EventStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -315,19 +315,9 @@ fn content_of(
 /// tag, and so are `Migración` and `migracion` (compatibility-decomposed,
 /// accents dropped, lower case, spaces and underscores as hyphens).
 fn tags_of(entry: &Entry) -> Vec<String> {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-
     let mut tags: Vec<String> = Vec::new();
     for category in &entry.categories {
-        let folded: String = category
-            .term
-            .trim()
-            .nfkd()
-            .filter(|c| !is_combining_mark(*c))
-            .collect::<String>()
-            .to_lowercase()
-            .replace([' ', '_'], "-");
+        let folded = crate::ident::fold(&category.term).replace([' ', '_'], "-");
         let Some(tag) = item::tags(&folded).ok().and_then(|t| t.into_iter().next()) else {
             continue;
         };

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 mod countries;
 pub mod donate;
+pub mod events;
 pub mod lang;
 pub mod money;
 pub mod proof;

@@ -218,7 +218,7 @@ pub fn check_name(name: &str, required: bool) -> Option<Problem> {
 
 /// Zero-width and bidirectional-override characters: they hide or reorder
 /// text when an organiser reads an export.
-fn is_invisible_format(c: char) -> bool {
+pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
@@ -258,7 +258,7 @@ pub fn check_email(email: &str) -> Option<Problem> {
     None
 }
 
-fn check_country(code: &str) -> Option<Problem> {
+pub fn check_country(code: &str) -> Option<Problem> {
     if code.is_empty() {
         Some(Problem::Required)
     } else if is_country(code) {
@@ -268,7 +268,7 @@ fn check_country(code: &str) -> Option<Problem> {
     }
 }
 
-fn check_comment(comment: &str) -> Option<Problem> {
+pub fn check_comment(comment: &str) -> Option<Problem> {
     if comment.chars().count() > COMMENT_MAX {
         Some(Problem::TooLong)
     } else if comment
@@ -282,7 +282,7 @@ fn check_comment(comment: &str) -> Option<Problem> {
 }
 
 /// Values the widget makes, never the supporter: letters, digits, `-`, `.`.
-fn check_token(token: &str, min: usize, max: usize) -> Option<Problem> {
+pub fn check_token(token: &str, min: usize, max: usize) -> Option<Problem> {
     let ok = (min..=max).contains(&token.len())
         && token
             .chars()
