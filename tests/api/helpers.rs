@@ -95,6 +95,8 @@ pub struct TestApp {
     pub stripe: StripeStandIn,
     /// The secret key of the organisation running the test petitions.
     pub org_key: OrgSecretKey,
+    /// Events' reminders, queued at whatever time a test names.
+    pub reminders: chorus::events::Reminders,
     /// The "other process" of `sign_elsewhere`: one pool per test, opened on
     /// first use, since a burst of calls would otherwise exhaust the server's
     /// connections on PostgreSQL.
@@ -210,6 +212,7 @@ impl TestApp {
             admin_tokens: vec![Secret::from_str(ADMIN_TOKEN).expect("token")],
         };
         let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
+        let reminders_keys = keys.clone();
         let mail = chorus::mail::MailConfig {
             smtp_url: options
                 .smtp_url
@@ -239,6 +242,8 @@ impl TestApp {
         let state = chorus::state_for(store.clone(), &settings, keys)
             .await
             .expect("state loads");
+        let reminders =
+            chorus::events::Reminders::new(store.clone(), reminders_keys, public_url.as_str());
         let counts = state.counts.clone();
         let signatures = state.signatures.clone();
         let later = state.later.clone();
@@ -258,6 +263,7 @@ impl TestApp {
             later,
             stripe,
             org_key,
+            reminders,
             elsewhere: tokio::sync::OnceCell::new(),
             _dir: dir,
         }

@@ -104,14 +104,16 @@ pub fn build_tools() -> Result {
     Ok(())
 }
 
-/// The Python whose aiosmtpd the email tests run as their SMTP server, and
-/// whose feedparser the feed-reading tests read with: Debian's, where
-/// `python3-aiosmtpd` and `python3-feedparser` install them (a `python3`
-/// earlier on the PATH, such as pyenv's, would have neither).
+/// The Python whose aiosmtpd the email tests run as their SMTP server,
+/// whose feedparser the feed-reading tests read with, and whose icalendar
+/// reads the events' calendars: Debian's, where `python3-aiosmtpd`,
+/// `python3-feedparser` and `python3-icalendar` install them (a `python3`
+/// earlier on the PATH, such as pyenv's, would have none).
 pub const PYTHON: &str = "/usr/bin/python3";
 
 /// Chromium and its driver for the browser tests, aiosmtpd for the email
-/// tests, feedparser for the feed-reading tests, nginx (and openssl for its test certificate) for the deployment
+/// tests, feedparser for the feed-reading tests, icalendar for the events'
+/// calendars, nginx (and openssl for its test certificate) for the deployment
 /// test, and cargo-deny.
 pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
@@ -121,11 +123,12 @@ pub fn test_tools() -> Result {
         // The light build has everything the shipped configuration uses.
         apt(&["nginx-light", "openssl"])?;
     }
-    // The SMTP server of the email tests, and the feed reader mirrored
-    // feeds are compared with.
+    // The SMTP server of the email tests, the feed reader mirrored feeds
+    // are compared with, and the calendar reader events' files are read by.
     for (module, package) in [
         ("aiosmtpd", "python3-aiosmtpd"),
         ("feedparser", "python3-feedparser"),
+        ("icalendar", "python3-icalendar"),
     ] {
         let present = Command::new(PYTHON)
             .args(["-c", &format!("import {module}")])
