@@ -111,6 +111,20 @@ impl fmt::Display for Origin {
     }
 }
 
+/// Text as searches compare it, whatever its case and accents: `São Paulo`
+/// and `sao paulo` fold alike (compatibility-decomposed, combining marks
+/// dropped, lower case).
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+
+    text.trim()
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,18 +159,4 @@ mod tests {
         assert!(Origin::parse("javascript:alert(1)").is_err());
         assert!(Origin::parse("partner.example").is_err());
     }
-}
-
-/// Text as searches compare it, whatever its case and accents: `São Paulo`
-/// and `sao paulo` fold alike (compatibility-decomposed, combining marks
-/// dropped, lower case).
-pub fn fold(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_normalization::char::is_combining_mark;
-
-    text.trim()
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
 }

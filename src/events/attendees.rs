@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::Context;
 use futures_util::StreamExt;
 
-use crate::personal::{OrgSecretKey, PersonalDetails};
+use crate::personal::OrgSecretKey;
 use crate::signing::export::write_rows;
 use crate::storage::{AttendeeRow, EventRecord, Store, StoreResult, rfc3339};
 
@@ -48,7 +48,7 @@ pub async fn write_csv(
             .sealed
             .as_ref()
             .and_then(|sealed| key.open(sealed).ok())
-            .unwrap_or_else(PersonalDetails::default);
+            .unwrap_or_default();
         [
             rfc3339(row.created_at).unwrap_or_default(),
             row.people.to_string(),

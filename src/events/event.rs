@@ -60,17 +60,13 @@ pub fn check(
         if author == Author::Proposal && ends <= now {
             problems.push(("starts", Problem::Invalid));
         }
-        if let Some(day) = day {
-            if !form.starts.trim().starts_with(&day.day) {
-                problems.push(("starts", Problem::Invalid));
-            }
+        if day.is_some_and(|day| !form.starts.trim().starts_with(&day.day)) {
+            problems.push(("starts", Problem::Invalid));
         }
-    } else if zone.is_some() {
+    } else if let Some(zone) = &zone {
         // A date the calendar lacks (30 February) passes the shape check.
         for (field, text) in [("starts", &form.starts), ("ends", &form.ends)] {
-            if instant(text, zone.as_ref().expect("checked")).is_none()
-                && !problems.iter().any(|(f, _)| *f == field)
-            {
+            if instant(text, zone).is_none() && !problems.iter().any(|(f, _)| *f == field) {
                 problems.push((field, Problem::Invalid));
             }
         }

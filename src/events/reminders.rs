@@ -61,9 +61,9 @@ impl Reminders {
                 );
                 continue;
             };
-            if !events.contains_key(&reminder.event_id) {
-                let event = self.store.event_by_id(reminder.event_id).await?;
-                events.insert(reminder.event_id, event);
+            if let std::collections::hash_map::Entry::Vacant(slot) = events.entry(reminder.event_id)
+            {
+                slot.insert(self.store.event_by_id(reminder.event_id).await?);
             }
             let Some(Some(event)) = events.get(&reminder.event_id) else {
                 continue;

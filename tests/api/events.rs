@@ -92,7 +92,11 @@ async fn list(app: &TestApp, query: &str) -> EventsPage {
 }
 
 fn ids(page: &EventsPage) -> Vec<String> {
-    page.embedded.events.iter().map(|e| e.title.clone()).collect()
+    page.embedded
+        .events
+        .iter()
+        .map(|e| e.title.clone())
+        .collect()
 }
 
 async fn rsvp(app: &TestApp, id: &str, form: Value) -> (u16, Value) {
@@ -132,7 +136,10 @@ async fn events_are_listed_by_start_with_their_local_times_and_filters() {
 
     let page = list(&app, &format!("day={DAY}")).await;
     // 09:00 in Nairobi (06:00 UTC), 18:00 in Paris (17:00), 15:00 in São Paulo (18:00).
-    assert_eq!(ids(&page), ["Teach-in", "Candles for the missing", "March to the port"]);
+    assert_eq!(
+        ids(&page),
+        ["Teach-in", "Candles for the missing", "March to the port"]
+    );
     let lyon = &page.embedded.events[1];
     assert_eq!(lyon.local_start, format!("{date}T18:00"));
     assert_eq!(lyon.utc_offset, "+01:00");
@@ -144,7 +151,10 @@ async fn events_are_listed_by_start_with_their_local_times_and_filters() {
     assert_eq!(ids(&list(&app, "country=BR").await), ["March to the port"]);
     assert_eq!(ids(&list(&app, "kind=online").await), ["Teach-in"]);
     // A city search ignores case and accents.
-    assert_eq!(ids(&list(&app, "city=sao%20PAU").await), ["March to the port"]);
+    assert_eq!(
+        ids(&list(&app, "city=sao%20PAU").await),
+        ["March to the port"]
+    );
     assert!(ids(&list(&app, "city=paris").await).is_empty());
 
     // Pages follow the cursor to the end, each event once.
@@ -156,19 +166,33 @@ async fn events_are_listed_by_start_with_their_local_times_and_filters() {
         match page.next_cursor {
             Some(cursor) => {
                 let next = page.links.next.expect("a next link").href;
-                assert!(next.contains(&cursor) && next.contains("per_page=2"), "{next}");
+                assert!(
+                    next.contains(&cursor) && next.contains("per_page=2"),
+                    "{next}"
+                );
                 query = format!("day={DAY}&per_page=2&cursor={cursor}");
             }
             None => break,
         }
     }
-    assert_eq!(seen, ["Teach-in", "Candles for the missing", "March to the port"]);
+    assert_eq!(
+        seen,
+        ["Teach-in", "Candles for the missing", "March to the port"]
+    );
 
-    for bad in ["kind=party", "country=XX", "cursor=nonsense", "day=Not%20A%20Slug"] {
+    for bad in [
+        "kind=party",
+        "country=XX",
+        "cursor=nonsense",
+        "day=Not%20A%20Slug",
+    ] {
         let response = app.get(&format!("/api/v1/events?{bad}")).await;
         assert_eq!(response.status(), 400, "{bad}");
     }
-    assert_eq!(app.get("/api/v1/events?day=no-such-day").await.status(), 404);
+    assert_eq!(
+        app.get("/api/v1/events?day=no-such-day").await.status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -229,11 +253,15 @@ async fn a_private_address_reaches_only_the_people_who_rsvp_with_an_email() {
         let response = app.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
         let text = response.text().await.expect("text");
-        assert!(!text.contains("rue Haute"), "{path} shows the private address: {text}");
+        assert!(
+            !text.contains("rue Haute"),
+            "{path} shows the private address: {text}"
+        );
         assert!(text.contains("Chez Karim"), "{path} still names the venue");
     }
 
-    let (status, receipt) = rsvp(&app, id, answer("k-private-aaaaaaaa", 1, "sam@example.org")).await;
+    let (status, receipt) =
+        rsvp(&app, id, answer("k-private-aaaaaaaa", 1, "sam@example.org")).await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt, json!({"total_accepted": 2, "emailed": true}));
     let mail = smtp.wait_for(1).await.remove(0);
@@ -243,7 +271,12 @@ async fn a_private_address_reaches_only_the_people_who_rsvp_with_an_email() {
     assert!(mail.body.contains("2 personnes"), "{}", mail.body);
 
     // Still nowhere public once someone has it.
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert!(card.location.address_lines.is_empty() && card.location.address_private);
 }
 
@@ -255,16 +288,27 @@ async fn rsvps_count_once_each_and_a_full_event_says_so() {
     let id = created["id"].as_str().expect("an id");
 
     let (status, first) = rsvp(&app, id, answer("k-first-aaaaaaaaaa", 1, "")).await;
-    assert_eq!((status, &first), (200, &json!({"total_accepted": 2, "emailed": false})));
+    assert_eq!(
+        (status, &first),
+        (200, &json!({"total_accepted": 2, "emailed": false}))
+    );
     // A retry of the same submission is not a second RSVP.
     let (status, again) = rsvp(&app, id, answer("k-first-aaaaaaaaaa", 1, "")).await;
     assert_eq!((status, again["total_accepted"].as_u64()), (200, Some(2)));
     // Two more people do not fit; one does.
     let (status, full) = rsvp(&app, id, answer("k-second-aaaaaaaaa", 1, "")).await;
-    assert_eq!((status, full["error"]["code"].as_str()), (409, Some("event_full")));
+    assert_eq!(
+        (status, full["error"]["code"].as_str()),
+        (409, Some("event_full"))
+    );
     let (status, last) = rsvp(&app, id, answer("k-third-aaaaaaaaaa", 0, "")).await;
     assert_eq!((status, last["total_accepted"].as_u64()), (200, Some(3)));
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!((card.total_accepted, card.capacity), (3, Some(3)));
     assert!(card.is_full());
 
@@ -277,7 +321,10 @@ async fn rsvps_count_once_each_and_a_full_event_says_so() {
     .await;
     assert_eq!(status, 422, "{refused}");
     for field in ["guests", "email", "idempotency_key"] {
-        assert!(refused["error"]["fields"][field].is_string(), "{field}: {refused}");
+        assert!(
+            refused["error"]["fields"][field].is_string(),
+            "{field}: {refused}"
+        );
     }
     // Only a partner's page (or Chorus's own) may send one.
     let stranger = app
@@ -289,7 +336,12 @@ async fn rsvps_count_once_each_and_a_full_event_says_so() {
         .await
         .expect("sent");
     assert_eq!(stranger.status(), 403);
-    assert_eq!(rsvp(&app, "nosuchevent", answer("k-none-aaaaaaaaaa", 0, "")).await.0, 404);
+    assert_eq!(
+        rsvp(&app, "nosuchevent", answer("k-none-aaaaaaaaaa", 0, ""))
+            .await
+            .0,
+        404
+    );
 }
 
 #[tokio::test]
@@ -301,12 +353,29 @@ async fn capacity_holds_when_many_answer_at_once() {
     let answers = (0..30).map(|n| {
         let app = &app;
         let id = id.clone();
-        async move { rsvp(app, &id, answer(&format!("k-crowd-{n:012}"), 0, "")).await.0 }
+        async move {
+            rsvp(app, &id, answer(&format!("k-crowd-{n:012}"), 0, ""))
+                .await
+                .0
+        }
     });
     let statuses = futures_util::future::join_all(answers).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 10, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 20, "{statuses:?}");
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        20,
+        "{statuses:?}"
+    );
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!(card.total_accepted, 10);
 }
 
@@ -332,32 +401,100 @@ async fn the_reminder_goes_the_day_before_in_the_supporters_language_and_the_pla
 
     // Two days before, nothing is due; within the day before, one reminder,
     // once, however often the clock is read.
-    assert_eq!(app.reminders.queue_due(starts - 48 * HOUR).await.expect("queued"), 0);
-    assert_eq!(app.reminders.queue_due(starts - 23 * HOUR).await.expect("queued"), 1);
-    assert_eq!(app.reminders.queue_due(starts - 22 * HOUR).await.expect("queued"), 0);
+    assert_eq!(
+        app.reminders
+            .queue_due(starts - 48 * HOUR)
+            .await
+            .expect("queued"),
+        0
+    );
+    assert_eq!(
+        app.reminders
+            .queue_due(starts - 23 * HOUR)
+            .await
+            .expect("queued"),
+        1
+    );
+    assert_eq!(
+        app.reminders
+            .queue_due(starts - 22 * HOUR)
+            .await
+            .expect("queued"),
+        0
+    );
     let mails = smtp.wait_for(2).await;
     let reminder = &mails[1];
     assert_eq!(reminder.subject, "Demain : Candles for the missing");
-    assert!(reminder.body.contains("Place des Terreaux, 69001"), "{}", reminder.body);
-    assert_eq!(reminder.link("/rsvp/"), cancel, "the same link frees the place");
+    assert!(
+        reminder.body.contains("Place des Terreaux, 69001"),
+        "{}",
+        reminder.body
+    );
+    assert_eq!(
+        reminder.link("/rsvp/"),
+        cancel,
+        "the same link frees the place"
+    );
 
     // The link's page acts only on its button.
     let page = app.client.get(&cancel).send().await.expect("page");
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.expect("html").contains("<form method=\"post\">"));
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("<form method=\"post\">")
+    );
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!(card.total_accepted, 1);
     let freed = app.client.post(&cancel).send().await.expect("posted");
     assert_eq!(freed.status(), 200);
-    assert!(freed.text().await.expect("html").contains("Votre place est libérée"));
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    assert!(
+        freed
+            .text()
+            .await
+            .expect("html")
+            .contains("Votre place est libérée")
+    );
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!(card.total_accepted, 0);
     // A second click changes nothing; a made-up token opens nothing.
-    assert_eq!(app.client.post(&cancel).send().await.expect("posted").status(), 200);
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    assert_eq!(
+        app.client
+            .post(&cancel)
+            .send()
+            .await
+            .expect("posted")
+            .status(),
+        200
+    );
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!(card.total_accepted, 0);
     let bogus = format!("{}/rsvp/{}", app.origin, "A".repeat(43));
-    assert_eq!(app.client.post(&bogus).send().await.expect("posted").status(), 404);
+    assert_eq!(
+        app.client
+            .post(&bogus)
+            .send()
+            .await
+            .expect("posted")
+            .status(),
+        404
+    );
 
     // The host's list shows the cancelled answer without its details.
     let rows = app.store.attendees(event.id).await.expect("reads");
@@ -384,7 +521,12 @@ async fn an_rsvp_within_the_day_before_gets_no_second_reminder() {
     )
     .await;
     let id = created["id"].as_str().expect("an id");
-    assert_eq!(rsvp(&app, id, answer("k-soon-aaaaaaaaaaa", 0, "bo@example.org")).await.0, 200);
+    assert_eq!(
+        rsvp(&app, id, answer("k-soon-aaaaaaaaaaa", 0, "bo@example.org"))
+            .await
+            .0,
+        200
+    );
     smtp.wait_for(1).await;
     assert_eq!(
         app.reminders
@@ -426,9 +568,18 @@ async fn a_proposal_waits_unseen_until_approved_and_its_host_hears_of_it() {
     assert_eq!((status, &answer), (202, &json!({"status": "pending"})));
     // A retry stores nothing new.
     assert_eq!(send(proposal.clone()).await.0, 202);
-    assert!(ids(&list(&app, &format!("day={DAY}")).await).is_empty(), "unseen while pending");
+    assert!(
+        ids(&list(&app, &format!("day={DAY}")).await).is_empty(),
+        "unseen while pending"
+    );
 
-    let (_, pending) = admin(&app, reqwest::Method::GET, "/events?status=pending", json!({})).await;
+    let (_, pending) = admin(
+        &app,
+        reqwest::Method::GET,
+        "/events?status=pending",
+        json!({}),
+    )
+    .await;
     let pending = pending.as_array().expect("a list");
     assert_eq!(pending.len(), 1, "{pending:?}");
     assert_eq!(pending[0]["host_waiting"], true);
@@ -436,18 +587,42 @@ async fn a_proposal_waits_unseen_until_approved_and_its_host_hears_of_it() {
     // Its page is not public either.
     assert_eq!(app.get(&format!("/events/{id}")).await.status(), 404);
     // The host's contact is sealed to the organisation.
-    let stored = app.store.event_by_public_id(id).await.expect("reads").expect("stored");
+    let stored = app
+        .store
+        .event_by_public_id(id)
+        .await
+        .expect("reads")
+        .expect("stored");
     assert!(stored.host_waiting);
 
-    let (status, approved) = admin(&app, reqwest::Method::POST, &format!("/events/{id}/approve"), json!({})).await;
+    let (status, approved) = admin(
+        &app,
+        reqwest::Method::POST,
+        &format!("/events/{id}/approve"),
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 200, "{approved}");
     assert_eq!(approved["state"], "approved");
-    assert_eq!(approved["host_waiting"], false, "the host's address is forgotten");
+    assert_eq!(
+        approved["host_waiting"], false,
+        "the host's address is forgotten"
+    );
     let mail = smtp.wait_for(1).await.remove(0);
     assert!(mail.to.contains("noor@example.org"));
-    assert_eq!(mail.subject, "Tu evento está publicado: Vigil at the harbour");
-    assert!(mail.body.contains(&format!("/events/{id}")), "{}", mail.body);
-    assert_eq!(ids(&list(&app, &format!("day={DAY}")).await), ["Vigil at the harbour"]);
+    assert_eq!(
+        mail.subject,
+        "Tu evento está publicado: Vigil at the harbour"
+    );
+    assert!(
+        mail.body.contains(&format!("/events/{id}")),
+        "{}",
+        mail.body
+    );
+    assert_eq!(
+        ids(&list(&app, &format!("day={DAY}")).await),
+        ["Vigil at the harbour"]
+    );
 
     // A proposal must give its host's contact, from a partner's page.
     let mut anonymous = proposal.clone();
@@ -464,13 +639,30 @@ async fn a_cancelled_event_stays_listed_as_cancelled_and_takes_no_answers() {
     with_day(&app).await;
     let created = create(&app, json!({})).await;
     let id = created["id"].as_str().expect("an id");
-    let (status, cancelled) = admin(&app, reqwest::Method::POST, &format!("/events/{id}/cancel"), json!({})).await;
-    assert_eq!((status, cancelled["state"].as_str()), (200, Some("cancelled")));
+    let (status, cancelled) = admin(
+        &app,
+        reqwest::Method::POST,
+        &format!("/events/{id}/cancel"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, cancelled["state"].as_str()),
+        (200, Some("cancelled"))
+    );
     let page = list(&app, &format!("day={DAY}")).await;
     assert_eq!(page.embedded.events[0].status, "cancelled");
     let (status, refused) = rsvp(&app, id, answer("k-late-aaaaaaaaaaa", 0, "")).await;
-    assert_eq!((status, refused["error"]["code"].as_str()), (409, Some("event_closed")));
-    let ics = app.get(&format!("/events/{id}.ics")).await.text().await.expect("ics");
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("event_closed"))
+    );
+    let ics = app
+        .get(&format!("/events/{id}.ics"))
+        .await
+        .text()
+        .await
+        .expect("ics");
     assert!(ics.contains("STATUS:CANCELLED"), "{ics}");
 }
 
@@ -503,7 +695,9 @@ print(json.dumps({"name": str(calendar.get("name") or calendar.get("x-wr-calname
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {python} ({e}); `cargo xtask test` installs icalendar"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run {python} ({e}); `cargo xtask test` installs icalendar")
+        });
     use std::io::Write;
     child
         .stdin
@@ -525,7 +719,11 @@ async fn calendars_read_in_a_real_icalendar_library_with_every_field() {
     let app = TestApp::spawn().await;
     with_day(&app).await;
     let date = day_date();
-    let created = create(&app, json!({"accessibility": "Step-free; seats available."})).await;
+    let created = create(
+        &app,
+        json!({"accessibility": "Step-free; seats available."}),
+    )
+    .await;
     let id = created["id"].as_str().expect("an id");
     create(
         &app,
@@ -548,16 +746,30 @@ async fn calendars_read_in_a_real_icalendar_library_with_every_field() {
     assert_eq!(event["summary"], "Candles for the missing");
     assert_eq!(event["start"], format!("{date}T17:00:00+00:00"));
     assert_eq!(event["end"], format!("{date}T18:30:00+00:00"));
-    assert_eq!(event["location"], "Place des Terreaux, Place des Terreaux, 69001, Lyon, FR");
+    assert_eq!(
+        event["location"],
+        "Place des Terreaux, Place des Terreaux, 69001, Lyon, FR"
+    );
     assert_eq!(event["url"], format!("{}/events/{id}", app.origin));
     assert_eq!(event["status"], "CONFIRMED");
     let description = event["description"].as_str().expect("text");
-    for part in ["We gather in silence.", "Bring a candle.", "Access: Step-free", "Hosted by Lyon Solidarité"] {
+    for part in [
+        "We gather in silence.",
+        "Bring a candle.",
+        "Access: Step-free",
+        "Hosted by Lyon Solidarité",
+    ] {
         assert!(description.contains(part), "{part} in {description}");
     }
     assert!(!event["stamp"].as_str().expect("a stamp").is_empty());
 
-    let day = read_calendar(&app.get(&format!("/days/{DAY}.ics")).await.text().await.expect("ics"));
+    let day = read_calendar(
+        &app.get(&format!("/days/{DAY}.ics"))
+            .await
+            .text()
+            .await
+            .expect("ics"),
+    );
     assert_eq!(day["name"], "International Migrants Day");
     let summaries: Vec<&str> = day["events"]
         .as_array()
@@ -566,10 +778,12 @@ async fn calendars_read_in_a_real_icalendar_library_with_every_field() {
         .map(|e| e["summary"].as_str().expect("a summary"))
         .collect();
     assert_eq!(summaries, ["Teach-in", "Candles for the missing"]);
-    assert!(day["events"][0]["description"]
-        .as_str()
-        .expect("text")
-        .contains("Online: https://meet.example/teach-in"));
+    assert!(
+        day["events"][0]["description"]
+            .as_str()
+            .expect("text")
+            .contains("Online: https://meet.example/teach-in")
+    );
 }
 
 #[tokio::test]
@@ -577,17 +791,27 @@ async fn the_event_page_carries_json_ld_and_a_form_that_works_without_script() {
     let smtp = SmtpServer::start();
     let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
     with_day(&app).await;
-    let created = create(&app, json!({"title": "Vigil </script><b>x</b>", "capacity": 50})).await;
+    let created = create(
+        &app,
+        json!({"title": "Vigil </script><b>x</b>", "capacity": 50}),
+    )
+    .await;
     let id = created["id"].as_str().expect("an id");
     let page = app.get(&format!("/events/{id}?lang=es")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
     assert!(html.contains("<html lang=\"es\">"));
-    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD") + 35;
+    let start = html
+        .find("<script type=\"application/ld+json\">")
+        .expect("JSON-LD")
+        + 35;
     let end = start + html[start..].find("</script>").expect("closed");
     let ld: Value = serde_json::from_str(&html[start..end]).expect("JSON-LD parses");
     assert_eq!(ld["@type"], "Event");
-    assert_eq!(ld["name"], "Vigil </script><b>x</b>", "kept whole, unable to close the script");
+    assert_eq!(
+        ld["name"], "Vigil </script><b>x</b>",
+        "kept whole, unable to close the script"
+    );
     assert_eq!(ld["location"]["address"]["addressLocality"], "Lyon");
     assert_eq!(ld["eventStatus"], "https://schema.org/EventScheduled");
     assert_eq!(ld["maximumAttendeeCapacity"], 50);
@@ -620,7 +844,10 @@ async fn the_event_page_carries_json_ld_and_a_form_that_works_without_script() {
     .await;
     assert_eq!(asked.status(), 422);
     let asked = asked.text().await.expect("html");
-    assert!(asked.contains("aria-invalid=\"true\"") && asked.contains("value=\"Lucía\""), "{asked}");
+    assert!(
+        asked.contains("aria-invalid=\"true\"") && asked.contains("value=\"Lucía\""),
+        "{asked}"
+    );
 
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -640,16 +867,31 @@ async fn the_event_page_carries_json_ld_and_a_form_that_works_without_script() {
         .await
         .expect("posted");
     assert_eq!(done.status(), 303);
-    assert_eq!(done.headers()["location"], format!("/events/{id}?lang=es&rsvp=thanks"));
-    assert_eq!(smtp.wait_for(1).await[0].subject, "Vienes: Vigil </script><b>x</b>");
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    assert_eq!(
+        done.headers()["location"],
+        format!("/events/{id}?lang=es&rsvp=thanks")
+    );
+    assert_eq!(
+        smtp.wait_for(1).await[0].subject,
+        "Vienes: Vigil </script><b>x</b>"
+    );
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!(card.total_accepted, 3);
     // From anywhere but its own page, the form is refused.
     let forged = app
         .client
         .post(format!("{}/events/{id}/rsvp", app.origin))
         .header("origin", PARTNER)
-        .form(&[("idempotency_key", "k-forged-aaaaaaaaa"), ("email", "x@example.org"), ("lang", "en")])
+        .form(&[
+            ("idempotency_key", "k-forged-aaaaaaaaa"),
+            ("email", "x@example.org"),
+            ("lang", "en"),
+        ])
         .send()
         .await
         .expect("posted");
@@ -666,16 +908,31 @@ async fn attendance_moves_live_on_every_instance() {
     let response = second.get(&format!("/api/v1/live?days={DAY}")).await;
     assert_eq!(response.status(), 200);
     let mut live = crate::helpers::EventReader::from_response(response);
-    let first = live.next_within(Duration::from_secs(5)).await.expect("the current attendance");
+    let first = live
+        .next_within(Duration::from_secs(5))
+        .await
+        .expect("the current attendance");
     assert_eq!(first.event, "attendance");
     let now: Attendance = serde_json::from_str(&first.data).expect("attendance JSON");
-    assert_eq!((now.event.as_str(), now.total_accepted, now.capacity), (id, 0, Some(20)));
+    assert_eq!(
+        (now.event.as_str(), now.total_accepted, now.capacity),
+        (id, 0, Some(20))
+    );
 
-    assert_eq!(rsvp(&app, id, answer("k-live-aaaaaaaaaaa", 3, "")).await.0, 200);
-    let moved = live.next_within(Duration::from_secs(5)).await.expect("a change");
+    assert_eq!(
+        rsvp(&app, id, answer("k-live-aaaaaaaaaaa", 3, "")).await.0,
+        200
+    );
+    let moved = live
+        .next_within(Duration::from_secs(5))
+        .await
+        .expect("a change");
     let moved: Attendance = serde_json::from_str(&moved.data).expect("attendance JSON");
     assert_eq!((moved.event.as_str(), moved.total_accepted), (id, 4));
-    assert_eq!(second.get("/api/v1/live?days=no-such-day").await.status(), 404);
+    assert_eq!(
+        second.get("/api/v1/live?days=no-such-day").await.status(),
+        404
+    );
 }
 
 #[tokio::test]
@@ -684,10 +941,27 @@ async fn erasing_a_person_removes_their_rsvps_and_host_contacts() {
     with_day(&app).await;
     let created = create(&app, json!({})).await;
     let id = created["id"].as_str().expect("an id");
-    assert_eq!(rsvp(&app, id, answer("k-erase-aaaaaaaaaa", 0, "Gone@Example.org")).await.0, 200);
-    let event = app.store.event_by_public_id(id).await.expect("reads").expect("stored");
+    assert_eq!(
+        rsvp(
+            &app,
+            id,
+            answer("k-erase-aaaaaaaaaa", 0, "Gone@Example.org")
+        )
+        .await
+        .0,
+        200
+    );
+    let event = app
+        .store
+        .event_by_public_id(id)
+        .await
+        .expect("reads")
+        .expect("stored");
     let rows = app.store.attendees(event.id).await.expect("reads");
-    let details = app.org_key.open(rows[0].sealed.as_ref().expect("sealed")).expect("opens");
+    let details = app
+        .org_key
+        .open(rows[0].sealed.as_ref().expect("sealed"))
+        .expect("opens");
     assert_eq!(details.email, "Gone@Example.org");
 
     let keys = chorus::personal::ServerKeys::new(
@@ -699,6 +973,11 @@ async fn erasing_a_person_removes_their_rsvps_and_host_contacts() {
     assert_eq!(erased.events, 1);
     let rows = app.store.attendees(event.id).await.expect("reads");
     assert!(rows[0].sealed.is_none());
-    let card: EventCard = app.get(&format!("/api/v1/events/{id}")).await.json().await.expect("card");
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
     assert_eq!(card.total_accepted, 1, "the count stays");
 }

@@ -408,7 +408,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let cases: [(&str, fn(&mut EventProposal)); 7] = [
+        type Spoil = fn(&mut EventProposal);
+        let cases: [(&str, Spoil); 7] = [
             ("kind", |p| p.kind = "party".into()),
             ("starts", |p| p.starts = "2026-13-18T18:00".into()),
             ("ends", |p| p.ends = "18/12/2026".into()),
