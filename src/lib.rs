@@ -181,6 +181,12 @@ pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow
 
     println!("Chorus (snippet page):   {}/", public_url.as_str());
     println!("Demo partner site:       {partner_origin}/");
+    println!(
+        "Migrants Day events:     {}/api/v1/events?day={day} (calendar: {}/days/{day}.ics)",
+        public_url.as_str(),
+        public_url.as_str(),
+        day = demo::DAY_SLUG
+    );
     println!("A simulated supporter signs every few seconds. Ctrl-C stops the demo.");
     let partner_site = demo::partner_site(chorus_origin, partner_origin, state.store.clone());
     let partner = run_until_stopped(partner_listener, partner_site);

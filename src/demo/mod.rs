@@ -2,6 +2,7 @@
 //! origin that embeds the widgets exactly as a real partner would.
 
 mod content;
+mod events;
 mod partner_site;
 
 use std::sync::Arc;
@@ -88,8 +89,12 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
             .await?;
     }
     seed_donations(store, partner_origin, partner_id).await?;
-    seed_updates(store).await
+    seed_updates(store).await?;
+    events::seed(store, content::ORGANISATION_NAME).await
 }
+
+/// The demo's action day, whose events the demo lists.
+pub const DAY_SLUG: &str = events::DAY_SLUG;
 
 /// The organisation running the demo petitions. Its secret key is thrown
 /// away: the demo's signers' details are sealed for no one.

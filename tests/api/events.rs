@@ -981,3 +981,60 @@ async fn erasing_a_person_removes_their_rsvps_and_host_contacts() {
         .expect("card");
     assert_eq!(card.total_accepted, 1, "the count stays");
 }
+
+#[tokio::test]
+async fn the_demo_seeds_a_day_of_action_once() {
+    let app = TestApp::spawn().await;
+    let partner = chorus::ident::Origin::parse(PARTNER).expect("origin");
+    for _ in 0..2 {
+        chorus::demo::seed(&*app.store, &partner)
+            .await
+            .expect("seeded");
+    }
+    let day = chorus::demo::DAY_SLUG;
+    let slug = chorus::ident::Slug::parse(day).expect("slug");
+    let stored = app
+        .store
+        .action_day_by_slug(&slug)
+        .await
+        .expect("reads")
+        .expect("seeded");
+    assert_eq!(stored.day, "2026-12-18");
+    let events = app
+        .store
+        .events(&chorus::storage::EventQuery {
+            day_id: Some(stored.id),
+            limit: 100,
+            status: Some(chorus::storage::EventStatus::Approved),
+            ..Default::default()
+        })
+        .await
+        .expect("reads");
+    assert!(events.len() >= 25, "{} events", events.len());
+    let countries: std::collections::BTreeSet<&str> = events
+        .iter()
+        .map(|e| e.details.place.country.as_str())
+        .collect();
+    let languages: std::collections::BTreeSet<&str> =
+        events.iter().map(|e| e.default_lang.as_str()).collect();
+    assert!(countries.len() >= 12, "{countries:?}");
+    assert_eq!(languages.len(), 3, "{languages:?}");
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.details.place.address_private)
+            .count(),
+        1
+    );
+    let pending = app
+        .store
+        .events(&chorus::storage::EventQuery {
+            day_id: Some(stored.id),
+            limit: 100,
+            status: Some(chorus::storage::EventStatus::Pending),
+            ..Default::default()
+        })
+        .await
+        .expect("reads");
+    assert_eq!(pending.len(), 1);
+}
