@@ -1038,3 +1038,135 @@ async fn the_demo_seeds_a_day_of_action_once() {
         .expect("reads");
     assert_eq!(pending.len(), 1);
 }
+
+#[tokio::test]
+async fn organisers_run_a_day_from_the_command_line() {
+    use crate::cli::{chorus, text};
+    let app = TestApp::spawn().await;
+    let date = day_date();
+    let made = chorus(
+        &app,
+        &[
+            "event",
+            "day",
+            "cli-day",
+            "--date",
+            &date,
+            "--name",
+            "CLI day",
+            "--organisation",
+            ORGANISATION,
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let starts = format!("{date}T11:00");
+    let ends = format!("{date}T13:00");
+    let event_args = |zone: &'static str| {
+        vec![
+            "event",
+            "create",
+            "--day",
+            "cli-day",
+            "--kind",
+            "rally",
+            "--title",
+            "Concentración",
+            "--lang",
+            "es",
+            "--starts",
+            &starts,
+            "--ends",
+            &ends,
+            "--time-zone",
+            zone,
+            "--city",
+            "Madrid",
+            "--country",
+            "es",
+            "--host",
+            "Regularización Ya",
+            "--capacity",
+            "5",
+        ]
+    };
+    let refused = chorus(&app, &event_args("Mars/Olympus"), None);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("time_zone: invalid"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let created = chorus(&app, &event_args("Europe/Madrid"), None);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let line = text(&created.stdout);
+    let id = line
+        .strip_prefix("created event ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("an id in {line}"))
+        .to_owned();
+    assert!(
+        line.contains(&format!("{date} 11:00 Europe/Madrid")),
+        "{line}"
+    );
+
+    let partner = chorus::ident::Origin::parse(PARTNER).expect("origin");
+    app.store
+        .add_partner("Lighthouse", &partner)
+        .await
+        .expect("partner");
+    assert_eq!(
+        rsvp(
+            &app,
+            &id,
+            answer("k-cli-aaaaaaaaaaaa", 1, "rosa@example.org")
+        )
+        .await
+        .0,
+        200
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key_file = dir.path().join("coalition.key");
+    std::fs::write(&key_file, app.org_key.to_text()).expect("key written");
+    let key_path = key_file.to_str().expect("UTF-8");
+    let listed = chorus(
+        &app,
+        &["event", "attendees", &id, "--secret-key-file", key_path],
+        None,
+    );
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    let csv = text(&listed.stdout);
+    assert!(
+        csv.starts_with("answered_at,people,name,email,lang,status"),
+        "{csv}"
+    );
+    assert!(csv.contains(",2,Sam,rosa@example.org,fr,coming"), "{csv}");
+    // Another organisation's key opens nothing, and says so.
+    let (_, stranger) = chorus::personal::sealed::keygen();
+    std::fs::write(&key_file, stranger.to_text()).expect("key written");
+    let wrong = chorus(
+        &app,
+        &["event", "attendees", &id, "--secret-key-file", key_path],
+        None,
+    );
+    assert!(!wrong.status.success() && text(&wrong.stdout).is_empty());
+
+    let review = chorus(&app, &["event", "review"], None);
+    assert!(
+        text(&review.stderr).contains("0 proposal(s) waiting"),
+        "{}",
+        text(&review.stderr)
+    );
+    assert!(
+        chorus(&app, &["event", "cancel", &id], None)
+            .status
+            .success()
+    );
+    let cancelled = chorus(&app, &["event", "list", "--status", "cancelled"], None);
+    assert!(
+        text(&cancelled.stdout).contains(&id),
+        "{}",
+        text(&cancelled.stdout)
+    );
+}
