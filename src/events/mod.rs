@@ -180,10 +180,15 @@ async fn list(
         })?);
     }
     let wanted = query.lang.as_deref().and_then(|l| Lang::parse(l).ok());
-    let events = state.store.events(&filter).await?;
+    // One more than the page holds says whether another page follows.
+    let per_page = filter.limit;
+    filter.limit += 1;
+    let mut events = state.store.events(&filter).await?;
+    filter.limit = per_page;
+    let more = events.len() > per_page as usize;
+    events.truncate(per_page as usize);
     let origin = state.public_url.as_str();
-    let full_page = events.len() == filter.limit as usize;
-    let next_cursor = full_page
+    let next_cursor = more
         .then(|| events.last().map(|e| cursor(e.details.starts_at, e.id)))
         .flatten();
     let this = format!("{origin}{}/events", chorus_wire::API_PREFIX);

@@ -159,9 +159,11 @@ async fn events_are_listed_by_start_with_their_local_times_and_filters() {
 
     // Pages follow the cursor to the end, each event once.
     let mut seen = Vec::new();
-    let mut query = format!("day={DAY}&per_page=2");
+    let mut pages = 0;
+    let mut query = format!("day={DAY}&per_page=3");
     loop {
         let page = list(&app, &query).await;
+        pages += 1;
         seen.extend(ids(&page));
         match page.next_cursor {
             Some(cursor) => {
