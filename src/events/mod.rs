@@ -320,9 +320,16 @@ async fn answer(
 ) -> Result<axum::Json<RsvpReceipt>, ApiError> {
     check_sender(&state, &headers).await?;
     let event = find_public(&state, &id).await?;
-    rsvp::accept(&state, peer, &headers, &event, form, rsvp::Script::Ran)
-        .await
-        .map(axum::Json)
+    rsvp::accept(
+        &state,
+        peer,
+        &headers,
+        &event,
+        form,
+        crate::signing::Script::Ran,
+    )
+    .await
+    .map(axum::Json)
 }
 
 async fn propose(

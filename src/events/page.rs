@@ -280,7 +280,7 @@ async fn rsvp_without_script(
         &headers,
         &event,
         form.clone(),
-        rsvp::Script::Off,
+        crate::signing::Script::Off,
     )
     .await
     {
@@ -403,35 +403,10 @@ fn calendar_response(name: &str, cards: &[EventCard], file: &str) -> Response {
         .into_response()
 }
 
-#[derive(Template)]
-#[template(path = "signer_link.html")]
-struct LinkPage<'a> {
-    lang: &'a str,
-    heading: &'a str,
-    text: Option<&'a str>,
-    button: Option<&'a str>,
-}
-
 fn link_page(words: &Words, heading: &str, button: Option<&str>, status: StatusCode) -> Response {
-    let html = LinkPage {
-        lang: words.lang,
-        heading,
-        text: None,
-        button,
-    }
-    .render();
-    match html {
-        Ok(html) => (
-            status,
-            [
-                (header::CONTENT_SECURITY_POLICY, crate::site::PAGE_CSP),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            Html(html),
-        )
-            .into_response(),
-        Err(error) => ApiError::Internal(error.to_string()).into_response(),
-    }
+    let mut page = crate::signing::confirm::link_page(words.lang, heading, None, button);
+    *page.status_mut() = status;
+    page
 }
 
 async fn show_cancel(

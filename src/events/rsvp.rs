@@ -18,22 +18,15 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::mail::Recipient;
 use crate::personal::{OrgPublicKey, PersonalDetails};
+use crate::signing::Script;
 use crate::signing::confirm::new_link_token;
 use crate::storage::{
     EventRecord, MailKind, NewRsvp, RsvpOutcome, RsvpPerson, SealedMail, now_millis,
 };
 
-/// Whether the supporter's browser ran the widget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
-    /// The widget sent it, with its proof of work.
-    Ran,
-    /// The event page's plain form: no proof could be made, so an email is
-    /// asked for.
-    Off,
-}
-
-/// Checks and stores one RSVP; a retry gets the first one's answer.
+/// Checks and stores one RSVP; a retry gets the first one's answer. An
+/// RSVP from the event page's plain form (`Script::Off`) brings no proof of
+/// work, so it must leave an email.
 pub async fn accept(
     state: &AppState,
     peer: SocketAddr,

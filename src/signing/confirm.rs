@@ -147,8 +147,14 @@ struct LinkPage<'a> {
 }
 
 fn page(words: &Words, heading: &str, text: Option<&str>, button: Option<&str>) -> Response {
+    link_page(words.lang, heading, text, button)
+}
+
+/// The page a mailed link opens: a heading, perhaps a line of text, and
+/// perhaps the one button whose POST acts. Events' cancel links use it too.
+pub fn link_page(lang: &str, heading: &str, text: Option<&str>, button: Option<&str>) -> Response {
     let html = askama::Template::render(&LinkPage {
-        lang: words.lang,
+        lang,
         heading,
         text,
         button,

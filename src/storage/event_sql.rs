@@ -33,6 +33,39 @@ macro_rules! event_store {
 
             type DbRow = <$db as sqlx::Database>::Row;
 
+            /// What an organiser sets of an event, in the order
+            /// [`bind_details`] binds it, as the first parameters.
+            const DETAIL_COLUMNS: &str = "day_id, kind, starts_at, ends_at, time_zone, venue,
+                address, address_private, city, city_key, country, online_url, accessibility,
+                capacity, host, host_partner_id";
+            const DETAIL_VALUES: &str =
+                "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16";
+
+            /// A query with `details` bound as [`DETAIL_COLUMNS`] names them.
+            fn bind_details<'q>(
+                sql: &'q str,
+                details: &'q EventDetails,
+            ) -> sqlx::query::QueryScalar<'q, $db, i64, <$db as sqlx::Database>::Arguments<'q>> {
+                let place = &details.place;
+                sqlx::query_scalar(sql)
+                    .bind(details.day_id)
+                    .bind(&details.kind)
+                    .bind(details.starts_at)
+                    .bind(details.ends_at)
+                    .bind(&details.time_zone)
+                    .bind(&place.venue)
+                    .bind(&place.address)
+                    .bind(place.address_private)
+                    .bind(&place.city)
+                    .bind(crate::ident::fold(&place.city))
+                    .bind(&place.country)
+                    .bind(&place.online_url)
+                    .bind(&details.accessibility)
+                    .bind(details.capacity.map(i64::from))
+                    .bind(&details.host)
+                    .bind(details.host_partner_id)
+            }
+
             fn corrupt(what: &str) -> StoreError {
                 StoreError::Unsafe(format!("a stored event has an invalid {what}"))
             }
@@ -245,44 +278,25 @@ macro_rules! event_store {
                         }
                     }
                     let details = &event.details;
-                    let place = &details.place;
                     let now = now_millis();
                     let contact = event.host_contact.as_ref();
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO events (public_id, day_id, organisation_id, kind, default_lang,
-                             starts_at, ends_at, time_zone, venue, address, address_private, city,
-                             city_key, country, online_url, accessibility, capacity, host,
-                             host_partner_id, host_sealed, host_email_hash, host_mail,
-                             submission_key, status, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                             $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
-                         RETURNING id",
-                    )
-                    .bind(&event.public_id)
-                    .bind(details.day_id)
-                    .bind(event.organisation_id)
-                    .bind(&details.kind)
-                    .bind(event.text.lang.as_str())
-                    .bind(details.starts_at)
-                    .bind(details.ends_at)
-                    .bind(&details.time_zone)
-                    .bind(&place.venue)
-                    .bind(&place.address)
-                    .bind(place.address_private)
-                    .bind(&place.city)
-                    .bind(crate::ident::fold(&place.city))
-                    .bind(&place.country)
-                    .bind(&place.online_url)
-                    .bind(&details.accessibility)
-                    .bind(details.capacity.map(i64::from))
-                    .bind(&details.host)
-                    .bind(details.host_partner_id)
-                    .bind(contact.map(|c| c.sealed.as_slice()))
-                    .bind(contact.map(|c| c.email_hash.as_bytes()))
-                    .bind(contact.map(|c| c.mail.as_slice()))
-                    .bind(&event.submission_key)
-                    .bind(event.status.as_str())
-                    .bind(now)
+                    let sql = format!(
+                        "INSERT INTO events ({DETAIL_COLUMNS}, public_id, organisation_id, default_lang,
+                             host_sealed, host_email_hash, host_mail, submission_key, status,
+                             created_at, updated_at)
+                         VALUES ({DETAIL_VALUES}, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
+                         RETURNING id"
+                    );
+                    let id: i64 = bind_details(&sql, details)
+                        .bind(&event.public_id)
+                        .bind(event.organisation_id)
+                        .bind(event.text.lang.as_str())
+                        .bind(contact.map(|c| c.sealed.as_slice()))
+                        .bind(contact.map(|c| c.email_hash.as_bytes()))
+                        .bind(contact.map(|c| c.mail.as_slice()))
+                        .bind(&event.submission_key)
+                        .bind(event.status.as_str())
+                        .bind(now)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| match e {
@@ -301,36 +315,17 @@ macro_rules! event_store {
                 }
 
                 async fn update_event(&self, event_id: i64, details: &EventDetails) -> StoreResult<()> {
-                    let place = &details.place;
-                    let done = sqlx::query(
-                        "UPDATE events SET day_id = $2, kind = $3, starts_at = $4, ends_at = $5,
-                             time_zone = $6, venue = $7, address = $8, address_private = $9, city = $10,
-                             city_key = $11, country = $12, online_url = $13, accessibility = $14,
-                             capacity = $15, host = $16, host_partner_id = $17, updated_at = $18
-                         WHERE id = $1",
-                    )
-                    .bind(event_id)
-                    .bind(details.day_id)
-                    .bind(&details.kind)
-                    .bind(details.starts_at)
-                    .bind(details.ends_at)
-                    .bind(&details.time_zone)
-                    .bind(&place.venue)
-                    .bind(&place.address)
-                    .bind(place.address_private)
-                    .bind(&place.city)
-                    .bind(crate::ident::fold(&place.city))
-                    .bind(&place.country)
-                    .bind(&place.online_url)
-                    .bind(&details.accessibility)
-                    .bind(details.capacity.map(i64::from))
-                    .bind(&details.host)
-                    .bind(details.host_partner_id)
-                    .bind(now_millis())
-                    .execute(&self.pool)
-                    .await
-                    .map_err(|e| missing(e, || "the event's day or partner".into()))?;
-                    if done.rows_affected() == 0 {
+                    let sql = format!(
+                        "UPDATE events SET ({DETAIL_COLUMNS}) = ({DETAIL_VALUES}), updated_at = $17
+                         WHERE id = $18 RETURNING id"
+                    );
+                    let updated = bind_details(&sql, details)
+                        .bind(now_millis())
+                        .bind(event_id)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(|e| missing(e, || "the event's day or partner".into()))?;
+                    if updated.is_none() {
                         return Err(StoreError::Missing(format!("event {event_id}")));
                     }
                     Ok(())

@@ -1164,3 +1164,41 @@ async fn organisers_run_a_day_from_the_command_line() {
         text(&cancelled.stdout)
     );
 }
+
+#[tokio::test]
+async fn an_organiser_edits_an_event_and_the_list_shows_the_change() {
+    let app = TestApp::spawn().await;
+    with_day(&app).await;
+    let created = create(&app, json!({})).await;
+    let id = created["id"].as_str().expect("an id");
+    let date = day_date();
+    let (status, edited) = admin(
+        &app,
+        reqwest::Method::PUT,
+        &format!("/events/{id}"),
+        event(json!({"city": "Villeurbanne", "starts": format!("{date}T19:00"), "ends": format!("{date}T20:00"), "capacity": 7})),
+    )
+    .await;
+    assert_eq!(status, 200, "{edited}");
+    let card: EventCard = app
+        .get(&format!("/api/v1/events/{id}"))
+        .await
+        .json()
+        .await
+        .expect("card");
+    assert_eq!(card.location.locality, "Villeurbanne");
+    assert_eq!(card.local_start, format!("{date}T19:00"));
+    assert_eq!(card.capacity, Some(7));
+    assert_eq!(
+        ids(&list(&app, "city=villeur").await),
+        ["Candles for the missing"]
+    );
+    let (status, _) = admin(
+        &app,
+        reqwest::Method::PUT,
+        "/events/nosuchevent",
+        event(json!({})),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
