@@ -142,6 +142,19 @@ pub fn wall_clock(at: Millis, time_zone: &str) -> (String, String) {
     )
 }
 
+/// The instants an event starting on `date` (`YYYY-MM-DD`) where it
+/// happens can start at: from midnight in the zones furthest ahead of UTC
+/// (+14:00) to the next midnight in those furthest behind (-12:00).
+pub fn date_window(date: &str) -> Option<(Millis, Millis)> {
+    let day: jiff::civil::Date = date.parse().ok()?;
+    let at = |offset_hours: i8, date: jiff::civil::Date| {
+        let offset = jiff::tz::Offset::constant(offset_hours);
+        let zoned = date.to_datetime(jiff::civil::Time::midnight());
+        Some(offset.to_timestamp(zoned).ok()?.as_millisecond())
+    };
+    Some((at(14, day)?, at(-12, day.tomorrow().ok()?)?))
+}
+
 /// A new public id: ten characters a reader can copy without confusing
 /// letters and digits, too many to guess (about 2⁵⁰).
 pub fn public_id() -> String {
@@ -178,6 +191,17 @@ mod tests {
     }
 
     const DEC_1_2026: Millis = 1_796_083_200_000;
+
+    #[test]
+    fn a_dates_window_holds_its_first_and_last_minutes_in_every_zone() {
+        let (from, before) = date_window("2026-12-18").expect("a date");
+        let rfc = |at| crate::storage::rfc3339(at).unwrap_or_default();
+        // Midnight at Kiritimati (+14:00), the next midnight on Baker Island (-12:00).
+        assert_eq!(rfc(from), "2026-12-17T10:00:00Z");
+        assert_eq!(rfc(before), "2026-12-19T12:00:00Z");
+        assert_eq!(date_window("2026-02-30"), None);
+        assert_eq!(date_window("18/12/2026"), None);
+    }
 
     #[test]
     fn local_times_become_instants_by_the_events_zone() {

@@ -28,7 +28,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use chorus_wire::events::{
-    EmbeddedEvents, EventCard, EventProposal, EventsPage, Link, PageLinks, RsvpForm, RsvpReceipt,
+    DayCard, EmbeddedEvents, EventCard, EventProposal, EventsPage, Link, PageLinks, RsvpForm,
+    RsvpReceipt,
 };
 use serde::Deserialize;
 use tower_http::cors::CorsLayer;
@@ -121,6 +122,8 @@ struct ListQuery {
     country: Option<String>,
     kind: Option<String>,
     city: Option<String>,
+    /// `YYYY-MM-DD`: events starting on that date where they happen.
+    date: Option<String>,
     lang: Option<String>,
     cursor: Option<String>,
     per_page: Option<u32>,
@@ -135,6 +138,8 @@ async fn list(
         limit: query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE),
         ..EventQuery::default()
     };
+    let wanted = query.lang.as_deref().and_then(|l| Lang::parse(l).ok());
+    let mut day_card = None;
     if let Some(day) = query
         .day
         .as_deref()
@@ -147,6 +152,11 @@ async fn list(
             .await?
             .ok_or_else(|| ApiError::NotFound(format!("no action day {slug}")))?;
         filter.day_id = Some(day.id);
+        day_card = Some(DayCard {
+            slug: day.slug.to_string(),
+            name: day_name(&day, wanted.as_ref()),
+            date: day.day.clone(),
+        });
     }
     if let Some(country) = query.country.as_deref().filter(|c| !c.is_empty()) {
         if !chorus_wire::is_country(country) {
@@ -174,23 +184,36 @@ async fn list(
     {
         filter.city = Some(city.chars().take(100).collect());
     }
+    let date = match query.date.as_deref().filter(|d| !d.is_empty()) {
+        Some(date) => {
+            let (from, before) = event::date_window(date).ok_or_else(|| {
+                ApiError::bad_request("invalid_query", "date: a day as YYYY-MM-DD")
+            })?;
+            filter.starts_from = Some(from);
+            filter.starts_before = Some(before);
+            Some(date.to_owned())
+        }
+        None => None,
+    };
+    let first_page = query.cursor.as_deref().is_none_or(str::is_empty);
     if let Some(cursor) = query.cursor.as_deref().filter(|c| !c.is_empty()) {
         filter.after = Some(read_cursor(cursor).ok_or_else(|| {
             ApiError::bad_request("invalid_cursor", "this cursor is not one Chorus gave")
         })?);
     }
-    let wanted = query.lang.as_deref().and_then(|l| Lang::parse(l).ok());
-    // One more than the page holds says whether another page follows.
-    let per_page = filter.limit;
-    filter.limit += 1;
-    let mut events = state.store.events(&filter).await?;
-    filter.limit = per_page;
-    let more = events.len() > per_page as usize;
-    events.truncate(per_page as usize);
     let origin = state.public_url.as_str();
-    let next_cursor = more
-        .then(|| events.last().map(|e| cursor(e.details.starts_at, e.id)))
-        .flatten();
+    let (cards, next_cursor) = read_cards(&state, filter.clone(), date.as_deref(), |e| {
+        card::card(e, wanted.as_ref(), origin)
+    })
+    .await?;
+    let countries = if first_page {
+        state
+            .store
+            .event_countries(filter.day_id, filter.ends_after)
+            .await?
+    } else {
+        Vec::new()
+    };
     let this = format!("{origin}{}/events", chorus_wire::API_PREFIX);
     let page = EventsPage {
         per_page: filter.limit,
@@ -201,14 +224,55 @@ async fn list(
             }),
         },
         next_cursor,
-        embedded: EmbeddedEvents {
-            events: events
-                .iter()
-                .map(|e| card::card(e, wanted.as_ref(), origin))
-                .collect(),
-        },
+        embedded: EmbeddedEvents { events: cards },
+        day: day_card.filter(|_| first_page),
+        countries,
     };
     Ok(([(header::CACHE_CONTROL, LIST_CACHE)], axum::Json(page)))
+}
+
+/// A page of cards by `filter`, and the cursor of the next when there is
+/// one. With a `date`, the store reads the instants that can fall on that
+/// date somewhere and only those on it where the event happens are kept,
+/// reading on until the page is full.
+async fn read_cards(
+    state: &AppState,
+    mut filter: EventQuery,
+    date: Option<&str>,
+    to_card: impl Fn(&EventRecord) -> EventCard,
+) -> Result<(Vec<EventCard>, Option<String>), ApiError> {
+    let per_page = filter.limit as usize;
+    // One more than the page holds says whether another page follows.
+    filter.limit += 1;
+    let mut cards = Vec::with_capacity(per_page);
+    let mut last_kept = None;
+    loop {
+        let events = state.store.events(&filter).await?;
+        let exhausted = events.len() < filter.limit as usize;
+        for event in &events {
+            let card = to_card(event);
+            if date.is_none_or(|d| card.local_start.starts_with(d)) {
+                if cards.len() == per_page {
+                    return Ok((cards, last_kept));
+                }
+                cards.push(card);
+                last_kept = Some(cursor(event.details.starts_at, event.id));
+            }
+            filter.after = Some((event.details.starts_at, event.id));
+        }
+        if exhausted {
+            return Ok((cards, None));
+        }
+    }
+}
+
+/// An action day's name in the language wanted, else in its own.
+pub fn day_name(day: &crate::storage::ActionDayRecord, wanted: Option<&Lang>) -> String {
+    let name_in = |lang: &Lang| day.names.iter().find(|(l, _)| l == lang);
+    wanted
+        .and_then(name_in)
+        .or_else(|| name_in(&day.default_lang))
+        .map_or_else(|| day.slug.to_string(), |(_, name)| name.clone())
 }
 
 /// The query of the next page: this one's filters and the cursor.

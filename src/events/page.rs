@@ -376,12 +376,7 @@ async fn day_calendar(
             break;
         }
     }
-    let name_in = |lang: &Lang| day.names.iter().find(|(l, _)| l == lang);
-    let name = wanted
-        .as_ref()
-        .and_then(name_in)
-        .or_else(|| name_in(&day.default_lang))
-        .map_or_else(|| slug.to_string(), |(_, name)| name.clone());
+    let name = super::day_name(&day, wanted.as_ref());
     Ok(calendar_response(&name, &cards, slug.as_str()))
 }
 

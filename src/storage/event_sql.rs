@@ -409,6 +409,9 @@ macro_rules! event_store {
                         let pattern = format!("%{}%", city.replace(['%', '_', '\\'], ""));
                         sql.push(" AND city_key LIKE ").push_bind(pattern);
                     }
+                    if let Some(from) = query.starts_from {
+                        sql.push(" AND starts_at >= ").push_bind(from);
+                    }
                     if let Some(before) = query.starts_before {
                         sql.push(" AND starts_at < ").push_bind(before);
                     }
@@ -433,6 +436,22 @@ macro_rules! event_store {
                         .zip(ids)
                         .map(|(row, id)| event_row(row, texts.remove(&id).unwrap_or_default()))
                         .collect()
+                }
+
+                async fn event_countries(
+                    &self,
+                    day_id: Option<i64>,
+                    ends_after: Millis,
+                ) -> StoreResult<Vec<String>> {
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT DISTINCT country FROM events WHERE status = 'approved' AND ends_at > ",
+                    );
+                    sql.push_bind(ends_after);
+                    if let Some(day) = day_id {
+                        sql.push(" AND day_id = ").push_bind(day);
+                    }
+                    sql.push(" ORDER BY country");
+                    Ok(sql.build_query_scalar().fetch_all(&self.pool).await?)
                 }
 
                 async fn record_rsvp(&self, rsvp: &NewRsvp) -> StoreResult<RsvpOutcome> {

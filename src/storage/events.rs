@@ -166,6 +166,8 @@ pub struct EventQuery {
     pub city: Option<String>,
     /// Events that end after this.
     pub ends_after: Millis,
+    /// Events that start at or after this.
+    pub starts_from: Option<Millis>,
     /// Events that start before this.
     pub starts_before: Option<Millis>,
     /// Only events in this status; `None`: the public ones.
@@ -298,6 +300,13 @@ pub trait EventStore {
     async fn event_host_mail(&self, event_id: i64) -> StoreResult<Option<Vec<u8>>>;
     /// A page of events by start, then id.
     async fn events(&self, query: &EventQuery) -> StoreResult<Vec<EventRecord>>;
+    /// The countries of the public events ending after `ends_after` (of
+    /// one day, or of all), once each, sorted by code.
+    async fn event_countries(
+        &self,
+        day_id: Option<i64>,
+        ends_after: Millis,
+    ) -> StoreResult<Vec<String>>;
 
     /// Stores an RSVP if there is room, counting it in the same
     /// transaction, with its receipt queued.

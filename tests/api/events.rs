@@ -189,6 +189,69 @@ async fn events_are_listed_by_start_with_their_local_times_and_filters() {
     );
 }
 
+/// The date `days` after the day's, as `YYYY-MM-DD`.
+fn date_after(days: i64) -> String {
+    let day: jiff::civil::Date = day_date().parse().expect("a date");
+    (day + jiff::Span::new().days(days)).to_string()
+}
+
+#[tokio::test]
+async fn a_date_filter_reads_each_events_own_date_and_a_first_page_names_its_day_and_countries() {
+    let app = TestApp::spawn().await;
+    with_day(&app).await;
+    let date = day_date();
+    // 08:00 in Auckland (+13:00) is the evening before in UTC.
+    create(
+        &app,
+        json!({"title": "Dawn vigil", "city": "Auckland", "country": "NZ", "time_zone": "Pacific/Auckland",
+               "starts": format!("{date}T08:00"), "ends": format!("{date}T09:00")}),
+    )
+    .await;
+    // The next evening in Los Angeles (-08:00) is the morning after in UTC.
+    let next = date_after(1);
+    create(
+        &app,
+        json!({"day": "", "organisation": ORGANISATION, "title": "Evening rally", "kind": "rally", "city": "Los Angeles", "country": "US",
+               "time_zone": "America/Los_Angeles", "starts": format!("{next}T20:00"), "ends": format!("{next}T21:30")}),
+    )
+    .await;
+    create(&app, json!({})).await;
+
+    assert_eq!(
+        ids(&list(&app, &format!("date={date}")).await),
+        ["Dawn vigil", "Candles for the missing"]
+    );
+    assert_eq!(
+        ids(&list(&app, &format!("date={next}")).await),
+        ["Evening rally"]
+    );
+    assert!(ids(&list(&app, &format!("date={}", date_after(-1))).await).is_empty());
+    // Pages of one still reach every event of the date, none twice.
+    let first = list(&app, &format!("date={date}&per_page=1")).await;
+    assert_eq!(ids(&first), ["Dawn vigil"]);
+    let cursor = first.next_cursor.expect("a second page");
+    let second = list(&app, &format!("date={date}&per_page=1&cursor={cursor}")).await;
+    assert_eq!(ids(&second), ["Candles for the missing"]);
+    assert!(second.next_cursor.is_none(), "{:?}", second.next_cursor);
+
+    // A first page names its day in the language asked, and the countries
+    // with events, for the widget's filter; later pages carry neither.
+    let page = list(&app, &format!("day={DAY}&lang=en&per_page=1")).await;
+    let day = page.day.clone().expect("the day");
+    assert_eq!((day.slug.as_str(), day.date.as_str()), (DAY, date.as_str()));
+    assert_eq!(day.name, "International Migrants Day");
+    assert_eq!(page.countries, ["FR", "NZ"]);
+    assert_eq!(list(&app, "").await.countries, ["FR", "NZ", "US"]);
+    let cursor = page.next_cursor.expect("a second page");
+    let later = list(&app, &format!("day={DAY}&per_page=1&cursor={cursor}")).await;
+    assert!(later.day.is_none() && later.countries.is_empty());
+
+    for bad in ["date=tomorrow", "date=2026-02-30"] {
+        let response = app.get(&format!("/api/v1/events?{bad}")).await;
+        assert_eq!(response.status(), 400, "{bad}");
+    }
+}
+
 #[tokio::test]
 async fn organisers_input_is_checked_field_by_field_and_needs_a_token() {
     let app = TestApp::spawn().await;

@@ -120,6 +120,22 @@ pub struct EventsPage {
     pub embedded: EmbeddedEvents,
     #[serde(rename = "_links", default)]
     pub links: PageLinks,
+    /// On a first page: the day asked for, named in the language asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<DayCard>,
+    /// On a first page: the countries with upcoming events (of the day
+    /// asked for), for a country filter that offers only those.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+}
+
+/// An action day as a list names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCard {
+    pub slug: String,
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
