@@ -209,6 +209,18 @@ async fn embed_one(
                 lang,
             }
         }
+        "events" => {
+            // No day named: every upcoming event.
+            let day = Some(wanted.slug.as_str()).filter(|d| !d.is_empty());
+            let lang = wanted.ask.feed_language();
+            let first =
+                found(crate::events::first_page(state, day, &lang, render::EVENTS_PER_PAGE).await)?;
+            EmbeddedWidget {
+                data: json(first.as_ref()),
+                html: render::events(day, first, &wanted.ask, state.public_url.as_str()),
+                lang: wanted.ask.language(),
+            }
+        }
         // A kind this Chorus does not know: the bundle says so.
         _ => EmbeddedWidget {
             lang,

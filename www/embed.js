@@ -4,6 +4,7 @@
 //   <div data-chorus="petition" data-campaign="petition-slug"></div>
 //   <div data-chorus="donate" data-campaign="donation-campaign-slug"></div>
 //   <div data-chorus="updates" data-feed="feed-slug" data-limit="5"></div>
+//   <div data-chorus="events" data-day="action-day-slug"></div>
 //
 // It asks Chorus once for every placeholder's HTML and shows it at once, so
 // the widgets can be read (and the petition filled in) before any
@@ -37,10 +38,24 @@ function fetchCount(slug) {
   return counts.get(slug);
 }
 
-// A widget bundle, imported and instantiated once per page: "chorus-counter"
-// (counters), "chorus-widgets" (counters and the petition form),
-// "chorus-donate" (counters and the donate button), "chorus-updates"
-// (counters and the updates feed) or "chorus-all" (every widget).
+// The widget bundles, smallest first, each with the widgets it runs beside
+// counters (which every bundle shows). A page loads the first that runs
+// every widget it needs.
+const BUNDLES = [
+  ["chorus-counter", []],
+  ["chorus-updates", ["updates"]],
+  ["chorus-donate", ["donate"]],
+  ["chorus-widgets", ["petition"]],
+  ["chorus-events", ["events"]],
+  ["chorus-campaign", ["petition", "donate", "updates"]],
+  ["chorus-all", ["petition", "donate", "updates", "events"]],
+];
+
+function bundleRunning(kinds) {
+  return BUNDLES.find(([, runs]) => kinds.every((kind) => runs.includes(kind)))[0];
+}
+
+// A widget bundle, imported and instantiated once per page.
 function loadBundle(name) {
   if (!bundles.has(name)) {
     bundles.set(
@@ -58,31 +73,27 @@ function isFramed(element) {
   return element.dataset.chorus === "petition" && element.dataset.mode !== "inline";
 }
 
-// The bundle a placeholder needs; null for counters, which every bundle
-// shows, and for framed petitions, whose frame brings its own.
-function bundleNeeded(element) {
+// The widget a placeholder needs a bundle for; null for counters, which
+// every bundle shows, and for framed petitions, whose frame brings its own.
+function kindNeeded(element) {
   const kind = element.dataset.chorus;
-  if (kind === "donate") return "chorus-donate";
-  if (kind === "updates") return "chorus-updates";
-  if (kind === "petition" && !isFramed(element)) return "chorus-widgets";
+  if (["donate", "updates", "events"].includes(kind)) return kind;
+  if (kind === "petition" && !isFramed(element)) return kind;
   return null;
 }
 
 // Every placeholder of the first scan shares the page's bundle. One added
 // later that needs a widget the page's bundle lacks brings its own.
 function bundleFor(element) {
-  const needed = bundleNeeded(element);
-  const covered = !needed || needed === pageBundle || pageBundle === "chorus-all";
-  return loadBundle(covered ? pageBundle : needed);
+  const needed = kindNeeded(element);
+  const runs = BUNDLES.find(([name]) => name === pageBundle)[1];
+  return loadBundle(!needed || runs.includes(needed) ? pageBundle : bundleRunning([needed]));
 }
 
 // The smallest bundle with every widget the page shows, so the page runs one
-// module and holds one live connection: "chorus-all" when it shows more than
-// one kind beyond counters.
+// module and holds one live connection.
 function bundleForPage(found) {
-  const needed = new Set(found.map(bundleNeeded).filter(Boolean));
-  if (needed.size > 1) return "chorus-all";
-  return [...needed][0] ?? "chorus-counter";
+  return bundleRunning([...new Set(found.map(kindNeeded).filter(Boolean))]);
 }
 
 function languageOf(element) {
@@ -111,9 +122,13 @@ function stylesheet() {
   return sheet;
 }
 
-// The slug a placeholder names: a feed for updates, else a campaign.
+// The slug a placeholder names: a feed for updates, a day for events (none:
+// every day's), else a campaign.
 function slugOf(element) {
-  return (element.dataset.chorus === "updates" ? element.dataset.feed : element.dataset.campaign) || "";
+  const { chorus, feed, day, campaign } = element.dataset;
+  if (chorus === "updates") return feed || "";
+  if (chorus === "events") return day || campaign || "";
+  return campaign || "";
 }
 
 // The server's rendering of every placeholder in `elements`, in one request
@@ -171,10 +186,13 @@ function showCountAsText(element, count) {
   element.attachShadow({ mode: "open" }).textContent = text;
 }
 
+// Widgets with forms, whose WebAssembly is wanted at once.
+const FORMS = ["petition", "donate", "events"];
+
 // A form is wanted at once; what is only read can wait until the page is
 // idle or the widget comes into view, whichever is first.
 function whenWanted(element) {
-  if (["petition", "donate"].includes(element.dataset.chorus)) return Promise.resolve();
+  if (FORMS.includes(element.dataset.chorus)) return Promise.resolve();
   return new Promise((resolve) => {
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) done();
@@ -236,7 +254,7 @@ function fromFrame(event) {
 
 async function take(element, rendered) {
   // A form's WebAssembly downloads while its HTML is shown.
-  const eager = ["petition", "donate"].includes(element.dataset.chorus);
+  const eager = FORMS.includes(element.dataset.chorus);
   const bundle = eager ? bundleFor(element) : null;
   let initial = null;
   if (await showRendered(element, rendered)) {

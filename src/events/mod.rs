@@ -133,6 +133,28 @@ async fn list(
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
+    let page = read_list(&state, &query).await?;
+    Ok(([(header::CACHE_CONTROL, LIST_CACHE)], axum::Json(page)))
+}
+
+/// The first page of a day's events (`None`: of every day) in `lang`, as
+/// the events widget first reads it: for the server's rendering of it.
+pub async fn first_page(
+    state: &AppState,
+    day: Option<&str>,
+    lang: &str,
+    per_page: u32,
+) -> Result<EventsPage, ApiError> {
+    let query = ListQuery {
+        day: day.map(str::to_owned),
+        lang: Some(lang.to_owned()),
+        per_page: Some(per_page),
+        ..ListQuery::default()
+    };
+    read_list(state, &query).await
+}
+
+async fn read_list(state: &AppState, query: &ListQuery) -> Result<EventsPage, ApiError> {
     let mut filter = EventQuery {
         ends_after: now_millis(),
         limit: query.per_page.unwrap_or(PER_PAGE).clamp(1, MAX_PER_PAGE),
@@ -202,7 +224,7 @@ async fn list(
         })?);
     }
     let origin = state.public_url.as_str();
-    let (cards, next_cursor) = read_cards(&state, filter.clone(), date.as_deref(), |e| {
+    let (cards, next_cursor) = read_cards(state, filter.clone(), date.as_deref(), |e| {
         card::card(e, wanted.as_ref(), origin)
     })
     .await?;
@@ -220,7 +242,7 @@ async fn list(
         links: PageLinks {
             this: Link { href: this.clone() },
             next: next_cursor.as_ref().map(|c| Link {
-                href: format!("{this}?{}", next_query(&query, c)),
+                href: format!("{this}?{}", next_query(query, c)),
             }),
         },
         next_cursor,
@@ -228,7 +250,7 @@ async fn list(
         day: day_card.filter(|_| first_page),
         countries,
     };
-    Ok(([(header::CACHE_CONTROL, LIST_CACHE)], axum::Json(page)))
+    Ok(page)
 }
 
 /// A page of cards by `filter`, and the cursor of the next when there is

@@ -3,6 +3,7 @@
 
 mod donate;
 mod driver;
+mod events;
 mod rendered;
 mod signing;
 mod updates;

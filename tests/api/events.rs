@@ -12,21 +12,26 @@ use crate::helpers::{ADMIN_TOKEN, ORGANISATION, TestApp, body};
 use crate::smtp::SmtpServer;
 
 const PARTNER: &str = "https://lighthouse.example";
-const DAY: &str = "migrants-day";
+pub(crate) const DAY: &str = "migrants-day";
 
 /// A day `DAYS_AHEAD` days from now, so every event of the tests is to
 /// come and its reminder not yet due.
 const DAYS_AHEAD: i64 = 3;
 const HOUR: i64 = 60 * 60 * 1000;
 
-fn day_date() -> String {
+pub(crate) fn day_date() -> String {
     let day = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * DAYS_AHEAD);
     day.to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .strftime("%Y-%m-%d")
         .to_string()
 }
 
-async fn admin(app: &TestApp, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
+pub(crate) async fn admin(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
     let response = app
         .client
         .request(method, format!("{}/api/v1/admin{path}", app.origin))
@@ -39,7 +44,7 @@ async fn admin(app: &TestApp, method: reqwest::Method, path: &str, body: Value) 
 }
 
 /// The action day, and `PARTNER` known as a partner.
-async fn with_day(app: &TestApp) {
+pub(crate) async fn with_day(app: &TestApp) {
     let (status, answer) = admin(
         app,
         reqwest::Method::POST,
@@ -79,7 +84,7 @@ fn event(extra: Value) -> Value {
     event
 }
 
-async fn create(app: &TestApp, extra: Value) -> Value {
+pub(crate) async fn create(app: &TestApp, extra: Value) -> Value {
     let (status, created) = admin(app, reqwest::Method::POST, "/events", event(extra)).await;
     assert_eq!(status, 201, "{created}");
     created

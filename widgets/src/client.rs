@@ -1,9 +1,10 @@
 //! The page's one link to Chorus: HTTP reads and the live connection.
 //!
 //! Invariant: however many widgets a page has, it holds one Server-Sent
-//! Events connection, naming every petition, donation campaign and updates
-//! feed on the page. When it cannot stay open, counts and totals are polled
-//! from their cacheable URLs, and feeds read again, until it can.
+//! Events connection, naming every petition, donation campaign, updates
+//! feed and action day on the page. When it cannot stay open, counts and
+//! totals are polled from their cacheable URLs, and feeds and events lists
+//! read again, until it can.
 //!
 //! Both go through gloo-net: its HTTP client for reads and writes, its
 //! `EventSource` for the live connection. Its JSON feature is left out:
@@ -16,6 +17,8 @@ use std::time::Duration;
 
 #[cfg(feature = "donate")]
 use chorus_wire::donate::{DonationTotals, TOTALS_EVENT};
+#[cfg(feature = "events")]
+use chorus_wire::events::{ATTENDANCE_EVENT, Attendance};
 #[cfg(feature = "updates")]
 use chorus_wire::updates::FEED_EVENT;
 use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
@@ -41,6 +44,10 @@ pub enum Load {
     Missing,
 }
 
+/// What an events widget does with a change of attendance, or with `None`.
+#[cfg(feature = "events")]
+type AttendanceFollower = std::rc::Rc<dyn Fn(Option<&Attendance>)>;
+
 struct Live {
     /// Owns the shared count signals for the page's lifetime, apart from any
     /// widget, so no widget's cleanup can dispose them.
@@ -54,9 +61,14 @@ struct Live {
     /// changed: read it again.
     #[cfg(feature = "updates")]
     feeds: ByName<Vec<std::rc::Rc<dyn Fn()>>>,
+    /// Action days' events widgets (by day, or `all`), each with what it
+    /// does with a change of attendance, or with `None` when changes may
+    /// have been missed: read the list again.
+    #[cfg(feature = "events")]
+    days: ByName<Vec<AttendanceFollower>>,
     /// Whether a live connection was ever open: one that opens again may
-    /// have missed feed changes meanwhile.
-    #[cfg(feature = "updates")]
+    /// have missed feed and attendance changes meanwhile.
+    #[cfg(any(feature = "updates", feature = "events"))]
     was_open: bool,
     /// Dropping it closes it.
     connection: Option<EventSource>,
@@ -94,6 +106,14 @@ impl Live {
         #[cfg(not(feature = "updates"))]
         Vec::new()
     }
+
+    /// The action days whose events are on the page.
+    fn followed_days(&self) -> Vec<String> {
+        #[cfg(feature = "events")]
+        return self.days.names();
+        #[cfg(not(feature = "events"))]
+        Vec::new()
+    }
 }
 
 impl Default for Live {
@@ -106,7 +126,9 @@ impl Default for Live {
             totals: ByName::default(),
             #[cfg(feature = "updates")]
             feeds: ByName::default(),
-            #[cfg(feature = "updates")]
+            #[cfg(feature = "events")]
+            days: ByName::default(),
+            #[cfg(any(feature = "updates", feature = "events"))]
             was_open: false,
             connection: None,
             generation: 0,
@@ -146,7 +168,10 @@ impl<V> ByName<V> {
         (&mut self.0[at].1, is_new)
     }
 
-    #[cfg_attr(not(any(feature = "donate", feature = "updates")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "donate", feature = "updates", feature = "events")),
+        allow(dead_code)
+    )]
     fn names(&self) -> Vec<String> {
         self.0.iter().map(|(name, _)| name.clone()).collect()
     }
@@ -237,6 +262,50 @@ fn feeds_changed(slugs: &[String]) {
     }
 }
 
+/// Calls `changed` with each change to the attendance of the events of
+/// `day` (an action day's slug, or `all`), and with `None` when changes
+/// may have been missed. Call it once the day is known to exist: the live
+/// connection refuses unknown days.
+#[cfg(feature = "events")]
+pub fn follow_day(origin: &str, day: &str, changed: impl Fn(Option<&Attendance>) + 'static) {
+    set_origin(origin);
+    let is_new = LIVE.with_borrow_mut(|live| {
+        let (followers, _) = live.days.entry(day, Vec::new);
+        followers.push(std::rc::Rc::new(changed));
+        followers.len() == 1
+    });
+    if is_new {
+        schedule_connect(Duration::ZERO);
+    }
+}
+
+/// Hands an attendance change to every events widget, or tells them all
+/// to read again (`None`). Each knows which events it shows.
+#[cfg(feature = "events")]
+fn attendance_changed(change: Option<&Attendance>) {
+    let followers: Vec<AttendanceFollower> = LIVE.with_borrow(|live| {
+        live.days
+            .0
+            .iter()
+            .flat_map(|(_, followers)| followers.iter().cloned())
+            .collect()
+    });
+    for changed in followers {
+        changed(change);
+    }
+}
+
+#[cfg(feature = "events")]
+fn decode_attendance(value: &JsValue) -> Option<Attendance> {
+    Some(Attendance {
+        event: field_text(value, "event")?,
+        total_accepted: whole(field(value, "total_accepted")?)?,
+        capacity: field(value, "capacity")
+            .and_then(whole)
+            .and_then(|c| u32::try_from(c).ok()),
+    })
+}
+
 /// Reads totals from JSON the browser parsed (no serde, as for counts).
 #[cfg(feature = "donate")]
 pub fn decode_totals(value: &JsValue) -> Option<DonationTotals> {
@@ -259,7 +328,7 @@ pub fn field_text(value: &JsValue, name: &str) -> Option<String> {
 }
 
 /// An array field of parsed JSON, as its elements; empty when missing.
-#[cfg(any(feature = "donate", feature = "updates"))]
+#[cfg(any(feature = "donate", feature = "updates", feature = "events"))]
 pub fn field_list(value: &JsValue, name: &str) -> Vec<JsValue> {
     field(value, name)
         .filter(js_sys::Array::is_array)
@@ -336,9 +405,9 @@ pub async fn request_fresh(path: &str) -> Result<Answer, JsValue> {
 pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> {
     let url = api_url(path);
     // A cross-origin GET carries no cookies by default; only a POST needs
-    // the fuller request, and only the petition and donate widgets post.
+    // the fuller request, and only the forms' widgets post.
     let sent = match json {
-        #[cfg(any(feature = "petition", feature = "donate"))]
+        #[cfg(any(feature = "petition", feature = "donate", feature = "events"))]
         Some(json) => {
             let request = Request::post(&url)
                 .credentials(web_sys::RequestCredentials::Omit)
@@ -372,7 +441,12 @@ async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Answer, JsVal
 }
 
 /// `text` as one URL component (a query value, a path segment).
-#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "updates",
+    feature = "events"
+))]
 pub fn encode(text: &str) -> String {
     #[cfg(target_arch = "wasm32")]
     return String::from(js_sys::encode_uri_component(text));
@@ -391,6 +465,15 @@ pub fn encode(text: &str) -> String {
             .remove(b')');
         percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
     }
+}
+
+/// A new idempotency key for one submission, reused by its retries.
+#[cfg(any(feature = "petition", feature = "donate", feature = "events"))]
+pub fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{:016x}", (js_sys::Math::random() * 1e18) as u64))
 }
 
 /// Sets the Chorus origin before any widget follows a count.
@@ -424,7 +507,7 @@ fn schedule_connect(delay: Duration) {
 }
 
 fn connect() {
-    let (slugs, campaigns, feeds, generation) = LIVE.with_borrow_mut(|live| {
+    let (slugs, campaigns, feeds, days, generation) = LIVE.with_borrow_mut(|live| {
         live.connect_scheduled = false;
         live.generation = live.generation.wrapping_add(1);
         // Closes the old one; its streams see they are stale and end.
@@ -433,17 +516,19 @@ fn connect() {
             live.followed(),
             live.followed_campaigns(),
             live.followed_feeds(),
+            live.followed_days(),
             live.generation,
         )
     });
-    if slugs.is_empty() && campaigns.is_empty() && feeds.is_empty() {
+    if slugs.is_empty() && campaigns.is_empty() && feeds.is_empty() && days.is_empty() {
         return;
     }
     let url = api_url(&format!(
-        "/live?petitions={}&campaigns={}&feeds={}",
+        "/live?petitions={}&campaigns={}&feeds={}&days={}",
         slugs.join(","),
         campaigns.join(","),
-        feeds.join(",")
+        feeds.join(","),
+        days.join(",")
     ));
     let Ok(mut source) = EventSource::new(&url) else {
         start_polling();
@@ -474,6 +559,16 @@ fn connect() {
         |event| {
             if let Some(feed) = event_json(event).and_then(|json| field_text(&json, "feed")) {
                 feeds_changed(&[feed]);
+            }
+        },
+        None,
+    );
+    #[cfg(feature = "events")]
+    listen(
+        ATTENDANCE_EVENT,
+        |event| {
+            if let Some(change) = event_json(event).as_ref().and_then(decode_attendance) {
+                attendance_changed(Some(&change));
             }
         },
         None,
@@ -519,14 +614,17 @@ async fn each(
 fn opened() {
     LIVE.with_borrow_mut(|live| live.failures = 0);
     stop_polling();
-    #[cfg(feature = "updates")]
+    #[cfg(any(feature = "updates", feature = "events"))]
     {
-        let (reopened, feeds) = LIVE.with_borrow_mut(|live| {
+        let (reopened, _feeds) = LIVE.with_borrow_mut(|live| {
             let reopened = std::mem::replace(&mut live.was_open, true);
             (reopened, live.followed_feeds())
         });
         if reopened {
-            feeds_changed(&feeds);
+            #[cfg(feature = "updates")]
+            feeds_changed(&_feeds);
+            #[cfg(feature = "events")]
+            attendance_changed(None);
         }
     }
 }
@@ -595,6 +693,8 @@ fn poll_once() {
     }
     #[cfg(feature = "updates")]
     feeds_changed(&LIVE.with_borrow(Live::followed_feeds));
+    #[cfg(feature = "events")]
+    attendance_changed(None);
     #[cfg(feature = "donate")]
     for slug in LIVE.with_borrow(Live::followed_campaigns) {
         spawn_local(async move {

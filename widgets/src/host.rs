@@ -1,9 +1,9 @@
 //! The one module that touches the partner's page: reading a placeholder's
 //! attributes, and giving each widget a shadow root styled by Chorus alone.
 
-// Only the petition's rendering has anything to carry over: the other
-// widgets' have no fields, and their bundles leave this out.
-#[cfg(feature = "petition")]
+// Only the petition's and the events' renderings have anything to carry
+// over: the other widgets' have no fields, and their bundles leave this out.
+#[cfg(any(feature = "petition", feature = "events"))]
 mod takeover;
 
 use wasm_bindgen::{JsCast, JsValue};
@@ -35,11 +35,21 @@ pub struct Placeholder {
 /// The placeholder a mounted widget speaks through: where it announces
 /// events to the partner page and moves focus. A widget rendered on the
 /// server has none, and its announcements go nowhere.
-#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "updates",
+    feature = "events"
+))]
 #[derive(Debug, Clone, Default)]
 pub struct Anchor(Option<HtmlElement>);
 
-#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "updates",
+    feature = "events"
+))]
 impl Anchor {
     pub fn new(element: HtmlElement) -> Self {
         Self(Some(element))
@@ -116,10 +126,10 @@ impl Placeholder {
         render(&container);
         match root.query_selector(&format!(".{CONTAINER}"))? {
             Some(rendered) => {
-                #[cfg(feature = "petition")]
+                #[cfg(any(feature = "petition", feature = "events"))]
                 takeover::carry_over(&root, &rendered, &container);
                 rendered.replace_with_with_node_1(&container)?;
-                #[cfg(feature = "petition")]
+                #[cfg(any(feature = "petition", feature = "events"))]
                 takeover::restore_focus(&container);
             }
             None => {
@@ -201,7 +211,12 @@ pub fn announce(placeholder: &Anchor, what: &str, detail: &[(&str, &str)]) {
 
 /// Moves focus to the first element matching `selector` in the widget once
 /// the next frame has rendered it.
-#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "updates",
+    feature = "events"
+))]
 pub fn focus_later(placeholder: &Anchor, selector: impl AsRef<str> + 'static) {
     let Some(placeholder) = placeholder.element().cloned() else {
         return;
@@ -217,7 +232,12 @@ pub fn focus_later(placeholder: &Anchor, selector: impl AsRef<str> + 'static) {
 }
 
 /// Waits without blocking the page.
-#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "updates",
+    feature = "events"
+))]
 pub async fn sleep(duration: std::time::Duration) {
     let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
     let promise = js_sys::Promise::new(&mut |resolve, _| {

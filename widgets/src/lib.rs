@@ -8,11 +8,15 @@ mod clock;
 mod counter;
 #[cfg(feature = "donate")]
 mod donate;
+#[cfg(feature = "events")]
+mod events;
 mod goal;
 mod host;
 mod i18n;
 #[cfg(feature = "petition")]
 mod petition;
+#[cfg(any(feature = "petition", feature = "events"))]
+mod proof;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod render;
 #[cfg(feature = "updates")]
@@ -55,6 +59,8 @@ pub fn mount(
         "donate" => mount_donate(placeholder, &chorus_origin, initial),
         #[cfg(feature = "updates")]
         "updates" => mount_updates(placeholder, &chorus_origin, initial),
+        #[cfg(feature = "events")]
+        "events" => mount_events(placeholder, &chorus_origin, initial),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -203,5 +209,28 @@ fn mount_updates(placeholder: Placeholder, origin: &str, initial: JsValue) -> Re
     mount_in(
         &placeholder,
         move || view! { <updates::Updates setup first /> },
+    )
+}
+
+#[cfg(feature = "events")]
+fn mount_events(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
+    client::set_origin(origin);
+    let day = placeholder
+        .element
+        .dataset()
+        .get("day")
+        .filter(|d| !d.is_empty())
+        .or_else(|| placeholder.campaign.clone());
+    let setup = events::Setup {
+        day,
+        origin: origin.to_owned(),
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        placeholder: host::Anchor::new(placeholder.element.clone()),
+    };
+    let first = events::decode_page(&initial);
+    mount_in(
+        &placeholder,
+        move || view! { <events::Events setup first /> },
     )
 }

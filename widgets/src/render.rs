@@ -50,9 +50,9 @@ impl Ask {
         crate::updates::limit(self.limit.as_deref())
     }
 
-    /// The language an updates feed shows items in at first: its primary
-    /// subtag.
-    #[cfg(feature = "updates")]
+    /// The language an updates feed shows items in at first, and events
+    /// their texts in: its primary subtag.
+    #[cfg(any(feature = "updates", feature = "events"))]
     pub fn feed_language(&self) -> String {
         chorus_wire::lang::primary_subtag(&self.language()).unwrap_or_else(|| "en".into())
     }
@@ -231,6 +231,34 @@ pub fn updates(
     html(move || crate::updates::on_server(setup, first.map(Into::into)))
 }
 
+/// The events of an action day (`None`: of every day), their first page
+/// as the widget reads it; `first` is `None` when Chorus has no such day.
+#[cfg(feature = "events")]
+pub fn events(
+    day: Option<&str>,
+    first: Option<chorus_wire::events::EventsPage>,
+    ask: &Ask,
+    origin: &str,
+) -> String {
+    let setup = events_setup(day, ask, origin);
+    html(move || crate::events::on_server(setup, first.map(Into::into)))
+}
+
+/// Events per page, as the widget reads them.
+#[cfg(feature = "events")]
+pub use crate::events::PER_PAGE as EVENTS_PER_PAGE;
+
+#[cfg(feature = "events")]
+fn events_setup(day: Option<&str>, ask: &Ask, origin: &str) -> crate::events::Setup {
+    crate::events::Setup {
+        day: day.map(str::to_owned),
+        origin: origin.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +339,111 @@ mod tests {
         // Countries are named and sorted in Spanish.
         let (germany, spain) = (html.find(">Alemania<"), html.find(">España<"));
         assert!(germany.is_some() && germany < spain, "{html}");
+    }
+
+    #[cfg(feature = "events")]
+    fn event_card(
+        id: &str,
+        city: &str,
+        country: &str,
+        kind: &str,
+    ) -> chorus_wire::events::EventCard {
+        chorus_wire::events::EventCard {
+            id: id.into(),
+            identifiers: vec![format!("chorus:{id}")],
+            kind: kind.into(),
+            lang: "fr".into(),
+            title: format!("Veillée à {city}"),
+            description: "Premier paragraphe.\n\nSecond paragraphe.".into(),
+            start_date: "2026-12-18T17:00:00Z".into(),
+            end_date: "2026-12-18T18:30:00Z".into(),
+            time_zone: "Europe/Paris".into(),
+            local_start: "2026-12-18T18:00".into(),
+            local_end: "2026-12-18T19:30".into(),
+            utc_offset: "+01:00".into(),
+            location: chorus_wire::events::EventLocation {
+                venue: "Place des Terreaux".into(),
+                address_lines: Vec::new(),
+                address_private: true,
+                locality: city.into(),
+                country: country.into(),
+            },
+            online_url: None,
+            accessibility: "Rampe d'accès".into(),
+            capacity: Some(40),
+            total_accepted: 12,
+            host: "Lyon Solidarité".into(),
+            status: "confirmed".into(),
+            browser_url: format!("https://chorus.example/events/{id}"),
+            ics_url: format!("https://chorus.example/events/{id}.ics"),
+        }
+    }
+
+    #[test]
+    #[cfg(feature = "events")]
+    fn events_render_grouped_by_country_and_city_with_online_apart_and_rsvp_links() {
+        let page = chorus_wire::events::EventsPage {
+            per_page: 20,
+            next_cursor: Some("1.2".into()),
+            embedded: chorus_wire::events::EmbeddedEvents {
+                events: vec![
+                    event_card("aaa", "Lyon", "FR", "vigil"),
+                    event_card("bbb", "Bruxelles", "BE", "march"),
+                    event_card("ccc", "Lyon", "FR", "online"),
+                ],
+            },
+            links: Default::default(),
+            day: Some(chorus_wire::events::DayCard {
+                slug: "migrants-day".into(),
+                name: "Journée internationale des migrants".into(),
+                date: "2026-12-18".into(),
+            }),
+            countries: vec!["BE".into(), "FR".into()],
+        };
+        let html = events(
+            Some("migrants-day"),
+            Some(page),
+            &ask("fr"),
+            "https://chorus.example",
+        );
+        assert!(
+            html.contains("Journée internationale des migrants"),
+            "{html}"
+        );
+        assert!(html.contains("vendredi 18 décembre"), "{html}");
+        assert!(html.contains("18:00–19:30 (Europe/Paris)"), "{html}");
+        // Online first, then Belgium before France, in French order.
+        let (online, belgium, france) = (
+            html.find(">En ligne</h3>"),
+            html.find(">Belgique</h3>"),
+            html.find(">France</h3>"),
+        );
+        assert!(
+            online.is_some() && online < belgium && belgium < france,
+            "{html}"
+        );
+        // A private address is said to be private, and the count has its capacity.
+        assert!(html.contains("Adresse envoyée aux personnes"), "{html}");
+        assert!(html.contains("12 places prises sur 40"), "{html}");
+        // Before the WebAssembly runs, "I'll come" is the event page's form.
+        assert!(
+            html.contains(r##"href="https://chorus.example/events/aaa#rsvp""##),
+            "{html}"
+        );
+        assert!(html.contains("Plus d'événements"), "{html}");
+        // Only the browser can send a proposal.
+        assert!(!html.contains("propose-form"), "{html}");
+    }
+
+    #[test]
+    #[cfg(feature = "events")]
+    fn events_of_an_unknown_day_say_so() {
+        let html = events(
+            Some("no-such-day"),
+            None,
+            &ask("en"),
+            "https://chorus.example",
+        );
+        assert!(html.contains("could not be found"), "{html}");
     }
 }

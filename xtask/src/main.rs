@@ -97,6 +97,8 @@ fn build_widgets() -> Result {
     build_partial_bundle("counter")?;
     build_partial_bundle("donate")?;
     build_partial_bundle("updates")?;
+    build_partial_bundle("events")?;
+    build_partial_bundle("campaign")?;
     build_partial_bundle("all")?;
     for bundle in BUNDLES {
         boundary::shrink(&dist(), bundle)?;
@@ -139,22 +141,26 @@ fn short_paths() -> String {
 }
 
 /// The widget bundles in `dist/`: the petition's, the counter's alone, the
-/// donate button's, the updates feed's and every widget's.
-const BUNDLES: [&str; 5] = [
+/// donate button's, the updates feed's, the events', the campaign's (the
+/// first three together) and every widget's.
+const BUNDLES: [&str; 7] = [
     "chorus-widgets",
     "chorus-counter",
     "chorus-donate",
     "chorus-updates",
+    "chorus-events",
+    "chorus-campaign",
     "chorus-all",
 ];
 
 /// Every widget's styles, in the order they build on each other.
-const STYLESHEETS: [&str; 5] = [
+const STYLESHEETS: [&str; 6] = [
     "widgets/src/style.css",
     "widgets/src/hidden.css",
     "widgets/src/petition/style.css",
     "widgets/src/donate/style.css",
     "widgets/src/updates/style.css",
+    "widgets/src/events/style.css",
 ];
 
 /// Writes `dist/widgets.css`: one cached file, adopted into every widget's
@@ -243,13 +249,20 @@ fn test() -> Result {
         "warnings",
     ]))?;
     // Every feature set: all widgets (development), and each bundle's: the
-    // counter alone, the petition, the donate button, the updates feed.
+    // counter alone, the petition, the donate button, the updates feed,
+    // the events, and the campaign bundle's three.
     for features in [
         &[][..],
         &["--no-default-features"][..],
         &["--no-default-features", "--features", "donate"][..],
         &["--no-default-features", "--features", "petition"][..],
         &["--no-default-features", "--features", "updates"][..],
+        &["--no-default-features", "--features", "events"][..],
+        &[
+            "--no-default-features",
+            "--features",
+            "petition,donate,updates",
+        ][..],
     ] {
         run(cargo()
             .args([

@@ -16,7 +16,7 @@ struct Download {
     ceiling: usize,
 }
 
-const DOWNLOADS: [Download; 5] = [
+const DOWNLOADS: [Download; 7] = [
     Download {
         what: "a page with counters",
         files: &[
@@ -61,16 +61,39 @@ const DOWNLOADS: [Download; 5] = [
         ceiling: 122_000,
     },
     Download {
-        // One bundle with every widget, so such a page runs one module and
-        // one live connection (embed.js picks it).
+        // One bundle with the petition, the donate button and the updates
+        // feed, so such a page runs one module and one live connection
+        // (embed.js picks it).
         what: "a page with several kinds of widget",
+        files: &[
+            "embed.js",
+            "widgets.css",
+            "chorus-campaign.js",
+            "chorus-campaign_bg.wasm",
+        ],
+        ceiling: 155_000,
+    },
+    Download {
+        // The events widget arrived after the ceilings were set (issue
+        // 20): its ceiling is its size when it arrived.
+        what: "a page with events",
+        files: &[
+            "embed.js",
+            "widgets.css",
+            "chorus-events.js",
+            "chorus-events_bg.wasm",
+        ],
+        ceiling: 200_000,
+    },
+    Download {
+        what: "a page with events and other kinds",
         files: &[
             "embed.js",
             "widgets.css",
             "chorus-all.js",
             "chorus-all_bg.wasm",
         ],
-        ceiling: 155_000,
+        ceiling: 250_000,
     },
 ];
 

@@ -101,7 +101,7 @@ pub fn Panel(
         let key = last_sent
             .get_value()
             .filter(|(f, a, _)| (*f, *a) == (gift_frequency, value))
-            .map_or_else(new_key, |(_, _, key)| key);
+            .map_or_else(crate::client::new_key, |(_, _, key)| key);
         last_sent.set_value(Some((gift_frequency, value, key.clone())));
         sending.set(Sending::Busy);
         let gift = Gift {
@@ -289,14 +289,6 @@ fn keep_focus_inside(event: &KeyboardEvent, placeholder: &crate::host::Anchor) {
     };
     event.prevent_default();
     let _ = target.focus();
-}
-
-/// A new idempotency key for a gift.
-fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{}", js_sys::Date::now() as u64))
 }
 
 #[derive(Debug, Clone)]

@@ -76,7 +76,7 @@ pub fn date(tag: &str, millis: f64) -> String {
 }
 
 /// (code, name) for each of `codes`, named and sorted in the language.
-#[cfg(feature = "petition")]
+#[cfg(any(feature = "petition", feature = "events"))]
 pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
     use icu::collator::Collator;
     use icu::experimental::displaynames::multi::RegionDisplayNames;
@@ -99,6 +99,53 @@ pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
         Err(_) => named.sort_by(|a, b| a.1.cmp(&b.1)),
     }
     named
+}
+
+/// A day as a wall calendar at the event shows it: "Friday, December 18".
+#[cfg(feature = "events")]
+pub fn wall_day(tag: &str, year: i16, month: i8, day: i8) -> String {
+    use icu::calendar::Date;
+    use icu::datetime::DateTimeFormatter;
+    use icu::datetime::fieldsets::MDE;
+
+    let (Ok(month), Ok(day)) = (u8::try_from(month), u8::try_from(day)) else {
+        return String::new();
+    };
+    let Ok(date) = Date::try_new_iso(i32::from(year), month, day) else {
+        return String::new();
+    };
+    DateTimeFormatter::try_new(locale(tag).into(), MDE::long())
+        .map(|formatter| formatter.format(&date).write_to_string().into_owned())
+        .unwrap_or_default()
+}
+
+/// A time of day as a clock at the event shows it, in the language's short
+/// time: "6:00 PM", "18:00".
+#[cfg(feature = "events")]
+pub fn wall_time(tag: &str, hour: i8, minute: i8) -> String {
+    use icu::datetime::NoCalendarFormatter;
+    use icu::datetime::fieldsets::T;
+    use icu::datetime::options::TimePrecision;
+    use icu::time::Time;
+
+    let (Ok(hour), Ok(minute)) = (u8::try_from(hour), u8::try_from(minute)) else {
+        return String::new();
+    };
+    let Ok(time) = Time::try_new(hour, minute, 0, 0) else {
+        return String::new();
+    };
+    NoCalendarFormatter::try_new(
+        locale(tag).into(),
+        T::short().with_time_precision(TimePrecision::Minute),
+    )
+    .map(|formatter| formatter.format(&time).write_to_string().into_owned())
+    .unwrap_or_default()
+}
+
+/// The reader's zone is the browser's to know.
+#[cfg(feature = "events")]
+pub fn reader_time(_tag: &str, _start: &str, _offset: &str, _local: &str) -> Option<String> {
+    None
 }
 
 /// An amount of `currency`: "€5", "5,50 €"; whole amounts without decimals,

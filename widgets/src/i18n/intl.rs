@@ -80,11 +80,11 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
 
 /// Joins a name to its code inside one sortable string; sorts before any
 /// letter, so names still sort as the language sorts them.
-#[cfg(feature = "petition")]
+#[cfg(any(feature = "petition", feature = "events"))]
 const SEPARATOR: char = '\u{1}';
 
 /// (code, name) for each of `codes`, named and sorted in the language.
-#[cfg(feature = "petition")]
+#[cfg(any(feature = "petition", feature = "events"))]
 pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap_or(JsValue::UNDEFINED);
     let names = Reflect::has(&intl, &"DisplayNames".into())
@@ -112,4 +112,79 @@ pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
             Some((code.to_owned(), name.to_owned()))
         })
         .collect()
+}
+
+/// A wall-clock time formatted as if it were UTC, so no zone data is
+/// needed and it reads as on the wall at the event.
+#[cfg(feature = "events")]
+fn wall(
+    tag: &str,
+    (year, month, day, hour, minute): (i16, i8, i8, i8, i8),
+    pairs: &[(&str, &str)],
+) -> String {
+    const MINUTE: f64 = 60_000.0;
+    let month_start = js_sys::Date::utc(f64::from(year), f64::from(month) - 1.0);
+    let millis = month_start
+        + (f64::from(day) - 1.0) * 1_440.0 * MINUTE
+        + (f64::from(hour) * 60.0 + f64::from(minute)) * MINUTE;
+    let mut pairs = pairs.to_vec();
+    pairs.push(("timeZone", "UTC"));
+    let format = Intl::DateTimeFormat::new(&locales(tag), &options(&pairs)).format();
+    call_format(format, &js_sys::Date::new(&millis.into())).unwrap_or_default()
+}
+
+#[cfg(feature = "events")]
+pub fn wall_day(tag: &str, year: i16, month: i8, day: i8) -> String {
+    let pairs = [("weekday", "long"), ("month", "long"), ("day", "numeric")];
+    wall(tag, (year, month, day, 0, 0), &pairs)
+}
+
+#[cfg(feature = "events")]
+pub fn wall_time(tag: &str, hour: i8, minute: i8) -> String {
+    wall(tag, (2000, 1, 1, hour, minute), &[("timeStyle", "short")])
+}
+
+/// The reader's zone's offset from UTC at `millis`, in minutes, as
+/// `utc_offset` writes it (`+01:00` is 60).
+#[cfg(feature = "events")]
+fn offset_minutes(utc_offset: &str) -> Option<f64> {
+    let (sign, rest) = match utc_offset.as_bytes().first()? {
+        b'+' => (1.0, &utc_offset[1..]),
+        b'-' => (-1.0, &utc_offset[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = rest.split_once(':')?;
+    Some(sign * (hours.parse::<f64>().ok()? * 60.0 + minutes.parse::<f64>().ok()?))
+}
+
+#[cfg(feature = "events")]
+pub fn reader_time(tag: &str, start_date: &str, utc_offset: &str, local: &str) -> Option<String> {
+    let at = js_sys::Date::new(&start_date.into());
+    let millis = at.get_time();
+    if millis.is_nan() {
+        return None;
+    }
+    // getTimezoneOffset is UTC minus local time, in minutes.
+    let reader = -at.get_timezone_offset();
+    if offset_minutes(utc_offset) == Some(reader) {
+        return None;
+    }
+    let reader_day = format!(
+        "{:04}-{:02}-{:02}",
+        at.get_full_year(),
+        at.get_month() + 1,
+        at.get_date()
+    );
+    // timeStyle cannot be mixed with a zone name or weekday: these are
+    // the fields it stands for.
+    let mut pairs = vec![
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+        ("timeZoneName", "short"),
+    ];
+    if !local.starts_with(&reader_day) {
+        pairs.push(("weekday", "short"));
+    }
+    let format = Intl::DateTimeFormat::new(&locales(tag), &options(&pairs)).format();
+    call_format(format, &at)
 }

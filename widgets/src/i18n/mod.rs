@@ -122,15 +122,53 @@ impl Locale {
 
     /// The country select's options: (code, name), named and sorted in this
     /// language, so the bundle carries codes only.
-    #[cfg(feature = "petition")]
+    #[cfg(any(feature = "petition", feature = "events"))]
     pub fn countries(&self) -> Vec<(String, String)> {
         formats::regions(&self.tag, &chorus_wire::country_codes().collect::<Vec<_>>())
+    }
+
+    /// `codes` named and sorted in this language: (code, name).
+    #[cfg(feature = "events")]
+    pub fn countries_named(&self, codes: &[&str]) -> Vec<(String, String)> {
+        formats::regions(&self.tag, codes)
+    }
+
+    /// The day of a wall-clock time (`2026-12-18T18:00`) as this locale
+    /// writes it: "Friday, December 18", "vendredi 18 décembre".
+    #[cfg(feature = "events")]
+    pub fn wall_day(&self, local: &str) -> String {
+        chorus_wire::events::parse_local_time(local)
+            .map(|(y, m, d, _, _)| formats::wall_day(&self.tag, y, m, d))
+            .unwrap_or_default()
+    }
+
+    /// The time of day of a wall-clock time: "6:00 PM", "18:00".
+    #[cfg(feature = "events")]
+    pub fn wall_time(&self, local: &str) -> String {
+        chorus_wire::events::parse_local_time(local)
+            .map(|(_, _, _, h, m)| formats::wall_time(&self.tag, h, m))
+            .unwrap_or_default()
+    }
+
+    /// The instant `start_date` (RFC 3339) on the reader's own clock, with
+    /// their zone's name ("7:00 PM GMT+1"), when their clock differs from
+    /// the event's (`utc_offset`, `+01:00`); its weekday too when the day
+    /// differs. Only the browser knows the reader's zone: the server shows
+    /// nothing.
+    #[cfg(feature = "events")]
+    pub fn reader_time(&self, start_date: &str, utc_offset: &str, local: &str) -> Option<String> {
+        formats::reader_time(&self.tag, start_date, utc_offset, local)
     }
 }
 
 /// Of three things made per language (English, French, Spanish), the one
 /// for a tag's primary subtag; English's for any other language.
-#[cfg(any(feature = "petition", feature = "donate", feature = "updates"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "updates",
+    feature = "events"
+))]
 pub fn by_language<T>(tag: &str, [en, fr, es]: [&'static T; 3]) -> &'static T {
     match chorus_wire::lang::primary_subtag(tag).as_deref() {
         Some("fr") => fr,
@@ -211,6 +249,23 @@ mod tests {
         assert_eq!(fr.money(1_005, "EUR", 2), "10,05\u{a0}€");
         assert_eq!(es.money(2_000_000, "EUR", 2), "20.000\u{a0}€");
         assert_eq!(en.money(500, "JPY", 0), "¥500");
+    }
+
+    #[test]
+    #[cfg(feature = "events")]
+    fn the_server_writes_wall_clock_days_and_times_as_each_language_does() {
+        let (en, fr, es) = (negotiate(["en"]), negotiate(["fr"]), negotiate(["es"]));
+        assert_eq!(en.wall_day("2026-12-18T18:00"), "Friday, December 18");
+        assert_eq!(fr.wall_day("2026-12-18T18:00"), "vendredi 18 décembre");
+        assert_eq!(en.wall_time("2026-12-18T18:05"), "6:05\u{202f}PM");
+        assert_eq!(fr.wall_time("2026-12-18T18:05"), "18:05");
+        assert_eq!(es.wall_time("2026-12-18T21:30"), "21:30");
+        assert_eq!(en.wall_time("not a time"), "");
+        // The reader's zone is the browser's to know.
+        assert_eq!(
+            en.reader_time("2026-12-18T17:00:00Z", "+01:00", "2026-12-18T18:00"),
+            None
+        );
     }
 
     #[test]

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
-use super::{Entered, Problems, Setup, Stage, proof, start_sending, submit};
+use super::{Entered, Problems, Setup, Stage, start_sending, submit};
 use crate::host::focus_later;
 use crate::i18n::fill;
+use crate::proof;
 
 /// What the supporter typed.
 #[derive(Debug, Clone, Copy)]
@@ -138,7 +139,7 @@ pub fn signing_form(
             return;
         }
         submitted.set(true);
-        let form = form_with(submit::new_key());
+        let form = form_with(crate::client::new_key());
         if !signing::check(&form).is_empty() {
             focus_later(&setup_for_submit.placeholder, "[aria-invalid=\"true\"]");
             return;
@@ -229,7 +230,7 @@ pub fn signing_form(
             method=method
             novalidate
             on:submit=on_submit
-            on:focusin=move |_| proof::prepare(&slug)
+            on:focusin=move |_| proof::prepare(&super::challenge_path(&slug))
         >
             {posted}
             <h3>{messages.form_title}</h3>

@@ -5,7 +5,6 @@ mod form;
 mod load;
 mod messages;
 mod pending;
-mod proof;
 mod share;
 mod submit;
 
@@ -347,7 +346,7 @@ async fn deliver(
     let mut proof = None;
     loop {
         if proof.is_none() {
-            proof = proof::take(&setup.slug).await.ok();
+            proof = crate::proof::take(&challenge_path(&setup.slug)).await.ok();
         }
         let sent = match &proof {
             Some(solution) => submit::send(&setup.slug, &json, solution).await,
@@ -515,4 +514,9 @@ pub fn start_sending(
         pending::save(&setup.slug, &json).await;
         deliver(setup, json, stage, server_problems).await;
     });
+}
+
+/// Where a petition's proofs of work are asked for.
+fn challenge_path(slug: &str) -> String {
+    format!("/petitions/{slug}/challenge")
 }

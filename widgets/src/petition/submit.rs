@@ -33,7 +33,7 @@ pub enum Outcome {
 /// Posts the form once, with `proof`. `Err`: no final answer (offline,
 /// Chorus busy); try again later with the same JSON and proof.
 pub async fn send(slug: &str, json: &str, proof: &Solution) -> Result<Outcome, ()> {
-    let json = with_proof(json, proof).ok_or(())?;
+    let json = crate::proof::attach(json, proof).ok_or(())?;
     let answer = request(&format!("/petitions/{slug}/signatures"), Some(&json))
         .await
         .map_err(|_| ())?;
@@ -49,25 +49,6 @@ pub async fn send(slug: &str, json: &str, proof: &Solution) -> Result<Outcome, (
         429 | 500.. => Err(()),
         _ => Ok(Outcome::Refused),
     }
-}
-
-/// The saved form's JSON with a proof added. The proof is never saved: it
-/// expires long before a signature left on a device may be resent.
-fn with_proof(json: &str, proof: &Solution) -> Option<String> {
-    let form = js_sys::JSON::parse(json).ok()?;
-    let object = Object::new();
-    for (name, value) in [
-        ("algorithm", &proof.algorithm),
-        ("challenge", &proof.challenge),
-        ("salt", &proof.salt),
-        ("signature", &proof.signature),
-    ] {
-        Reflect::set(&object, &name.into(), &JsValue::from_str(value)).ok()?;
-    }
-    // Safe as a JSON number: challenges stay far below 2^53.
-    Reflect::set(&object, &"number".into(), &(proof.number as f64).into()).ok()?;
-    Reflect::set(&form, &"proof".into(), &object).ok()?;
-    js_sys::JSON::stringify(&form).ok()?.as_string()
 }
 
 /// The per-field problems of an `invalid_fields` answer.
@@ -117,12 +98,4 @@ pub fn to_json(form: &SignatureForm) -> String {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_default()
-}
-
-/// A new idempotency key for one submission.
-pub fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("k{:016x}", (js_sys::Math::random() * 1e18) as u64))
 }

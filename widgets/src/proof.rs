@@ -1,6 +1,7 @@
-//! The proof of work sent with each signature ([`chorus_wire::proof`]).
+//! The proof of work sent with each signature, RSVP and proposed event
+//! ([`chorus_wire::proof`]).
 //!
-//! Solving starts when the supporter first enters the form, so it is
+//! Solving starts when the supporter first enters a form, so it is
 //! usually done before they press the button. The search runs in slices
 //! and yields to the page between them: typing never stutters. Each solve
 //! is recorded as a `chorus:proof:{maxnumber}` performance measure, which
@@ -10,7 +11,9 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use chorus_wire::proof::{Challenge, Solution, search};
+use js_sys::{Object, Reflect};
 use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
 
 use crate::client::{field_text, request, whole};
 use crate::host::sleep;
@@ -34,34 +37,34 @@ enum Slot {
 }
 
 thread_local! {
-    /// Per petition on the page (rarely more than one, so a list, which
-    /// costs the bundle less than a map): a solution ready to send, or one
-    /// being worked out.
+    /// Per challenge address (a petition's, an event's: rarely more than a
+    /// few on a page, so a list, which costs the bundle less than a map): a
+    /// solution ready to send, or one being worked out.
     static SLOTS: RefCell<Vec<(String, Slot)>> = const { RefCell::new(Vec::new()) };
 }
 
-fn slot_state<T>(slug: &str, read: impl FnOnce(Option<&Slot>) -> T) -> T {
-    SLOTS.with_borrow(|slots| read(slots.iter().find(|(s, _)| s == slug).map(|(_, slot)| slot)))
+fn slot_state<T>(path: &str, read: impl FnOnce(Option<&Slot>) -> T) -> T {
+    SLOTS.with_borrow(|slots| read(slots.iter().find(|(s, _)| s == path).map(|(_, slot)| slot)))
 }
 
-fn put(slug: &str, slot: Slot) {
+fn put(path: &str, slot: Slot) {
     SLOTS.with_borrow_mut(|slots| {
-        slots.retain(|(s, _)| s != slug);
-        slots.push((slug.to_owned(), slot));
+        slots.retain(|(s, _)| s != path);
+        slots.push((path.to_owned(), slot));
     });
 }
 
-fn remove(slug: &str) -> Option<Slot> {
+fn remove(path: &str) -> Option<Slot> {
     SLOTS.with_borrow_mut(|slots| {
-        let at = slots.iter().position(|(s, _)| s == slug)?;
+        let at = slots.iter().position(|(s, _)| s == path)?;
         Some(slots.swap_remove(at).1)
     })
 }
 
-/// Starts solving a challenge for `slug` in the background, unless a fresh
-/// solution is ready or on its way.
-pub fn prepare(slug: &str) {
-    let busy = slot_state(slug, |slot| match slot {
+/// Starts solving a challenge from `path` (in the Chorus API) in the
+/// background, unless a fresh solution is ready or on its way.
+pub fn prepare(path: &str) {
+    let busy = slot_state(path, |slot| match slot {
         Some(Slot::Solving) => true,
         Some(Slot::Ready { at, .. }) => js_sys::Date::now() - at < FRESH_FOR_MS,
         Some(Slot::Failed) | None => false,
@@ -69,30 +72,30 @@ pub fn prepare(slug: &str) {
     if busy {
         return;
     }
-    put(slug, Slot::Solving);
-    let slug = slug.to_owned();
+    put(path, Slot::Solving);
+    let path = path.to_owned();
     spawn_local(async move {
-        let slot = match solve(&slug).await {
+        let slot = match solve(&path).await {
             Ok(solution) => Slot::Ready {
                 solution,
                 at: js_sys::Date::now(),
             },
             Err(()) => Slot::Failed,
         };
-        put(&slug, slot);
+        put(&path, slot);
     });
 }
 
-/// A solution for one submission to `slug`: the prepared one, or a new
-/// one. `Err`: Chorus could not be reached for a challenge; the caller
-/// waits before it asks again.
-pub async fn take(slug: &str) -> Result<Solution, ()> {
-    prepare(slug);
+/// A solution for one submission, from the challenge at `path`: the
+/// prepared one, or a new one. `Err`: Chorus could not be reached for a
+/// challenge; the caller waits before it asks again.
+pub async fn take(path: &str) -> Result<Solution, ()> {
+    prepare(path);
     loop {
-        let taken = match remove(slug) {
+        let taken = match remove(path) {
             Some(Slot::Ready { solution, .. }) => Some(Ok(solution)),
             Some(Slot::Solving) => {
-                put(slug, Slot::Solving);
+                put(path, Slot::Solving);
                 None
             }
             Some(Slot::Failed) | None => Some(Err(())),
@@ -104,10 +107,8 @@ pub async fn take(slug: &str) -> Result<Solution, ()> {
     }
 }
 
-async fn solve(slug: &str) -> Result<Solution, ()> {
-    let answer = request(&format!("/petitions/{slug}/challenge"), None)
-        .await
-        .map_err(|_| ())?;
+async fn solve(path: &str) -> Result<Solution, ()> {
+    let answer = request(path, None).await.map_err(|_| ())?;
     let json = answer.json;
     let text = |name| field_text(&json, name).ok_or(());
     let challenge = Challenge {
@@ -120,7 +121,7 @@ async fn solve(slug: &str) -> Result<Solution, ()> {
         signature: text("signature")?,
     };
     let performance = web_sys::window().and_then(|w| w.performance());
-    let started = format!("chorus:proof:start:{slug}");
+    let started = format!("chorus:proof:start:{path}");
     if let Some(performance) = &performance {
         let _ = performance.mark(&started);
     }
@@ -144,4 +145,24 @@ async fn solve(slug: &str) -> Result<Solution, ()> {
         let _ = performance.measure_with_start_mark(&name, &started);
     }
     Ok(Solution::new(&challenge, number))
+}
+
+/// A form's JSON with `proof` added as its `proof` field. The proof is
+/// never saved with a form: it expires long before a form left on a device
+/// may be resent.
+pub fn attach(json: &str, proof: &Solution) -> Option<String> {
+    let form = js_sys::JSON::parse(json).ok()?;
+    let object = Object::new();
+    for (name, value) in [
+        ("algorithm", &proof.algorithm),
+        ("challenge", &proof.challenge),
+        ("salt", &proof.salt),
+        ("signature", &proof.signature),
+    ] {
+        Reflect::set(&object, &name.into(), &JsValue::from_str(value)).ok()?;
+    }
+    // Safe as a JSON number: challenges stay far below 2^53.
+    Reflect::set(&object, &"number".into(), &(proof.number as f64).into()).ok()?;
+    Reflect::set(&form, &"proof".into(), &object).ok()?;
+    js_sys::JSON::stringify(&form).ok()?.as_string()
 }
