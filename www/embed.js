@@ -38,21 +38,21 @@ function fetchCount(slug) {
   return counts.get(slug);
 }
 
-// The widget bundles, smallest first, each with the widgets it runs beside
-// counters (which every bundle shows). A page loads the first that runs
-// every widget it needs.
-const BUNDLES = [
-  ["chorus-counter", []],
-  ["chorus-updates", ["updates"]],
-  ["chorus-donate", ["donate"]],
-  ["chorus-widgets", ["petition"]],
-  ["chorus-events", ["events"]],
-  ["chorus-campaign", ["petition", "donate", "updates"]],
-  ["chorus-all", ["petition", "donate", "updates", "events"]],
-];
+// The widget bundles (chorus-NAME), smallest first, with the widgets each
+// runs beside counters, which every bundle shows. A page loads the first
+// that runs every widget it needs.
+const BUNDLES = {
+  counter: [],
+  updates: ["updates"],
+  donate: ["donate"],
+  widgets: ["petition"],
+  events: ["events"],
+  campaign: ["petition", "donate", "updates"],
+  all: ["petition", "donate", "updates", "events"],
+};
 
 function bundleRunning(kinds) {
-  return BUNDLES.find(([, runs]) => kinds.every((kind) => runs.includes(kind)))[0];
+  return Object.keys(BUNDLES).find((name) => kinds.every((kind) => BUNDLES[name].includes(kind)));
 }
 
 // A widget bundle, imported and instantiated once per page.
@@ -60,8 +60,8 @@ function loadBundle(name) {
   if (!bundles.has(name)) {
     bundles.set(
       name,
-      import(`${origin}/${name}.js`).then(async (module) => {
-        await module.default({ module_or_path: `${origin}/${name}_bg.wasm` });
+      import(`${origin}/chorus-${name}.js`).then(async (module) => {
+        await module.default({ module_or_path: `${origin}/chorus-${name}_bg.wasm` });
         return module;
       }),
     );
@@ -86,8 +86,7 @@ function kindNeeded(element) {
 // later that needs a widget the page's bundle lacks brings its own.
 function bundleFor(element) {
   const needed = kindNeeded(element);
-  const runs = BUNDLES.find(([name]) => name === pageBundle)[1];
-  return loadBundle(!needed || runs.includes(needed) ? pageBundle : bundleRunning([needed]));
+  return loadBundle(!needed || BUNDLES[pageBundle].includes(needed) ? pageBundle : bundleRunning([needed]));
 }
 
 // The smallest bundle with every widget the page shows, so the page runs one
@@ -107,28 +106,36 @@ function languagesOf(element) {
   return wanted.filter(Boolean).slice(0, 8);
 }
 
-// Chorus's stylesheet, fetched once and adopted into every shadow root: a
-// constructed sheet, which a partner's style-src policy does not block.
-let sheet;
-function stylesheet() {
-  sheet ??= fetch(`${origin}/widgets.css`, { credentials: "omit" })
-    .then((response) => (response.ok ? response.text() : ""))
-    .then((text) => {
-      const made = new CSSStyleSheet();
-      made.replaceSync(text);
-      return made;
-    })
-    .catch(() => null);
-  return sheet;
+// Chorus's stylesheets, each fetched once and adopted into the shadow roots
+// that need it: constructed sheets, which a partner's style-src policy does
+// not block. Every widget has widgets.css; the events widget adds its own,
+// which pages without events never download.
+const sheets = new Map();
+function stylesheet(file) {
+  if (!sheets.has(file)) {
+    const made = fetch(`${origin}/${file}`, { credentials: "omit" })
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((text) => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(text);
+        return sheet;
+      })
+      .catch(() => null);
+    sheets.set(file, made);
+  }
+  return sheets.get(file);
+}
+
+function stylesheetsFor(element) {
+  const files = element.dataset.chorus === "events" ? ["widgets.css", "events.css"] : ["widgets.css"];
+  return Promise.all(files.map(stylesheet)).then((found) => found.filter(Boolean));
 }
 
 // The slug a placeholder names: a feed for updates, a day for events (none:
 // every day's), else a campaign.
 function slugOf(element) {
   const { chorus, feed, day, campaign } = element.dataset;
-  if (chorus === "updates") return feed || "";
-  if (chorus === "events") return day || campaign || "";
-  return campaign || "";
+  return (chorus === "updates" ? feed : chorus === "events" ? day || campaign : campaign) || "";
 }
 
 // The server's rendering of every placeholder in `elements`, in one request
@@ -159,8 +166,7 @@ function fetchRendered(elements) {
 async function showRendered(element, rendered) {
   if (!rendered?.html || element.shadowRoot) return false;
   const root = element.attachShadow({ mode: "open" });
-  const styles = await stylesheet();
-  if (styles) root.adoptedStyleSheets = [styles];
+  root.adoptedStyleSheets = await stylesheetsFor(element);
   const container = document.createElement("div");
   container.className = "chorus-root";
   container.innerHTML = rendered.html;
@@ -288,7 +294,7 @@ async function scan(root) {
   found.filter(isFramed).forEach(showInFrame);
   const inline = found.filter((element) => !isFramed(element));
   if (inline.length === 0) return;
-  stylesheet();
+  inline.forEach(stylesheetsFor);
   const rendered = (await fetchRendered(inline)) || [];
   inline.forEach((element, i) => take(element, rendered[i]));
 }

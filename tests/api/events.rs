@@ -258,6 +258,53 @@ async fn a_date_filter_reads_each_events_own_date_and_a_first_page_names_its_day
 }
 
 #[tokio::test]
+async fn the_events_widget_arrives_rendered_with_its_first_page_and_no_private_address() {
+    let app = TestApp::spawn().await;
+    with_day(&app).await;
+    create(
+        &app,
+        json!({"address": "14 Harehills Lane", "address_private": true}),
+    )
+    .await;
+    let answer: Value = app
+        .get(&format!(
+            "/api/v1/embed?w=events:{DAY}:fr&w=events:no-such-day:en&w=events::es"
+        ))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let widgets = answer["widgets"].as_array().expect("widgets");
+    let (html, data) = (
+        widgets[0]["html"].as_str().unwrap_or_default(),
+        &widgets[0]["data"],
+    );
+    assert!(html.contains("Candles for the missing"), "{html}");
+    assert!(html.contains("Adresse envoyée aux personnes"), "{html}");
+    assert!(html.contains("#rsvp"), "the link to the plain form: {html}");
+    // The widget takes over with the same page, day and countries.
+    assert_eq!(data["day"]["slug"], DAY);
+    assert_eq!(data["countries"], json!(["FR"]));
+    assert_eq!(
+        data["_embedded"]["osdi:events"][0]["title"],
+        "Candles for the missing"
+    );
+    for widget in widgets {
+        let all = widget.to_string();
+        assert!(!all.contains("Harehills"), "{all}");
+    }
+    let missing = widgets[1]["html"].as_str().unwrap_or_default();
+    assert!(missing.contains("could not be found"), "{missing}");
+    assert!(widgets[1]["data"].is_null());
+    // No day: every upcoming event, in Spanish.
+    let every = widgets[2]["html"].as_str().unwrap_or_default();
+    assert!(
+        every.contains("Eventos cerca de ti") && every.contains("Candles"),
+        "{every}"
+    );
+}
+
+#[tokio::test]
 async fn organisers_input_is_checked_field_by_field_and_needs_a_token() {
     let app = TestApp::spawn().await;
     with_day(&app).await;

@@ -108,11 +108,9 @@ impl Live {
     }
 
     /// The action days whose events are on the page.
+    #[cfg(feature = "events")]
     fn followed_days(&self) -> Vec<String> {
-        #[cfg(feature = "events")]
-        return self.days.names();
-        #[cfg(not(feature = "events"))]
-        Vec::new()
+        self.days.names()
     }
 }
 
@@ -507,7 +505,7 @@ fn schedule_connect(delay: Duration) {
 }
 
 fn connect() {
-    let (slugs, campaigns, feeds, days, generation) = LIVE.with_borrow_mut(|live| {
+    let (slugs, campaigns, feeds, generation) = LIVE.with_borrow_mut(|live| {
         live.connect_scheduled = false;
         live.generation = live.generation.wrapping_add(1);
         // Closes the old one; its streams see they are stale and end.
@@ -516,20 +514,29 @@ fn connect() {
             live.followed(),
             live.followed_campaigns(),
             live.followed_feeds(),
-            live.followed_days(),
             live.generation,
         )
     });
-    if slugs.is_empty() && campaigns.is_empty() && feeds.is_empty() && days.is_empty() {
-        return;
-    }
-    let url = api_url(&format!(
-        "/live?petitions={}&campaigns={}&feeds={}&days={}",
+    let path = format!(
+        "/live?petitions={}&campaigns={}&feeds={}",
         slugs.join(","),
         campaigns.join(","),
-        feeds.join(","),
-        days.join(",")
-    ));
+        feeds.join(",")
+    );
+    let nothing = slugs.is_empty() && campaigns.is_empty() && feeds.is_empty();
+    // Only a bundle with events follows days: the others carry none of it.
+    #[cfg(feature = "events")]
+    let (path, nothing) = {
+        let days = LIVE.with_borrow(Live::followed_days);
+        (
+            path + "&days=" + &days.join(","),
+            nothing && days.is_empty(),
+        )
+    };
+    if nothing {
+        return;
+    }
+    let url = api_url(&path);
     let Ok(mut source) = EventSource::new(&url) else {
         start_polling();
         return;

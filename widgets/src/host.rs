@@ -135,7 +135,7 @@ impl Placeholder {
             None => {
                 // A count shown as text, or nothing: the widget replaces it.
                 root.set_inner_html("");
-                ensure_style(&root)?;
+                ensure_style(&root, &self.kind)?;
                 root.append_child(&container)?;
             }
         }
@@ -167,10 +167,11 @@ fn negotiate_locale(data_lang: Option<String>) -> Locale {
     Locale::negotiate(candidates.iter().map(String::as_str))
 }
 
-/// `embed.js` adopts Chorus's stylesheet into every shadow root it makes,
-/// and the frame page writes it in (or links it). A root made otherwise (a
-/// loader older than this bundle) links it here.
-fn ensure_style(root: &ShadowRoot) -> Result<(), JsValue> {
+/// `embed.js` adopts Chorus's stylesheets into every shadow root it makes,
+/// and the frame page writes them in (or links them). A root made
+/// otherwise (Chorus could not render the widget, a loader older than this
+/// bundle) links them here: `widgets.css`, and the events' own for events.
+fn ensure_style(root: &ShadowRoot, kind: &str) -> Result<(), JsValue> {
     let adopted = root.adopted_style_sheets().length() > 0;
     if adopted
         || root
@@ -180,10 +181,13 @@ fn ensure_style(root: &ShadowRoot) -> Result<(), JsValue> {
         return Ok(());
     }
     let document = root.owner_document().ok_or("shadow root has no document")?;
-    let link = document.create_element("link")?;
-    link.set_attribute("rel", "stylesheet")?;
-    link.set_attribute("href", &crate::client::origin_url("/widgets.css"))?;
-    root.prepend_with_node_1(&link)?;
+    let own = (kind == "events").then_some("/events.css");
+    for sheet in own.into_iter().chain(["/widgets.css"]) {
+        let link = document.create_element("link")?;
+        link.set_attribute("rel", "stylesheet")?;
+        link.set_attribute("href", &crate::client::origin_url(sheet))?;
+        root.prepend_with_node_1(&link)?;
+    }
     Ok(())
 }
 

@@ -103,8 +103,7 @@ fn build_widgets() -> Result {
     for bundle in BUNDLES {
         boundary::shrink(&dist(), bundle)?;
     }
-    write_stylesheet()?;
-    minify("widgets.css", None)?;
+    write_stylesheets()?;
     minify("embed.js", None)?;
     minify("frame.js", Some("esm"))?;
     for bundle in BUNDLES {
@@ -153,27 +152,39 @@ const BUNDLES: [&str; 7] = [
     "chorus-all",
 ];
 
-/// Every widget's styles, in the order they build on each other.
-const STYLESHEETS: [&str; 6] = [
-    "widgets/src/style.css",
-    "widgets/src/hidden.css",
-    "widgets/src/petition/style.css",
-    "widgets/src/donate/style.css",
-    "widgets/src/updates/style.css",
-    "widgets/src/events/style.css",
+/// The widgets' stylesheets in `dist/`, each joined from its sources in
+/// the order they build on each other: `widgets.css`, which every widget
+/// has, and the events widget's own, which only pages with events download.
+const STYLESHEETS: [(&str, &[&str]); 2] = [
+    (
+        "widgets.css",
+        &[
+            "widgets/src/style.css",
+            "widgets/src/hidden.css",
+            "widgets/src/petition/style.css",
+            "widgets/src/donate/style.css",
+            "widgets/src/updates/style.css",
+        ],
+    ),
+    ("events.css", &["widgets/src/events/style.css"]),
 ];
 
-/// Writes `dist/widgets.css`: one cached file, adopted into every widget's
-/// shadow root by `embed.js` and linked by the frame page, rather than
-/// bytes inside the WebAssembly.
-fn write_stylesheet() -> Result {
-    let mut sheet = String::new();
-    for file in STYLESHEETS {
-        let path = root().join(file);
-        sheet += &std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Writes the stylesheets into `dist/`: cached files, adopted into the
+/// widgets' shadow roots by `embed.js` (and `widgets.css` linked by the
+/// frame page), rather than bytes inside the WebAssembly.
+fn write_stylesheets() -> Result {
+    for (name, sources) in STYLESHEETS {
+        let mut sheet = String::new();
+        for file in sources {
+            let path = root().join(file);
+            sheet +=
+                &std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        let out = dist().join(name);
+        std::fs::write(&out, sheet).map_err(|e| format!("{}: {e}", out.display()))?;
+        minify(name, None)?;
     }
-    let out = dist().join("widgets.css");
-    std::fs::write(&out, sheet).map_err(|e| format!("{}: {e}", out.display()))
+    Ok(())
 }
 
 /// A bundle other than the petition's (`www/{name}.html`: the counter alone,

@@ -80,6 +80,7 @@ const DOWNLOADS: [Download; 7] = [
         files: &[
             "embed.js",
             "widgets.css",
+            "events.css",
             "chorus-events.js",
             "chorus-events_bg.wasm",
         ],
@@ -90,6 +91,7 @@ const DOWNLOADS: [Download; 7] = [
         files: &[
             "embed.js",
             "widgets.css",
+            "events.css",
             "chorus-all.js",
             "chorus-all_bg.wasm",
         ],

@@ -341,7 +341,8 @@ impl Board {
                 .map(|date| view! { <p class="day-date">{date}</p> })
         };
         let filters = board.filters_view();
-        let propose = board.live.then(|| board.propose_view());
+        // A proposal belongs to a day: a widget of every day offers none.
+        let propose = (board.live && board.setup.day.is_some()).then(|| board.propose_view());
         view! {
             <section
                 class="chorus events"

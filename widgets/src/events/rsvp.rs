@@ -193,7 +193,7 @@ pub fn rsvp_view(board: &Board, event: &Event) -> impl IntoView + use<> {
     let opener = move || {
         (stage.get() == Stage::Closed && !full()).then(|| {
             view! {
-                <button type="button" class="rsvp-open" aria-expanded="false" on:click=open.clone()>
+                <button type="button" class="rsvp-open" on:click=open.clone()>
                     {messages.rsvp}
                 </button>
             }
