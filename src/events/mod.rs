@@ -61,7 +61,8 @@ pub fn router() -> Router<AppState> {
 pub fn writes(state: &AppState) -> Router<AppState> {
     let prefix = chorus_wire::API_PREFIX;
     let routes = Router::new()
-        .route(&format!("{prefix}/events"), post(propose))
+        // Not the list's own path: that one answers CORS for anyone, reads only.
+        .route(&format!("{prefix}/events/proposals"), post(propose))
         .route(&format!("{prefix}/events/{{id}}/rsvps"), post(answer));
     crate::bodies::limit(routes, crate::bodies::SIGNING_BYTES).layer(partners_cors(state))
 }

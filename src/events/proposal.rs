@@ -1,5 +1,5 @@
 //! "Submit your event": a host proposes an event through the widget
-//! (`POST /api/v1/events`). It waits, unseen, for the organiser's approval;
+//! (`POST /api/v1/events/proposals`). It waits, unseen, for the organiser's approval;
 //! the host's contact is sealed to the organisation and kept under
 //! Chorus's key only until the host is told the decision.
 

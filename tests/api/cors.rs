@@ -123,3 +123,27 @@ async fn the_embed_assets_load_cross_origin_with_the_right_types() {
         );
     }
 }
+
+#[tokio::test]
+async fn events_writes_are_granted_to_every_partner_of_the_coalition_and_no_one_else() {
+    let app = TestApp::spawn().await;
+    let origin = chorus::ident::Origin::parse(PARTNER).expect("an origin");
+    app.store
+        .add_partner("Partner", &origin)
+        .await
+        .expect("partner added");
+    for path in [
+        "/api/v1/events/proposals",
+        "/api/v1/events/abcdefghjk/rsvps",
+    ] {
+        let (origin, methods) = granted(&app, path, PARTNER).await;
+        assert_eq!(origin, PARTNER, "{path}");
+        assert!(methods.contains("POST"), "{path}: {methods}");
+        let (origin, _) = granted(&app, path, "https://attacker.example").await;
+        assert!(origin.is_empty(), "{path} granted a stranger: {origin}");
+    }
+    // The list itself is read from anywhere, and written from nowhere.
+    let (origin, methods) = granted(&app, "/api/v1/events", PARTNER).await;
+    assert_eq!(origin, "*");
+    assert!(!methods.contains("POST"), "{methods}");
+}

@@ -664,7 +664,7 @@ async fn a_proposal_waits_unseen_until_approved_and_its_host_hears_of_it() {
         async move {
             let response = app
                 .client
-                .post(format!("{}/api/v1/events", app.origin))
+                .post(format!("{}/api/v1/events/proposals", app.origin))
                 .header("origin", PARTNER)
                 .json(&proposal)
                 .send()

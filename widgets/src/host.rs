@@ -181,7 +181,14 @@ fn ensure_style(root: &ShadowRoot, kind: &str) -> Result<(), JsValue> {
         return Ok(());
     }
     let document = root.owner_document().ok_or("shadow root has no document")?;
+    #[cfg(feature = "events")]
     let own = (kind == "events").then_some("/events.css");
+    // Other bundles show no events: only the shared sheet.
+    #[cfg(not(feature = "events"))]
+    let own: Option<&str> = {
+        let _ = kind;
+        None
+    };
     for sheet in own.into_iter().chain(["/widgets.css"]) {
         let link = document.create_element("link")?;
         link.set_attribute("rel", "stylesheet")?;

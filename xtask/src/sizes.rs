@@ -84,7 +84,7 @@ const DOWNLOADS: [Download; 7] = [
             "chorus-events.js",
             "chorus-events_bg.wasm",
         ],
-        ceiling: 200_000,
+        ceiling: 147_000,
     },
     Download {
         what: "a page with events and other kinds",
@@ -95,7 +95,7 @@ const DOWNLOADS: [Download; 7] = [
             "chorus-all.js",
             "chorus-all_bg.wasm",
         ],
-        ceiling: 250_000,
+        ceiling: 220_000,
     },
 ];
 

@@ -189,8 +189,10 @@ impl Board {
                 let json = to_wire(form);
                 let (focus_first, anchor) = (focus_first.clone(), anchor.clone());
                 spawn_local(async move {
-                    let outcome =
-                        send("/events", CHALLENGE, &json, || stage.set(Stage::Waiting)).await;
+                    let outcome = send("/events/proposals", CHALLENGE, &json, || {
+                        stage.set(Stage::Waiting)
+                    })
+                    .await;
                     match outcome {
                         Outcome::Taken(_) => stage.set(Stage::Done),
                         Outcome::Problems(found) => {
