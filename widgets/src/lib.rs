@@ -13,8 +13,6 @@ mod events;
 mod goal;
 mod host;
 mod i18n;
-#[cfg(any(feature = "updates", feature = "events"))]
-mod paged;
 #[cfg(feature = "petition")]
 mod petition;
 #[cfg(any(feature = "petition", feature = "events"))]

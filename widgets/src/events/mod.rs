@@ -13,20 +13,23 @@ mod rsvp;
 mod send;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::client;
-use crate::host::{Anchor, Theme, focus_later};
+use crate::host::{Anchor, Theme, focus_later, sleep};
 use crate::i18n::{Locale, fill};
-use crate::paged::{Paged, Shown};
 use messages::Messages;
 #[cfg(not(target_arch = "wasm32"))]
 pub use page::PER_PAGE;
 use page::{Event, Query};
 pub use page::{Page, decode_page};
+
+/// The longest pause between two attempts to read the list.
+const MAX_RETRY: Duration = Duration::from_secs(30);
 
 /// Where an events widget is, and how the partner set it up.
 #[derive(Debug, Clone)]
@@ -52,6 +55,15 @@ impl Setup {
     }
 }
 
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Missing,
+    /// The first read failed; trying again.
+    Failed,
+    Ready(Page),
+}
+
 /// The filters as the supporter set them.
 #[derive(Debug, Clone, Copy)]
 struct Filter {
@@ -65,7 +77,7 @@ struct Filter {
 /// reads start from events (a choice, the live connection), not effects.
 #[derive(Clone)]
 pub(crate) struct Board {
-    list: Paged<Page>,
+    shown: RwSignal<Shown>,
     filter: Filter,
     /// The day's name and date, from the first page.
     day: RwSignal<Option<(String, String)>>,
@@ -75,6 +87,10 @@ pub(crate) struct Board {
     going: RwSignal<Vec<(String, u64)>>,
     /// Read to screen readers once a filter has been applied.
     found: RwSignal<String>,
+    fetching_more: RwSignal<bool>,
+    /// Bumped by every first-page read, so a slow answer to an old filter
+    /// never replaces a newer one.
+    generation: Arc<AtomicU32>,
     following: Arc<AtomicBool>,
     /// Whether this is the browser's widget (it sends), not the server's
     /// rendering (it links to Chorus's pages instead).
@@ -109,7 +125,7 @@ pub fn on_server(setup: Setup, first: Option<Page>) -> impl IntoView {
 }
 
 impl Board {
-    fn new(setup: Setup, shown: Shown<Page>, live: bool) -> Self {
+    fn new(setup: Setup, shown: Shown, live: bool) -> Self {
         let (day, countries) = match &shown {
             Shown::Ready(page) => (
                 page.day.clone(),
@@ -125,7 +141,7 @@ impl Board {
         };
         let blank = || RwSignal::new(String::new());
         Self {
-            list: Paged::new(shown),
+            shown: RwSignal::new(shown),
             filter: Filter {
                 country: blank(),
                 kind: blank(),
@@ -136,6 +152,8 @@ impl Board {
             countries: RwSignal::new(countries),
             going: RwSignal::new(Vec::new()),
             found: RwSignal::new(String::new()),
+            fetching_more: RwSignal::new(false),
+            generation: Arc::default(),
             following: Arc::default(),
             live,
             messages: messages::for_tag(&setup.locale.tag),
@@ -187,17 +205,37 @@ impl Board {
     /// `refresh` (the live connection's) says nothing; a filter's read
     /// says how many it found.
     async fn read_first(self, refresh: bool) {
+        let generation = self
+            .generation
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_add(1);
         let query = self.query(None);
-        let Some(page) = self.list.read_first(|| page::fetch(&query)).await else {
-            return;
-        };
-        if !refresh && self.filtered() {
-            self.announce(page.events.len(), page.next.is_some());
+        let mut pause = Duration::from_secs(1);
+        loop {
+            let read = page::fetch(&query).await;
+            if self.generation.load(Ordering::Relaxed) != generation {
+                return;
+            }
+            match read {
+                Ok(Some(page)) => {
+                    if !refresh && self.filtered() {
+                        self.announce(page.events.len(), page.next.is_some());
+                    }
+                    self.learn(&page);
+                    self.going.set(Vec::new());
+                    self.shown.set(Shown::Ready(page));
+                    return self.follow();
+                }
+                Ok(None) => return self.shown.set(Shown::Missing),
+                Err(_) => {
+                    if !matches!(self.shown.get_untracked(), Shown::Ready(_)) {
+                        self.shown.set(Shown::Failed);
+                    }
+                    sleep(pause).await;
+                    pause = (pause * 2).min(MAX_RETRY);
+                }
+            }
         }
-        self.learn(&page);
-        self.going.set(Vec::new());
-        self.list.shown.set(Shown::Ready(page));
-        self.follow();
     }
 
     /// Keeps what a first page says of the day and its countries.
@@ -236,42 +274,50 @@ impl Board {
     /// Adds the next page under the events shown, and moves focus to the
     /// first one added.
     async fn read_more(self) {
-        let Some(cursor) = self.list.ready().and_then(|shown| shown.next) else {
+        let Shown::Ready(shown) = self.shown.get_untracked() else {
             return;
         };
-        let query = self.query(Some(cursor));
-        let Some(more) = self.list.read_more(page::fetch(&query)).await else {
+        let Some(cursor) = shown.next.clone() else {
             return;
         };
-        let first_added = more.events.first().map(|e| e.id.clone());
-        self.list.shown.update(|shown| {
-            if let Shown::Ready(page) = shown {
-                page.events.extend(more.events);
-                page.next = more.next;
+        let generation = self.generation.load(Ordering::Relaxed);
+        self.fetching_more.set(true);
+        let read = page::fetch(&self.query(Some(cursor))).await;
+        self.fetching_more.set(false);
+        if self.generation.load(Ordering::Relaxed) != generation {
+            return;
+        }
+        if let Ok(Some(more)) = read {
+            let first_added = more.events.first().map(|e| e.id.clone());
+            self.shown.update(|shown| {
+                if let Shown::Ready(page) = shown {
+                    page.events.extend(more.events);
+                    page.next = more.next;
+                }
+            });
+            if let Some(id) = first_added {
+                focus_later(&self.setup.placeholder, format!("[data-event=\"{id}\"]"));
             }
-        });
-        if let Some(id) = first_added {
-            focus_later(&self.setup.placeholder, format!("[data-event=\"{id}\"]"));
         }
     }
 
     fn view(self) -> impl IntoView {
         let board = self;
         let (theme, tag) = (board.setup.theme, board.setup.locale.tag.clone());
-        let (list, found, messages) = (board.list.clone(), board.found, board.messages);
-        let notice = {
-            let list = list.clone();
-            let texts = [messages.loading, messages.unknown_day, messages.failed];
-            move || {
-                list.notice(texts)
-                    .map(|text| view! { <p class="notice">{text}</p> })
-            }
+        let (shown, found, messages) = (board.shown, board.found, board.messages);
+        let notice = move || {
+            let text = match shown.get() {
+                Shown::Loading => messages.loading,
+                Shown::Missing => messages.unknown_day,
+                Shown::Failed => messages.failed,
+                Shown::Ready(_) => return None,
+            };
+            Some(view! { <p class="notice">{text}</p> })
         };
-        let shown = list.shown;
-        let ready = move || shown.with(|shown| matches!(shown, Shown::Ready(_)));
-        let events = {
-            let (board, list) = (board.clone(), list.clone());
-            move || match list.shown.get() {
+        let ready = move || matches!(shown.get(), Shown::Ready(_));
+        let list = {
+            let board = board.clone();
+            move || match shown.get() {
                 Shown::Ready(page) => Some(board.list_view(page)),
                 _ => None,
             }
@@ -302,13 +348,13 @@ impl Board {
                 class="chorus events"
                 data-theme=theme.as_str()
                 lang=tag
-                aria-busy=move || list.is_loading().to_string()
+                aria-busy=move || matches!(shown.get(), Shown::Loading).to_string()
             >
                 <h2 class="title">{title}</h2>
                 {date}
                 <div hidden=move || !ready()>{filters}</div>
                 {notice}
-                {events}
+                {list}
                 <p class="visually-hidden" role="status">{move || found.get()}</p>
                 {propose}
             </section>
@@ -455,7 +501,7 @@ impl Board {
             })
             .collect::<Vec<_>>();
         let more = page.next.is_some().then(|| {
-            let (board, fetching) = (self.clone(), self.list.fetching_more);
+            let (board, fetching) = (self.clone(), self.fetching_more);
             view! {
                 <button
                     type="button"

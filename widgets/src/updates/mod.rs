@@ -4,21 +4,23 @@
 mod messages;
 mod page;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::client;
 use crate::clock;
-use crate::host::{Anchor, Theme, focus_later};
+use crate::host::{Anchor, Theme, focus_later, sleep};
 use crate::i18n::{Locale, fill};
-use crate::paged::{Paged, Shown};
 use messages::Messages;
 use page::{Item, Query};
 pub use page::{Page, decode_page};
 
+/// The longest pause between two attempts to read the feed.
+const MAX_RETRY: Duration = Duration::from_secs(30);
 /// The most items one request may ask for (the API's limit).
 const MAX_PAGE: u32 = 50;
 /// Items newer than this show a relative date ("3 hours ago").
@@ -38,6 +40,15 @@ pub struct Setup {
     pub placeholder: Anchor,
 }
 
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Missing,
+    /// The first read failed; trying again.
+    Failed,
+    Ready(Page),
+}
+
 /// What the supporter chose to see.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Filter {
@@ -50,12 +61,16 @@ struct Filter {
 /// add a second allocator to every partner's download.
 #[derive(Clone)]
 struct Feed {
-    list: Paged<Page>,
+    shown: RwSignal<Shown>,
     // Shared, not reactive: choosing reads the first page again, which
     // redraws everything the filter shows.
     filter: Arc<Mutex<Filter>>,
     /// Read for screen readers when items arrive live.
     arrived: RwSignal<String>,
+    fetching_more: RwSignal<bool>,
+    /// Bumped by every first-page read, so a slow answer to an old filter
+    /// never replaces a newer one.
+    generation: Arc<AtomicU32>,
     following: Arc<AtomicBool>,
     setup: Arc<Setup>,
     messages: &'static Messages,
@@ -101,11 +116,13 @@ pub fn on_server(setup: Setup, first: Option<Page>) -> impl IntoView {
 }
 
 impl Feed {
-    fn new(setup: Setup, shown: Shown<Page>) -> Self {
+    fn new(setup: Setup, shown: Shown) -> Self {
         Self {
-            list: Paged::new(shown),
+            shown: RwSignal::new(shown),
             filter: Arc::default(),
             arrived: RwSignal::new(String::new()),
+            fetching_more: RwSignal::new(false),
+            generation: Arc::default(),
             following: Arc::default(),
             messages: messages::for_tag(&setup.locale.tag),
             setup: Arc::new(setup),
@@ -127,29 +144,27 @@ impl Feed {
     fn view(self) -> impl IntoView {
         let feed = self;
         let (theme, tag) = (feed.setup.theme, feed.setup.locale.tag.clone());
-        let (list, arrived) = (feed.list.clone(), feed.arrived);
+        let (shown, arrived) = (feed.shown, feed.arrived);
         let messages = feed.messages;
-        let notice = {
-            let list = list.clone();
-            let texts = [messages.loading, messages.unknown_feed, messages.failed];
-            move || {
-                list.notice(texts)
-                    .map(|text| view! { <p class="notice">{text}</p> })
-            }
+        let notice = move || {
+            let text = match shown.get() {
+                Shown::Loading => messages.loading,
+                Shown::Missing => messages.unknown_feed,
+                Shown::Failed => messages.failed,
+                Shown::Ready(_) => return None,
+            };
+            Some(view! { <p class="notice">{text}</p> })
         };
-        let page = {
-            let list = list.clone();
-            move || match list.shown.get() {
-                Shown::Ready(page) => Some(feed.page_view(page)),
-                _ => None,
-            }
+        let page = move || match shown.get() {
+            Shown::Ready(page) => Some(feed.page_view(page)),
+            _ => None,
         };
         view! {
             <section
                 class="chorus updates"
                 data-theme=theme.as_str()
                 lang=tag
-                aria-busy=move || list.is_loading().to_string()
+                aria-busy=move || matches!(shown.get(), Shown::Loading).to_string()
             >
                 {notice}
                 {page}
@@ -187,23 +202,41 @@ impl Feed {
     /// refresh (`fresh`) reads as many items as are shown, so "more" pages
     /// already open stay open, and announces what arrived.
     async fn read_first(self, fresh: bool) {
+        let generation = self
+            .generation
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_add(1);
         let setup = &self.setup;
-        let before = match self.list.ready() {
-            Some(page) if fresh => page.items,
+        let before = match self.shown.get_untracked() {
+            Shown::Ready(page) if fresh => page.items,
             _ => Vec::new(),
         };
         let limit = setup.limit.max(before.len() as u32).min(MAX_PAGE);
         let query = self.query(limit, None);
-        let read = self
-            .list
-            .read_first(|| page::fetch(&setup.slug, &query, fresh))
-            .await;
-        if let Some(page) = read {
-            if fresh {
-                self.announce_arrivals(&before, &page.items);
+        let mut pause = Duration::from_secs(1);
+        loop {
+            let read = page::fetch(&setup.slug, &query, fresh).await;
+            if self.generation.load(Ordering::Relaxed) != generation {
+                return;
             }
-            self.list.shown.set(Shown::Ready(page));
-            self.follow();
+            match read {
+                Ok(Some(page)) => {
+                    if fresh {
+                        self.announce_arrivals(&before, &page.items);
+                    }
+                    self.shown.set(Shown::Ready(page));
+                    return self.follow();
+                }
+                Ok(None) => return self.shown.set(Shown::Missing),
+                Err(_) => {
+                    // Items already shown stay; only a first read says it failed.
+                    if !matches!(self.shown.get_untracked(), Shown::Ready(_)) {
+                        self.shown.set(Shown::Failed);
+                    }
+                    sleep(pause).await;
+                    pause = (pause * 2).min(MAX_RETRY);
+                }
+            }
         }
     }
 
@@ -231,23 +264,32 @@ impl Feed {
     /// Adds the next page under the items shown, and moves focus to the
     /// first one added, so a keyboard user carries on reading from there.
     async fn read_more(self) {
-        let Some(cursor) = self.list.ready().and_then(|shown| shown.next) else {
+        let Shown::Ready(shown) = self.shown.get_untracked() else {
             return;
         };
+        let Some(cursor) = shown.next.clone() else {
+            return;
+        };
+        let generation = self.generation.load(Ordering::Relaxed);
         let query = self.query(self.setup.limit, Some(cursor));
-        let read = page::fetch(&self.setup.slug, &query, false);
-        let Some(more) = self.list.read_more(read).await else {
+        self.fetching_more.set(true);
+        let read = page::fetch(&self.setup.slug, &query, false).await;
+        self.fetching_more.set(false);
+        // A filter or a refresh changed the list meanwhile: this page is stale.
+        if self.generation.load(Ordering::Relaxed) != generation {
             return;
-        };
-        let first_added = more.items.first().map(|item| item.id);
-        self.list.shown.update(|shown| {
-            if let Shown::Ready(page) = shown {
-                page.items.extend(more.items);
-                page.next = more.next;
+        }
+        if let Ok(Some(more)) = read {
+            let first_added = more.items.first().map(|item| item.id);
+            self.shown.update(|shown| {
+                if let Shown::Ready(page) = shown {
+                    page.items.extend(more.items);
+                    page.next = more.next;
+                }
+            });
+            if let Some(id) = first_added {
+                focus_later(&self.setup.placeholder, format!("[data-item=\"{id}\"]"));
             }
-        });
-        if let Some(id) = first_added {
-            focus_later(&self.setup.placeholder, format!("[data-item=\"{id}\"]"));
         }
     }
 
@@ -271,7 +313,7 @@ impl Feed {
             .map(|item| self.item_view(item))
             .collect::<Vec<_>>();
         let more = page.next.is_some().then(|| {
-            let (feed, fetching) = (self.clone(), self.list.fetching_more);
+            let (feed, fetching) = (self.clone(), self.fetching_more);
             view! {
                 <button
                     class="more"
