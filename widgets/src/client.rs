@@ -325,27 +325,6 @@ pub fn field_text(value: &JsValue, name: &str) -> Option<String> {
     field(value, name)?.as_string()
 }
 
-/// The per-field problems of an `invalid_fields` answer, by the field's
-/// name on the wire.
-#[cfg(any(feature = "petition", feature = "events"))]
-pub fn field_problems(json: &JsValue) -> Vec<(String, chorus_wire::signing::Problem)> {
-    use wasm_bindgen::JsCast;
-    let fields = field(json, "error")
-        .and_then(|error| field(&error, "fields"))
-        .filter(JsValue::is_object);
-    let Some(fields) = fields else {
-        return Vec::new();
-    };
-    js_sys::Object::entries(fields.unchecked_ref())
-        .iter()
-        .filter_map(|entry| {
-            let entry = js_sys::Array::from(&entry);
-            let problem = chorus_wire::signing::Problem::parse(&entry.get(1).as_string()?);
-            Some((entry.get(0).as_string()?, problem))
-        })
-        .collect()
-}
-
 /// An array field of parsed JSON, as its elements; empty when missing.
 #[cfg(any(feature = "donate", feature = "updates", feature = "events"))]
 pub fn field_list(value: &JsValue, name: &str) -> Vec<JsValue> {

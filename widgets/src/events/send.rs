@@ -8,9 +8,9 @@ use std::time::Duration;
 use chorus_wire::proof::INVALID_PROOF;
 use chorus_wire::signing::Problem;
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
-use crate::client::{field_problems, field_text, request};
+use crate::client::{field_text, request};
 use crate::host::sleep;
 use crate::proof;
 
@@ -54,7 +54,7 @@ pub async fn send(path: &str, challenge: &str, json: &str, waiting: impl Fn()) -
         });
         match answer.map(|a| (a.status, a.json)) {
             Some((200..=299, json)) => return Outcome::Taken(json),
-            Some((422, json)) => return Outcome::Problems(field_problems(&json)),
+            Some((422, json)) => return Outcome::Problems(problems(&json)),
             Some((409, _)) => return Outcome::Conflict(code.unwrap_or_default()),
             Some((400, _)) if code.as_deref() == Some(INVALID_PROOF) => solution = None,
             // Busy, over a limit, or unreachable: the same again, later.
@@ -66,6 +66,26 @@ pub async fn send(path: &str, challenge: &str, json: &str, waiting: impl Fn()) -
             Some(_) => return Outcome::Refused,
         }
     }
+}
+
+/// The per-field problems of an `invalid_fields` answer.
+fn problems(json: &JsValue) -> Vec<(String, Problem)> {
+    let fields = Reflect::get(json, &"error".into())
+        .and_then(|error| Reflect::get(&error, &"fields".into()))
+        .unwrap_or(JsValue::NULL);
+    if !fields.is_object() {
+        return Vec::new();
+    }
+    Object::entries(fields.unchecked_ref())
+        .iter()
+        .filter_map(|entry| {
+            let entry = js_sys::Array::from(&entry);
+            Some((
+                entry.get(0).as_string()?,
+                Problem::parse(&entry.get(1).as_string()?),
+            ))
+        })
+        .collect()
 }
 
 /// A form as JSON, built by the browser's own `JSON`: text fields, then

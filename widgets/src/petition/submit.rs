@@ -8,11 +8,11 @@
 
 use chorus_wire::signing::{Field, PETITION_CLOSED, Problem, SIGNING_PAUSED, SignatureForm};
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use chorus_wire::proof::{INVALID_PROOF, Solution};
 
-use crate::client::{field_problems, field_text, request};
+use crate::client::{field_text, request};
 
 /// Chorus's final answer to a signature.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,12 +51,21 @@ pub async fn send(slug: &str, json: &str, proof: &Solution) -> Result<Outcome, (
     }
 }
 
-/// The per-field problems of an `invalid_fields` answer, for the fields
-/// this form has.
+/// The per-field problems of an `invalid_fields` answer.
 fn problems(json: &JsValue) -> Vec<(Field, Problem)> {
-    field_problems(json)
-        .into_iter()
-        .filter_map(|(name, problem)| Some((Field::parse(&name)?, problem)))
+    let fields = Reflect::get(json, &"error".into())
+        .and_then(|error| Reflect::get(&error, &"fields".into()))
+        .unwrap_or(JsValue::NULL);
+    if !fields.is_object() {
+        return Vec::new();
+    }
+    Object::entries(fields.unchecked_ref())
+        .iter()
+        .filter_map(|entry| {
+            let entry = js_sys::Array::from(&entry);
+            let field = Field::parse(&entry.get(0).as_string()?)?;
+            Some((field, Problem::parse(&entry.get(1).as_string()?)))
+        })
         .collect()
 }
 
