@@ -31,8 +31,21 @@ async fn counts_and_petitions_are_readable_from_any_origin() {
     }
 }
 
-/// The methods a preflight for a POST to `path` from `origin` grants.
-async fn granted(app: &TestApp, path: &str, origin: &str) -> (String, String) {
+/// What a preflight for a JSON POST to `path` from `origin` grants.
+struct Grant {
+    origin: String,
+    methods: String,
+    headers: String,
+}
+
+impl Grant {
+    /// Whether a browser would go on to send the JSON POST.
+    fn lets_post_json(&self) -> bool {
+        self.methods.contains("POST") && self.headers.to_ascii_lowercase().contains("content-type")
+    }
+}
+
+async fn granted(app: &TestApp, path: &str, origin: &str) -> Grant {
     let response = app
         .client
         .request(reqwest::Method::OPTIONS, format!("{}{path}", app.origin))
@@ -49,10 +62,11 @@ async fn granted(app: &TestApp, path: &str, origin: &str) -> (String, String) {
             .map(|v| v.to_str().unwrap_or_default().to_owned())
             .unwrap_or_default()
     };
-    (
-        header("access-control-allow-origin"),
-        header("access-control-allow-methods"),
-    )
+    Grant {
+        origin: header("access-control-allow-origin"),
+        methods: header("access-control-allow-methods"),
+        headers: header("access-control-allow-headers"),
+    }
 }
 
 #[tokio::test]
@@ -63,20 +77,27 @@ async fn writes_are_granted_to_the_petitions_partners_and_no_one_else() {
     app.create_petition("other", None).await;
     let path = "/api/v1/petitions/p/signatures";
 
-    let (origin, methods) = granted(&app, path, PARTNER).await;
-    assert_eq!(origin, PARTNER, "the partner's own page may sign");
-    assert!(methods.contains("POST"), "{methods}");
+    let grant = granted(&app, path, PARTNER).await;
+    assert_eq!(grant.origin, PARTNER, "the partner's own page may sign");
+    assert!(
+        grant.lets_post_json(),
+        "{} / {}",
+        grant.methods,
+        grant.headers
+    );
 
     for (path, stranger) in [
         (path, "https://attacker.example"),
         // A partner of one petition is no partner of another.
         ("/api/v1/petitions/other/signatures", PARTNER),
     ] {
-        let (origin, _) = granted(&app, path, stranger).await;
+        let origin = granted(&app, path, stranger).await.origin;
         assert!(origin.is_empty(), "{stranger} granted {path}: {origin}");
     }
     // Reads never grant a write.
-    let (_, methods) = granted(&app, "/api/v1/petitions/p/count", PARTNER).await;
+    let methods = granted(&app, "/api/v1/petitions/p/count", PARTNER)
+        .await
+        .methods;
     assert!(
         !methods.contains("POST"),
         "POST allowed on a read: {methods}"
@@ -136,14 +157,19 @@ async fn events_writes_are_granted_to_every_partner_of_the_coalition_and_no_one_
         "/api/v1/events/proposals",
         "/api/v1/events/abcdefghjk/rsvps",
     ] {
-        let (origin, methods) = granted(&app, path, PARTNER).await;
-        assert_eq!(origin, PARTNER, "{path}");
-        assert!(methods.contains("POST"), "{path}: {methods}");
-        let (origin, _) = granted(&app, path, "https://attacker.example").await;
+        let grant = granted(&app, path, PARTNER).await;
+        assert_eq!(grant.origin, PARTNER, "{path}");
+        assert!(
+            grant.lets_post_json(),
+            "{path}: {} / {}",
+            grant.methods,
+            grant.headers
+        );
+        let origin = granted(&app, path, "https://attacker.example").await.origin;
         assert!(origin.is_empty(), "{path} granted a stranger: {origin}");
     }
     // The list itself is read from anywhere, and written from nowhere.
-    let (origin, methods) = granted(&app, "/api/v1/events", PARTNER).await;
-    assert_eq!(origin, "*");
-    assert!(!methods.contains("POST"), "{methods}");
+    let grant = granted(&app, "/api/v1/events", PARTNER).await;
+    assert_eq!(grant.origin, "*");
+    assert!(!grant.methods.contains("POST"), "{}", grant.methods);
 }
