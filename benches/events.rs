@@ -1,7 +1,7 @@
 //! The events list API under a day of action's load of events: 5,000
 //! events across 100 countries on one action day, read through a release
 //! `chorus serve` a page at a time (the whole day, a country, a city
-//! search, a kind), on SQLite and, when given, PostgreSQL. Prints the
+//! search, a kind, a date), on SQLite and, when given, PostgreSQL. Prints the
 //! latency per page (p50, p99); asserts nothing. Run with `cargo xtask bench`.
 //!
 //! Environment: `CHORUS_BIN` (the release binary), `CHORUS_BENCH_POSTGRES`
@@ -118,6 +118,8 @@ async fn run(postgres: Option<&str>, events: usize) {
             format!("day={DAY}&city=city%203&per_page=50"),
         ),
         ("one kind", format!("day={DAY}&kind=vigil&per_page=50")),
+        // Every event's own date: the widest window the store reads.
+        ("one date", format!("day={DAY}&date={DATE}&per_page=50")),
     ];
     for (label, query) in listings {
         let mut latencies = Vec::new();
