@@ -39,9 +39,17 @@ struct Grant {
 }
 
 impl Grant {
-    /// Whether a browser would go on to send the JSON POST.
-    fn lets_post_json(&self) -> bool {
-        self.methods.contains("POST") && self.headers.to_ascii_lowercase().contains("content-type")
+    /// Checks that `origin` may send the JSON POST: the origin, the method
+    /// and the content type, all three of which a browser needs granted.
+    fn assert_lets_post_json(&self, origin: &str, path: &str) {
+        assert_eq!(self.origin, origin, "{path}");
+        assert!(
+            self.methods.contains("POST")
+                && self.headers.to_ascii_lowercase().contains("content-type"),
+            "{path}: {} / {}",
+            self.methods,
+            self.headers
+        );
     }
 }
 
@@ -77,14 +85,10 @@ async fn writes_are_granted_to_the_petitions_partners_and_no_one_else() {
     app.create_petition("other", None).await;
     let path = "/api/v1/petitions/p/signatures";
 
-    let grant = granted(&app, path, PARTNER).await;
-    assert_eq!(grant.origin, PARTNER, "the partner's own page may sign");
-    assert!(
-        grant.lets_post_json(),
-        "{} / {}",
-        grant.methods,
-        grant.headers
-    );
+    // The partner's own page may sign.
+    granted(&app, path, PARTNER)
+        .await
+        .assert_lets_post_json(PARTNER, path);
 
     for (path, stranger) in [
         (path, "https://attacker.example"),
@@ -157,14 +161,9 @@ async fn events_writes_are_granted_to_every_partner_of_the_coalition_and_no_one_
         "/api/v1/events/proposals",
         "/api/v1/events/abcdefghjk/rsvps",
     ] {
-        let grant = granted(&app, path, PARTNER).await;
-        assert_eq!(grant.origin, PARTNER, "{path}");
-        assert!(
-            grant.lets_post_json(),
-            "{path}: {} / {}",
-            grant.methods,
-            grant.headers
-        );
+        granted(&app, path, PARTNER)
+            .await
+            .assert_lets_post_json(PARTNER, path);
         let origin = granted(&app, path, "https://attacker.example").await.origin;
         assert!(origin.is_empty(), "{path} granted a stranger: {origin}");
     }
