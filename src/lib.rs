@@ -21,6 +21,7 @@ pub mod health;
 pub mod ident;
 pub mod live;
 pub mod mail;
+pub mod organisations;
 pub mod outbound;
 pub mod personal;
 pub mod petitions;

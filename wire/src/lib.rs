@@ -18,6 +18,7 @@ pub mod donate;
 pub mod events;
 pub mod lang;
 pub mod money;
+pub mod organisations;
 pub mod proof;
 pub mod signing;
 pub mod text;
