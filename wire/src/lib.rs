@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 mod countries;
 pub mod donate;
+pub mod endorsements;
 pub mod events;
 pub mod lang;
 pub mod money;
-pub mod organisations;
 pub mod proof;
 pub mod signing;
 pub mod text;

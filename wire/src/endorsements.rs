@@ -1,5 +1,7 @@
-//! An organisation signing a petition: what the widget posts for "sign as
-//! an organisation", and the rules both sides apply to it.
+//! Endorsements: an organisation signing a petition, beside individuals.
+//! What the widget posts for "sign as an organisation", and the rules both
+//! sides apply to it. (Not the organisations that run campaigns and hold
+//! their signers' keys: those are `chorus org`'s.)
 //!
 //! The organisation's name, website, country, kind, statement and logo are
 //! public once an organiser approves it; the person signing on its behalf
@@ -18,11 +20,11 @@ pub const ROLE_MAX: usize = 100;
 pub const STATEMENT_MAX: usize = crate::signing::COMMENT_MAX;
 
 /// What the petition widget posts to
-/// `POST /api/v1/petitions/{slug}/organisations`. A missing field reads as
+/// `POST /api/v1/petitions/{slug}/endorsements`. A missing field reads as
 /// empty, so [`check`] reports it per field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct OrganisationForm {
+pub struct EndorsementForm {
     /// As in [`crate::signing::SignatureForm`]: one per submission, reused
     /// by its retries.
     pub idempotency_key: String,
@@ -62,7 +64,7 @@ pub struct OrganisationForm {
 /// Every problem with an organisation's form, at most one per field, by
 /// the field's JSON name. The server also parses the website strictly and
 /// fetches the logo, and reports those on the same fields.
-pub fn check(form: &OrganisationForm) -> Vec<(&'static str, Problem)> {
+pub fn check(form: &EndorsementForm) -> Vec<(&'static str, Problem)> {
     let checks = [
         (
             "organisation",
@@ -125,8 +127,8 @@ fn check_web_address(address: &str, required: bool) -> Option<Problem> {
 mod tests {
     use super::*;
 
-    fn valid() -> OrganisationForm {
-        OrganisationForm {
+    fn valid() -> EndorsementForm {
+        EndorsementForm {
             idempotency_key: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
             organisation: "Red de Apoyo Migrante".into(),
             organisation_url: "https://apoyo-migrante.example.org/quienes-somos".into(),
@@ -139,11 +141,11 @@ mod tests {
             lang: "es".into(),
             consent_version: "1".into(),
             privacy_consent: true,
-            ..OrganisationForm::default()
+            ..EndorsementForm::default()
         }
     }
 
-    fn problems(change: impl FnOnce(&mut OrganisationForm)) -> Vec<(&'static str, Problem)> {
+    fn problems(change: impl FnOnce(&mut EndorsementForm)) -> Vec<(&'static str, Problem)> {
         let mut form = valid();
         change(&mut form);
         check(&form)
@@ -159,7 +161,7 @@ mod tests {
         );
     }
 
-    type Change = fn(&mut OrganisationForm);
+    type Change = fn(&mut EndorsementForm);
 
     #[test]
     fn each_field_reports_its_own_problem() {
@@ -245,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_form_from_an_older_widget_reads_with_defaults() {
-        let form: OrganisationForm =
+        let form: EndorsementForm =
             serde_json::from_str(r#"{"organisation":"Sindicato","unknown":1}"#).expect("reads");
         assert_eq!(form.organisation, "Sindicato");
         assert!(!form.unnamed && form.logo_url.is_empty());

@@ -1,0 +1,6 @@
+//! Endorsements: organisations signing a petition beside individuals
+//! (coalition sign-on). The form and its shared rules are
+//! `chorus_wire::endorsements`; this side knows which organisation a
+//! website names.
+
+pub mod domain;

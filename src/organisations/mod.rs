@@ -1,5 +1,0 @@
-//! Organisations signing a petition beside individuals (coalition
-//! sign-on). The form and its shared rules are `chorus_wire::organisations`;
-//! this side knows which organisation a website names.
-
-pub mod domain;
