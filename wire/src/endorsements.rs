@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::events::{check_link, check_text};
+use crate::events::{URL_MAX, check_text};
 use crate::signing::{Problem, check_comment, check_country, check_email, check_name, check_token};
 
 /// The kinds of organisation, as stored and sent.
@@ -104,16 +104,23 @@ pub fn check(form: &EndorsementForm) -> Vec<(&'static str, Problem)> {
         .collect()
 }
 
-/// A web address's shape: a link as an online event gives one, whose host
-/// has a dot and no user name (`https://trusted.org@evil.example`).
+/// A web address's shape: `https://` or `http://`, then a host with a dot,
+/// no spaces, no user name (`https://trusted.org@evil.example`).
 fn check_web_address(address: &str, required: bool) -> Option<Problem> {
-    check_link(address, required).or_else(|| {
-        let address = address.trim();
-        let rest = address.split_once("://").map_or("", |(_, rest)| rest);
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let named = host.contains('.') && !host.contains('@') && !host.starts_with('.');
-        (!address.is_empty() && !named).then_some(Problem::Invalid)
-    })
+    let address = address.trim();
+    if address.is_empty() {
+        return required.then_some(Problem::Required);
+    }
+    if address.len() > URL_MAX {
+        return Some(Problem::TooLong);
+    }
+    let rest = address
+        .strip_prefix("https://")
+        .or_else(|| address.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or_default());
+    let shaped = host.is_some_and(|h| h.contains('.') && !h.contains('@') && !h.starts_with('.'))
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control());
+    (!shaped).then_some(Problem::Invalid)
 }
 
 #[cfg(test)]

@@ -382,7 +382,7 @@ fn check_zone_name(name: &str) -> Option<Problem> {
 }
 
 /// An `https://` (or `http://`) link, as an online event gives one.
-pub(crate) fn check_link(link: &str, required: bool) -> Option<Problem> {
+fn check_link(link: &str, required: bool) -> Option<Problem> {
     let link = link.trim();
     if link.is_empty() {
         return required.then_some(Problem::Required);
