@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
     let pages = Router::new()
         .merge(site::router())
         .merge(signing::confirm::router())
+        .merge(crate::endorsements::confirm::router())
         .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(donations::page::router())
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
     // Writes carry their own, narrower CORS policy.
     let app = Router::new()
         .merge(signing::router(state.directory.clone()))
+        .merge(crate::endorsements::sign::router(state.directory.clone()))
         .merge(donations::writes(state.store.clone()))
         .merge(crate::events::writes(&state))
         .merge(public)

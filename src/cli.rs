@@ -258,6 +258,8 @@ pub enum PetitionCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// Who signs: individuals, organisations, or both.
+    Signatories(crate::endorsements::cli::SignatoriesArgs),
     /// Count a signature only once its address confirms by email (`on`),
     /// or at once (`off`, the default). Needs CHORUS_SMTP_URL when on.
     ConfirmByEmail {
@@ -544,6 +546,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 println!("petition {}: signing on", petition.slug);
             }
         }
+        PetitionCommand::Signatories(args) => crate::endorsements::cli::set(args).await?,
         PetitionCommand::ConfirmByEmail {
             slug,
             setting,
@@ -580,7 +583,7 @@ fn count_of(tally: &crate::storage::TallySince, petition_id: i64) -> u64 {
         .map_or(0, |t| u64::try_from(t.change).unwrap_or(0))
 }
 
-async fn find_petition(
+pub(crate) async fn find_petition(
     store: &dyn Store,
     slug: &str,
 ) -> anyhow::Result<crate::storage::PetitionRecord> {

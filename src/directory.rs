@@ -29,6 +29,16 @@ pub struct Campaign {
     pub organisation: Option<Organisation>,
 }
 
+impl Campaign {
+    /// The petition's title in a signer's language, for their email: the
+    /// default language's when it has none in theirs.
+    pub fn title_in(&self, lang: &str) -> String {
+        let wanted = crate::ident::Lang::parse(lang).ok();
+        crate::ident::pick_text(&self.texts, wanted.as_ref(), &self.record.default_lang)
+            .map_or_else(|| self.record.slug.to_string(), |t| t.title.clone())
+    }
+}
+
 /// A campaign and when it was read.
 type Snapshot = (Instant, Arc<Campaign>);
 

@@ -3,4 +3,9 @@
 //! `chorus_wire::endorsements`; this side knows which organisation a
 //! website names.
 
+pub mod cli;
+pub mod confirm;
 pub mod domain;
+pub mod letters;
+pub mod review;
+pub mod sign;

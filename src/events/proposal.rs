@@ -94,6 +94,7 @@ pub async fn propose(
             last_name: String::new(),
             email: email.clone(),
             comment: String::new(),
+            role: String::new(),
         }
         .seal(&organisation.public_key),
         email_hash: state.keys.email_hash(&email),

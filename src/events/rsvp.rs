@@ -169,6 +169,7 @@ fn person(
             last_name: String::new(),
             email: email.to_owned(),
             comment: String::new(),
+            role: String::new(),
         }
         .seal(organisation),
         mail: Recipient {

@@ -46,6 +46,16 @@ pub struct ReviewArgs {
     /// group signers by email domain. It is not stored.
     #[arg(long)]
     pub secret_key_file: Option<PathBuf>,
+    /// List the organisations that signed, waiting ones first.
+    #[arg(long, conflicts_with_all = ["accept", "invalidate"])]
+    pub organisations: bool,
+    /// Approve one organisation, by the id the list shows: it is counted,
+    /// and listed unless it asked not to be named.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["accept", "invalidate", "reject_organisation"])]
+    pub approve_organisation: Option<i64>,
+    /// Reject one organisation, by the id the list shows.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["accept", "invalidate"])]
+    pub reject_organisation: Option<i64>,
     /// Why, for the audit log.
     #[arg(long, default_value = "review")]
     pub reason: String,
@@ -84,6 +94,16 @@ pub async fn review(args: ReviewArgs) -> anyhow::Result<()> {
         .petition_by_slug(&slug)
         .await?
         .with_context(|| format!("no petition {slug}"))?;
+    use crate::endorsements::review::{self as organisations, Ask};
+    use crate::storage::Verdict;
+    let ask = match (args.approve_organisation, args.reject_organisation) {
+        (Some(id), _) => Some(Ask::Decide(id, Verdict::Approve)),
+        (_, Some(id)) => Some(Ask::Decide(id, Verdict::Reject)),
+        _ => args.organisations.then_some(Ask::List),
+    };
+    if let Some(ask) = ask {
+        return organisations::review(&*store, &petition, ask, &args.reason).await;
+    }
     let key = args
         .secret_key_file
         .as_deref()

@@ -33,6 +33,8 @@ struct Entry {
     goal: Option<u64>,
     count: u64,
     last_signed_at: Option<Millis>,
+    /// Approved organisations, apart from `count`.
+    organisations: u64,
 }
 
 impl Entry {
@@ -42,6 +44,7 @@ impl Entry {
             goal: petition.goal,
             count: 0,
             last_signed_at: None,
+            organisations: 0,
         }
     }
 
@@ -51,6 +54,7 @@ impl Entry {
             count: self.count,
             goal: self.goal,
             last_signed_at: self.last_signed_at.and_then(rfc3339),
+            organisations: self.organisations,
         }
     }
 }
@@ -92,6 +96,7 @@ impl Counts {
             wake: Arc::default(),
         };
         counts.full_tally().await?;
+        counts.refresh_organisations().await?;
         Ok(counts)
     }
 
@@ -101,18 +106,28 @@ impl Counts {
         let counts = self.clone();
         tokio::spawn(async move {
             let mut last_full = tokio::time::Instant::now();
+            let mut last_organisations = last_full;
             loop {
                 tokio::select! {
                     () = counts.wake.notified() => {}
                     () = counts.store.signatures_committed() => {}
                     () = tokio::time::sleep(POLL_INTERVAL) => {}
                 }
-                let result = if last_full.elapsed() >= FULL_TALLY_INTERVAL {
+                let signatures = if last_full.elapsed() >= FULL_TALLY_INTERVAL {
                     last_full = tokio::time::Instant::now();
                     counts.full_tally().await
                 } else {
                     counts.catch_up().await
                 };
+                // Organisations change by an organiser's decision, a few a
+                // day: one look per poll interval however fast people sign.
+                let organisations = if last_organisations.elapsed() >= POLL_INTERVAL {
+                    last_organisations = tokio::time::Instant::now();
+                    counts.refresh_organisations().await
+                } else {
+                    Ok(false)
+                };
+                let result = signatures.and_then(|a| organisations.map(|b| a || b));
                 match result {
                     // Coalesce: whatever arrives during the gap goes out as one update.
                     Ok(true) => tokio::time::sleep(MIN_PUBLISH_GAP).await,
@@ -220,6 +235,10 @@ impl Counts {
             for petition in &petitions {
                 fresh.insert(petition);
             }
+            // Organisations are not in the ledger: they stay as last read.
+            for (id, entry) in &mut fresh.by_id {
+                entry.organisations = table.by_id.get(id).map_or(0, |old| old.organisations);
+            }
             for tally in &since.tallies {
                 if let Some(entry) = fresh.by_id.get_mut(&tally.petition_id) {
                     entry.count = u64::try_from(tally.change).unwrap_or(0);
@@ -238,6 +257,31 @@ impl Counts {
                 .map(|(_, entry)| entry.clone())
                 .collect();
             *table = fresh;
+            changed
+        };
+        Ok(self.publish(changed))
+    }
+
+    /// Reads every petition's approved organisations and publishes the
+    /// counts that changed; true if any.
+    async fn refresh_organisations(&self) -> StoreResult<bool> {
+        let approved: HashMap<i64, u64> = self
+            .store
+            .organisation_counts()
+            .await?
+            .into_iter()
+            .map(|c| (c.petition_id, c.approved))
+            .collect();
+        let changed = {
+            let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
+            let mut changed = Vec::new();
+            for (id, entry) in &mut table.by_id {
+                let now = approved.get(id).copied().unwrap_or(0);
+                if entry.organisations != now {
+                    entry.organisations = now;
+                    changed.push(entry.clone());
+                }
+            }
             changed
         };
         Ok(self.publish(changed))

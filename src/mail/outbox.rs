@@ -166,10 +166,7 @@ impl Outbox {
     }
 
     fn compose(&self, message: &OutboxMessage) -> Option<Message> {
-        if matches!(
-            message.kind,
-            MailKind::RsvpReceipt | MailKind::EventReminder | MailKind::EventDecision
-        ) {
+        if message.kind.is_letter() {
             let letter = Letter::open(&message.sealed, &self.keys)?;
             return self.message(&letter.to, letter.subject, letter.body);
         }
@@ -185,9 +182,6 @@ impl Outbox {
                     envelope.confirm_url.as_deref()?,
                 ),
             ),
-            MailKind::RsvpReceipt | MailKind::EventReminder | MailKind::EventDecision => {
-                return None;
-            }
             MailKind::AlreadySigned => (
                 words.repeat_subject,
                 fill(
@@ -197,6 +191,7 @@ impl Outbox {
                     "",
                 ),
             ),
+            _ => return None,
         };
         let footer = fill(words.withdraw_footer, "", "", &envelope.withdraw_url);
         self.message(

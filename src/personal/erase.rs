@@ -17,6 +17,9 @@ pub struct Erasure {
     pub mail: u64,
     /// Their RSVPs and event proposals: details removed, counts kept.
     pub events: u64,
+    /// Signatures they made on behalf of organisations: their details
+    /// removed, the organisations' signatures kept.
+    pub endorsements: u64,
 }
 
 /// Erases everything Chorus holds about the person with this address, in any
@@ -26,10 +29,12 @@ pub async fn erase(store: &dyn Store, keys: &ServerKeys, email: &str) -> StoreRe
     let mail = store.forget_mail_to(&hash).await?;
     let petitions = store.anonymise_signer(&hash, now_millis()).await?;
     let events = store.erase_event_person(&hash).await?;
+    let endorsements = store.erase_endorser(&hash, now_millis()).await?;
     Ok(Erasure {
         petitions,
         mail,
         events,
+        endorsements,
     })
 }
 
@@ -51,6 +56,11 @@ impl fmt::Display for Erasure {
             f,
             "events: details removed from {} RSVP(s) and event proposal(s); the counts stay",
             self.events
+        )?;
+        writeln!(
+            f,
+            "organisations: details removed from {} signature(s) made for an organisation; the organisations' signatures stay",
+            self.endorsements
         )?;
         write!(
             f,

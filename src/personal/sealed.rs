@@ -110,6 +110,9 @@ pub struct PersonalDetails {
     pub last_name: String,
     pub email: String,
     pub comment: String,
+    /// The signer's role in the organisation they sign for (endorsements).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub role: String,
 }
 
 impl PersonalDetails {
@@ -138,6 +141,7 @@ mod tests {
             last_name: "Ndiaye".into(),
             email: "aicha@example.org".into(),
             comment: "Free them now.".into(),
+            role: String::new(),
         }
     }
 

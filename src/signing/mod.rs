@@ -64,7 +64,7 @@ fn partners_only_cors(directory: Directory) -> CorsLayer {
     })
 }
 
-async fn partner_for_origin(
+pub(crate) async fn partner_for_origin(
     directory: &Directory,
     slug: &Slug,
     origin: &Origin,
@@ -127,7 +127,12 @@ pub async fn accept(
     script: Script,
 ) -> Result<(), ApiError> {
     let campaign = crate::petitions::find(&state.directory, slug).await?;
-    let partner = sender(headers, &state.public_url, &form, &campaign.partners)?;
+    let partner = sender(
+        headers,
+        &state.public_url,
+        form.partner.as_deref(),
+        &campaign.partners,
+    )?;
     if campaign.record.closed_at.is_some() {
         return Err(ApiError::Conflict {
             code: signing::PETITION_CLOSED,
@@ -138,6 +143,14 @@ pub async fn accept(
         return Err(ApiError::Conflict {
             code: signing::SIGNING_PAUSED,
             message: "signing on this petition is paused for now; please try again later".into(),
+        });
+    }
+    if !campaign.record.signatories.take_people() {
+        return Err(ApiError::Conflict {
+            code: signing::PEOPLE_NOT_TAKEN,
+            message:
+                "this call is signed by organisations only; sign on behalf of your organisation"
+                    .into(),
         });
     }
     // Only petitions from before organisations had keys lack one; their
@@ -212,13 +225,7 @@ pub async fn accept(
 /// The emails a signature to a petition that counts only confirmed
 /// signatures may need, in the signer's language.
 fn letters_for(state: &AppState, campaign: &Campaign, form: &SignatureForm) -> Letters {
-    let wanted = crate::ident::Lang::parse(&form.lang).ok();
-    let title = crate::ident::pick_text(
-        &campaign.texts,
-        wanted.as_ref(),
-        &campaign.record.default_lang,
-    )
-    .map_or_else(|| campaign.record.slug.to_string(), |t| t.title.clone());
+    let title = campaign.title_in(&form.lang);
     Letters::prepare(
         &state.keys,
         state.public_url.as_str(),
@@ -247,11 +254,12 @@ pub fn validate(form: &SignatureForm) -> Result<(), Vec<(Field, Problem)>> {
 
 /// Who sent the signature: a partner's page (its origin is one of the
 /// petition's partners), or Chorus's own frame page (same origin), which
-/// names the partner that framed it. Anything else is refused.
-fn sender(
+/// names the partner that framed it (`framed_by`). Anything else is
+/// refused. An organisation's signature comes the same ways.
+pub(crate) fn sender(
     headers: &HeaderMap,
     own: &PublicUrl,
-    form: &SignatureForm,
+    framed_by: Option<&str>,
     partners: &[PetitionPartner],
 ) -> Result<Option<PetitionPartner>, ApiError> {
     let refused = || {
@@ -268,7 +276,7 @@ fn sender(
     if origin.as_str() != own.as_str() {
         return Err(refused());
     }
-    let framed_by = form.partner.as_deref().and_then(|p| Origin::parse(p).ok());
+    let framed_by = framed_by.and_then(|p| Origin::parse(p).ok());
     Ok(framed_by.and_then(|framed_by| {
         partners
             .iter()
@@ -293,6 +301,7 @@ fn signer_from(
         last_name: form.last_name.trim().to_owned(),
         email: form.email.trim().to_owned(),
         comment: form.comment.trim().to_owned(),
+        role: String::new(),
     };
     Signer {
         email_hash: keys.email_hash(&form.email),

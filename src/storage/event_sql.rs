@@ -726,8 +726,9 @@ macro_rules! event_store {
             }
 
             /// Spends a proof of work on the submission `key`; false when
-            /// another submission had spent it.
-            async fn spend_proof(
+            /// another submission had spent it. Endorsements spend theirs
+            /// the same way.
+            pub(super) async fn spend_proof(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 proof: &SpentProof,
                 key: &str,
@@ -749,7 +750,8 @@ macro_rules! event_store {
                 Ok(owner == key)
             }
 
-            async fn queue<'e, E>(executor: E, letter: &SealedMail, now: Millis) -> StoreResult<()>
+            /// Queues a letter that belongs to no signer (endorsements' too).
+            pub(super) async fn queue<'e, E>(executor: E, letter: &SealedMail, now: Millis) -> StoreResult<()>
             where
                 E: sqlx::Executor<'e, Database = $db>,
             {

@@ -59,7 +59,16 @@ macro_rules! guard_store {
                     .bind(before)
                     .execute(&self.pool)
                     .await?;
-                    Ok(done.rows_affected())
+                    // Organisations' signers too: a day's key goes only once
+                    // no hash made with it is left anywhere.
+                    let endorsers = sqlx::query(
+                        "UPDATE endorsements SET client_hash = NULL
+                         WHERE client_hash IS NOT NULL AND created_at < $1",
+                    )
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() + endorsers.rows_affected())
                 }
 
                 async fn clusters(&self, petition_id: i64) -> StoreResult<Vec<Cluster>> {

@@ -25,6 +25,10 @@ pub enum MailKind {
     EventReminder,
     /// To a host: the organiser approved or declined their event.
     EventDecision,
+    /// "Confirm your organisation's signature".
+    EndorsementConfirm,
+    /// "Your organisation has signed already", instead of a second signature.
+    EndorsementRepeat,
 }
 
 impl MailKind {
@@ -35,7 +39,15 @@ impl MailKind {
             Self::RsvpReceipt => "rsvp_receipt",
             Self::EventReminder => "event_reminder",
             Self::EventDecision => "event_decision",
+            Self::EndorsementConfirm => "endorsement_confirm",
+            Self::EndorsementRepeat => "endorsement_repeat",
         }
+    }
+
+    /// Whether its words were written when it was queued (a
+    /// [`crate::mail::Letter`]), rather than from an envelope when sent.
+    pub fn is_letter(self) -> bool {
+        !matches!(self, Self::Confirm | Self::AlreadySigned)
     }
 
     pub fn parse(stored: &str) -> Option<Self> {
@@ -45,6 +57,8 @@ impl MailKind {
             Self::RsvpReceipt,
             Self::EventReminder,
             Self::EventDecision,
+            Self::EndorsementConfirm,
+            Self::EndorsementRepeat,
         ]
         .into_iter()
         .find(|k| k.as_str() == stored)

@@ -7,6 +7,8 @@
 mod batching;
 mod donation_sql;
 mod donations;
+mod endorsement_sql;
+mod endorsements;
 mod event_sql;
 mod events;
 mod guard;
@@ -37,6 +39,11 @@ pub use donations::{
     Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
     ProviderEvent,
+};
+pub use endorsements::{
+    DecisionOutcome, EndorsementConfirmed, EndorsementDecision, EndorsementOutcome,
+    EndorsementRecord, EndorsementStatus, EndorsementStore, EndorserPublic, NewEndorsement,
+    OrganisationCount, Signatories, Verdict,
 };
 pub use events::{
     ActionDayRecord, AttendanceRow, AttendeeRow, DueReminder, EventDetails, EventPlace, EventQuery,
@@ -131,6 +138,8 @@ pub struct PetitionRecord {
     pub confirm_by_email: bool,
     /// Signing is switched off for now (an attack, a correction).
     pub paused: bool,
+    /// Individuals, organisations or both.
+    pub signatories: Signatories,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,9 +309,9 @@ pub trait PetitionStore {
 }
 
 /// Everything Chorus stores. Petitions, personal data, mail, donations,
-/// updates and events have their own parts of the interface
+/// updates, events and endorsements have their own parts of the interface
 /// ([`PetitionStore`], [`PersonalStore`], [`MailStore`], [`DonationStore`],
-/// [`UpdateStore`], [`EventStore`]), each implemented once for both
+/// [`UpdateStore`], [`EventStore`], [`EndorsementStore`]), each implemented once for both
 /// backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
@@ -314,6 +323,7 @@ pub trait Store:
     + DonationStore
     + UpdateStore
     + EventStore
+    + EndorsementStore
     + Send
     + Sync
     + std::fmt::Debug

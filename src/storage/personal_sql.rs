@@ -117,7 +117,19 @@ macro_rules! personal_store {
                     .bind(at)
                     .execute(&self.pool)
                     .await?;
-                    Ok(done.rows_affected())
+                    // The people who signed for organisations; the
+                    // organisations' public details stay with the petition.
+                    let endorsers = sqlx::query(
+                        "UPDATE endorsements SET sealed = NULL, email_hash = NULL, client_hash = NULL,
+                             token_hash = NULL, anonymised_at = $2
+                         WHERE sealed IS NOT NULL AND petition_id IN
+                             (SELECT id FROM petitions WHERE closed_at <= $1)",
+                    )
+                    .bind(closed_before)
+                    .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() + endorsers.rows_affected())
                 }
             }
         }

@@ -60,6 +60,7 @@ macro_rules! petition_store {
                         closed_at: None,
                         confirm_by_email: false,
                         paused: false,
+                        signatories: crate::storage::Signatories::People,
                     })
                 }
 

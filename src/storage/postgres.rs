@@ -439,6 +439,7 @@ super::guard_sql::guard_store!(PostgresStore, sqlx::Postgres);
 super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
 super::update_sql::update_store!(PostgresStore, sqlx::Postgres);
 super::event_sql::event_store!(PostgresStore, sqlx::Postgres);
+super::endorsement_sql::endorsement_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
     /// A transaction for writing (donations, anonymisation).

@@ -23,7 +23,7 @@ impl<'r, DB: Database, T: Decode<'r, DB> + Type<DB>> Column<'r, DB> for T {}
 
 /// The columns every petition query selects.
 pub(super) const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, \
-     created_at, organisation_id, closed_at, confirm_by_email, paused";
+     created_at, organisation_id, closed_at, confirm_by_email, paused, signatories";
 
 pub(super) fn petition<'r, R>(row: &'r R) -> StoreResult<PetitionRecord>
 where
@@ -37,6 +37,7 @@ where
         StoreError::Unsafe(format!("stored petition has an invalid {field}: {e}"))
     };
     let goal: Option<i64> = row.try_get("goal")?;
+    let signatories: String = row.try_get("signatories")?;
     Ok(PetitionRecord {
         id: row.try_get("id")?,
         slug: Slug::parse(&row.try_get::<String, _>("slug")?).map_err(|e| corrupt("slug", e))?,
@@ -52,6 +53,8 @@ where
         closed_at: row.try_get("closed_at")?,
         confirm_by_email: row.try_get("confirm_by_email")?,
         paused: row.try_get("paused")?,
+        signatories: super::Signatories::parse(&signatories)
+            .ok_or_else(|| corrupt("signatories", signatories.clone()))?,
     })
 }
 

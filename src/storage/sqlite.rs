@@ -139,6 +139,7 @@ super::guard_sql::guard_store!(SqliteStore, sqlx::Sqlite);
 super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
 super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 super::event_sql::event_store!(SqliteStore, sqlx::Sqlite);
+super::endorsement_sql::endorsement_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

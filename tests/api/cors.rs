@@ -83,20 +83,22 @@ async fn writes_are_granted_to_the_petitions_partners_and_no_one_else() {
     let petition = app.create_petition("p", None).await;
     app.add_partner(&petition, "Partner", PARTNER, false).await;
     app.create_petition("other", None).await;
-    let path = "/api/v1/petitions/p/signatures";
+    // Individuals' signatures and organisations' alike.
+    for action in ["signatures", "endorsements"] {
+        let path = format!("/api/v1/petitions/p/{action}");
+        // The partner's own page may sign.
+        granted(&app, &path, PARTNER)
+            .await
+            .assert_lets_post_json(PARTNER, &path);
 
-    // The partner's own page may sign.
-    granted(&app, path, PARTNER)
-        .await
-        .assert_lets_post_json(PARTNER, path);
-
-    for (path, stranger) in [
-        (path, "https://attacker.example"),
-        // A partner of one petition is no partner of another.
-        ("/api/v1/petitions/other/signatures", PARTNER),
-    ] {
-        let origin = granted(&app, path, stranger).await.origin;
-        assert!(origin.is_empty(), "{stranger} granted {path}: {origin}");
+        for (path, stranger) in [
+            (path.clone(), "https://attacker.example"),
+            // A partner of one petition is no partner of another.
+            (format!("/api/v1/petitions/other/{action}"), PARTNER),
+        ] {
+            let origin = granted(&app, &path, stranger).await.origin;
+            assert!(origin.is_empty(), "{stranger} granted {path}: {origin}");
+        }
     }
     // Reads never grant a write.
     let methods = granted(&app, "/api/v1/petitions/p/count", PARTNER)

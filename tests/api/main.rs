@@ -11,6 +11,7 @@ mod crash;
 mod donate_page;
 mod donations;
 mod embed;
+mod endorsements;
 mod events;
 mod feed_reading;
 mod guard;

@@ -277,6 +277,7 @@ mod tests {
             count: n,
             goal: Some(20_000),
             last_signed_at: None,
+            organisations: 0,
         }
     }
 

@@ -15,6 +15,10 @@ use crate::signing::{Problem, check_comment, check_country, check_email, check_n
 /// The kinds of organisation, as stored and sent.
 pub const KINDS: [&str; 6] = ["ngo", "union", "faith", "community", "network", "other"];
 
+/// The error code of an organisation's signature sent to a petition that
+/// only individuals sign.
+pub const ORGANISATIONS_NOT_TAKEN: &str = "organisations_not_taken";
+
 pub const ORGANISATION_MAX: usize = 200;
 pub const ROLE_MAX: usize = 100;
 pub const STATEMENT_MAX: usize = crate::signing::COMMENT_MAX;

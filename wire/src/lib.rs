@@ -49,6 +49,11 @@ pub struct PetitionCount {
     /// When the latest counted signature was made (RFC 3339, UTC).
     #[serde(default)]
     pub last_signed_at: Option<String>,
+    /// Organisations approved as signatories, named or not; apart from
+    /// `count`, which counts individuals. Absent (0) from servers before
+    /// organisations signed.
+    #[serde(default)]
+    pub organisations: u64,
 }
 
 /// A petition as a supporter reads it, in one language.
@@ -147,6 +152,7 @@ mod tests {
                 count: 7,
                 goal: Some(100),
                 last_signed_at: None,
+                organisations: 0,
             },
             privacy_url: None,
             share: Share::default(),

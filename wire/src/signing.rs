@@ -17,6 +17,10 @@ pub const PETITION_CLOSED: &str = "petition_closed";
 /// The error code of a signature sent while the organiser has paused signing.
 pub const SIGNING_PAUSED: &str = "signing_paused";
 
+/// The error code of an individual's signature sent to a call that only
+/// organisations sign.
+pub const PEOPLE_NOT_TAKEN: &str = "people_not_taken";
+
 /// The error code of a form with field problems; [`crate::ErrorDetail::fields`]
 /// says which.
 pub const INVALID_FIELDS: &str = "invalid_fields";
