@@ -1,17 +1,23 @@
 //! `chorus signatures export`: a petition's signatures as CSV, streamed row
-//! by row, safe to open in a spreadsheet. Signers' details are opened with
-//! the organisation's secret key, which the export uses and forgets.
+//! by row, safe to open in a spreadsheet: individuals first, then the
+//! organisations that signed, in the same columns plus their own. Signers'
+//! details are opened with the organisation's secret key, which the export
+//! uses and forgets.
 
 use std::io::Write;
 
 use crate::personal::{OrgSecretKey, PersonalDetails};
 use anyhow::Context;
 
-use crate::storage::{PetitionRecord, SignedRow, Store, StoreResult, rfc3339};
+use crate::storage::{EndorsementRecord, PetitionRecord, SignedRow, Store, StoreResult, rfc3339};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 
-const HEADER: [&str; 13] = [
+/// The columns: an individual's, then (empty for individuals) an
+/// organisation's. For an organisation, the first columns describe the
+/// person who signed on its behalf, `signer_id` is the id `chorus review
+/// --organisations` shows, and `status` its review's.
+const HEADER: [&str; 21] = [
     "signed_at",
     "first_name",
     "last_name",
@@ -25,7 +31,21 @@ const HEADER: [&str; 13] = [
     "opt_in_partner",
     "signer_id",
     "status",
+    "signatory",
+    "organisation",
+    "organisation_website",
+    "organisation_kind",
+    "role",
+    "domain_verified",
+    "unnamed",
+    "statement",
 ];
+
+/// One row of the export.
+enum Signatory {
+    Individual(SignedRow),
+    Organisation(EndorsementRecord),
+}
 
 /// What an export wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,21 +68,32 @@ pub async fn write_csv(
     out: impl Write,
 ) -> anyhow::Result<Exported> {
     check_key(store, petition, key).await?;
+    let organisations = store.endorsements(petition.id, None).await?;
     let mut exported = Exported::default();
-    let to_cells = |row: &SignedRow| {
-        let details = match &row.sealed {
-            None => {
-                exported.anonymised += 1;
-                PersonalDetails::default()
-            }
-            Some(sealed) => key.open(sealed).unwrap_or_else(|_| {
-                exported.unopened += 1;
-                PersonalDetails::default()
-            }),
-        };
-        record(row, details)
+    let mut open = |sealed: &Option<Vec<u8>>| match sealed {
+        None => {
+            exported.anonymised += 1;
+            PersonalDetails::default()
+        }
+        Some(sealed) => key.open(sealed).unwrap_or_else(|_| {
+            exported.unopened += 1;
+            PersonalDetails::default()
+        }),
     };
-    let rows = write_rows(&HEADER, store.signed_rows(petition.id), to_cells, out).await?;
+    let to_cells = |row: &Signatory| match row {
+        Signatory::Individual(row) => individual(row, open(&row.sealed)),
+        Signatory::Organisation(row) => organisation(row, open(&row.sealed)),
+    };
+    let rows = store
+        .signed_rows(petition.id)
+        .map(|row| row.map(Signatory::Individual))
+        .chain(futures_util::stream::iter(
+            organisations
+                .into_iter()
+                .map(|row| Ok(Signatory::Organisation(row))),
+        ))
+        .boxed();
+    let rows = write_rows(&HEADER, rows, to_cells, out).await?;
     Ok(Exported { rows, ..exported })
 }
 
@@ -107,10 +138,14 @@ pub(crate) async fn write_rows<T, const N: usize>(
     Ok(written)
 }
 
-fn record(row: &SignedRow, details: PersonalDetails) -> [String; 13] {
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}
+
+fn individual(row: &SignedRow, details: PersonalDetails) -> [String; 21] {
     let signed_at = rfc3339(row.signed_at).unwrap_or_default();
-    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
-    [
+    let mut cells: [String; 21] = Default::default();
+    let known = [
         signed_at,
         details.first_name,
         details.last_name,
@@ -124,6 +159,38 @@ fn record(row: &SignedRow, details: PersonalDetails) -> [String; 13] {
         yes_no(row.opt_in_partner),
         row.signer_id.to_string(),
         row.status.clone(),
+        "individual".to_owned(),
+    ];
+    for (cell, value) in cells.iter_mut().zip(known) {
+        *cell = value;
+    }
+    cells
+}
+
+fn organisation(row: &EndorsementRecord, signer: PersonalDetails) -> [String; 21] {
+    let public = &row.public;
+    [
+        rfc3339(row.created_at).unwrap_or_default(),
+        signer.first_name,
+        signer.last_name,
+        signer.email,
+        public.country.clone(),
+        String::new(),
+        row.lang.clone(),
+        row.partner.clone().unwrap_or_default(),
+        row.consent_version.clone(),
+        yes_no(row.opt_in_organiser),
+        yes_no(row.opt_in_partner),
+        row.id.to_string(),
+        row.status.as_str().to_owned(),
+        "organisation".to_owned(),
+        public.organisation.clone(),
+        public.website.clone(),
+        public.kind.clone(),
+        signer.role,
+        yes_no(row.domain_verified),
+        yes_no(public.unnamed),
+        public.statement.clone(),
     ]
 }
 

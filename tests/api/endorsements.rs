@@ -193,6 +193,31 @@ async fn an_organisation_confirms_by_email_and_counts_apart_once_an_organiser_ap
         )),
         "the audit log: {said}"
     );
+
+    // The export lists the organisation after the individuals, with the
+    // person who signed for it, opened with the organisation's key.
+    let exported = chorus(
+        &app,
+        &["signatures", "export", "p", "--secret-key-file", "-"],
+        Some(&app.org_key.to_text()),
+    );
+    assert!(exported.status.success(), "{}", text(&exported.stderr));
+    let csv = text(&exported.stdout);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].ends_with(",signatory,organisation,organisation_website,organisation_kind,role,domain_verified,unnamed,statement"), "{csv}");
+    assert!(
+        lines[1].contains("zoe@example.org") && lines[1].ends_with(",individual,,,,,,,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].contains(",Lucía Ramírez,,lucia@apoyo-migrante.org.mx,MX,"),
+        "{csv}"
+    );
+    assert!(
+        lines[2].ends_with(&format!(",{id},approved,organisation,Red de Apoyo Migrante,https://www.apoyo-migrante.org.mx/quienes-somos,network,Coordinadora,yes,no,Los derechos no tienen fronteras.")),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
