@@ -55,6 +55,8 @@ pub struct AppState {
     pub public_url: crate::config::PublicUrl,
     /// The signing route's defences against bots.
     pub guard: crate::guard::Guard,
+    /// How long new names on walls of signatories wait.
+    pub wall: crate::wall::WallConfig,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.
@@ -65,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(donations::router())
         .merge(updates::router())
         .merge(crate::events::router())
+        .merge(crate::wall::router())
         .merge(live::router())
         .merge(crate::guard::router());
     let api = Router::new()
@@ -80,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(site::router())
         .merge(signing::confirm::router())
         .merge(crate::endorsements::confirm::router())
+        .merge(crate::wall::unlist::router())
         .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(donations::page::router())

@@ -258,6 +258,8 @@ pub enum PetitionCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// How the wall of signatories shows people, and whom it never names.
+    Wall(crate::wall::cli::WallArgs),
     /// Who signs: individuals, organisations, or both.
     Signatories(crate::endorsements::cli::SignatoriesArgs),
     /// Count a signature only once its address confirms by email (`on`),
@@ -546,6 +548,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 println!("petition {}: signing on", petition.slug);
             }
         }
+        PetitionCommand::Wall(args) => crate::wall::cli::set(args).await?,
         PetitionCommand::Signatories(args) => crate::endorsements::cli::set(args).await?,
         PetitionCommand::ConfirmByEmail {
             slug,

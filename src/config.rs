@@ -116,6 +116,8 @@ pub struct ServeConfig {
     /// Days after a petition closes before its signers' details are removed.
     #[arg(long, env = "CHORUS_RETENTION_DAYS", default_value_t = crate::personal::retention::DEFAULT_DAYS)]
     pub retention_days: u32,
+    #[command(flatten)]
+    pub wall: crate::wall::WallConfig,
 }
 
 impl ServeConfig {

@@ -31,6 +31,7 @@ pub mod signing;
 pub mod site;
 pub mod storage;
 pub mod updates;
+pub mod wall;
 pub mod widget_page;
 
 use std::net::SocketAddr;
@@ -65,6 +66,7 @@ pub async fn start(
         admin: &config.admin,
         mail: &config.mail,
         guard: &config.guard,
+        wall: config.wall,
     };
     state_for(store, &settings, personal::ServerKeys::new(secret)).await
 }
@@ -82,6 +84,7 @@ pub struct Settings<'a> {
     pub admin: &'a config::AdminConfig,
     pub mail: &'a mail::MailConfig,
     pub guard: &'a guard::GuardConfig,
+    pub wall: wall::WallConfig,
 }
 
 /// The application state over an already open store.
@@ -99,6 +102,7 @@ pub async fn state_for(
         admin,
         mail,
         guard,
+        wall,
     } = settings;
     let data_dir: &std::path::Path = data_dir;
     let counts = Counts::load(store.clone()).await?;
@@ -132,6 +136,7 @@ pub async fn state_for(
         data_dir: Arc::new(data_dir.to_owned()),
         public_url: (*public_url).clone(),
         guard: guard::Guard::new(guard, keys),
+        wall: *wall,
     })
 }
 

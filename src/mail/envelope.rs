@@ -21,6 +21,10 @@ pub struct Envelope {
     pub confirm_url: Option<String>,
     /// Removes the signature: "it wasn't me".
     pub withdraw_url: String,
+    /// Takes the signer's name off the wall; only for a signer who asked
+    /// to be listed.
+    #[serde(default)]
+    pub unlist_url: Option<String>,
 }
 
 const NONCE_BYTES: usize = 24;
@@ -75,6 +79,7 @@ mod tests {
             petition_title: "Liberad a los defensores".into(),
             confirm_url: Some("https://chorus.example/confirm/abc".into()),
             withdraw_url: "https://chorus.example/withdraw/abc".into(),
+            unlist_url: None,
         };
         let sealed = envelope.seal(&keys);
         assert!(!String::from_utf8_lossy(&sealed).contains("ana@example.org"));

@@ -193,7 +193,10 @@ impl Outbox {
             ),
             _ => return None,
         };
-        let footer = fill(words.withdraw_footer, "", "", &envelope.withdraw_url);
+        let mut footer = fill(words.withdraw_footer, "", "", &envelope.withdraw_url);
+        if let Some(unlist) = &envelope.unlist_url {
+            footer = format!("{}\n\n{footer}", fill(words.unlist_footer, "", "", unlist));
+        }
         self.message(
             &envelope.to,
             subject.to_owned(),

@@ -20,7 +20,7 @@ use crate::mail::Envelope;
 use crate::mail::messages::{Words, words};
 use crate::personal::ServerKeys;
 use crate::storage::{
-    Confirmation, MailKind, Millis, RepeatLetters, SealedMail, TokenHash, now_millis,
+    Confirmation, MailKind, Millis, RepeatLetters, SealedMail, TokenHash, WallName, now_millis,
 };
 
 /// An address that signs again is mailed about it at most once an hour,
@@ -51,6 +51,9 @@ pub struct Addressee<'a> {
     pub first_name: &'a str,
     pub lang: &'a str,
     pub petition_title: &'a str,
+    /// The signer asked to be on the wall: the confirmation carries the
+    /// link that takes them off it.
+    pub listed: bool,
 }
 
 impl Letters {
@@ -66,6 +69,7 @@ impl Letters {
             petition_title: to.petition_title.to_owned(),
             confirm_url,
             withdraw_url: link("withdraw"),
+            unlist_url: to.listed.then(|| link("unlist")),
         };
         let email_hash = keys.email_hash(to.email);
         Self {
@@ -83,11 +87,13 @@ impl Letters {
         }
     }
 
-    /// What a new signer waits for.
-    pub fn confirmation(&self) -> Confirmation {
+    /// What a new signer waits for, with the name they asked to show on
+    /// the wall once confirmed.
+    pub fn confirmation(&self, listing: Option<WallName>) -> Confirmation {
         Confirmation {
             token: self.token,
             mail: self.confirm.clone(),
+            listing,
         }
     }
 
@@ -213,7 +219,12 @@ async fn confirm(
     let Some(token) = token_hash(&token) else {
         return Ok(invalid(words));
     };
-    match state.store.confirm_signer(&token, now_millis()).await? {
+    let now = now_millis();
+    let confirmed = state
+        .store
+        .confirm_signer(&token, now, state.wall.listed_from(now))
+        .await?;
+    match confirmed {
         None => Ok(invalid(words)),
         Some(confirmed) => {
             if confirmed.newly {

@@ -179,8 +179,13 @@ pub async fn accept(
         .reserve(&client_hash, campaign.record.id, &form.website, now);
     let hold = reservation.hold;
 
-    let letters = (campaign.record.confirm_by_email || script == Script::Off)
+    // A name on the wall is public: it shows only once its address has
+    // confirmed, so no one can list somebody else.
+    let letters = (campaign.record.confirm_by_email || script == Script::Off || form.listed)
         .then(|| letters_for(state, &campaign, &form));
+    let listing = form
+        .listed
+        .then(|| crate::wall::names::wall_name(&form.first_name, &form.last_name, &form.country));
     let signature = NewSignature {
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),
@@ -197,7 +202,7 @@ pub async fn accept(
         confirmation: letters
             .as_ref()
             .filter(|_| hold.is_none())
-            .map(Letters::confirmation),
+            .map(|letters| letters.confirmation(listing)),
         hold: hold.map(|h| h.as_str()),
         proof,
     };
@@ -234,6 +239,7 @@ fn letters_for(state: &AppState, campaign: &Campaign, form: &SignatureForm) -> L
             first_name: &form.first_name,
             lang: &form.lang,
             petition_title: &title,
+            listed: form.listed,
         },
     )
 }

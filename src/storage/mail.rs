@@ -124,11 +124,13 @@ pub trait MailStore {
         quiet_since: Millis,
     ) -> StoreResult<bool>;
 
-    /// Counts the waiting signer the token belongs to. `None`: no such token.
+    /// Counts the waiting signer the token belongs to; a name they asked to
+    /// show on the wall shows from `listed_from`. `None`: no such token.
     async fn confirm_signer(
         &self,
         token: &TokenHash,
         now: Millis,
+        listed_from: Millis,
     ) -> StoreResult<Option<Confirmed>>;
     /// Removes the signer the token belongs to ("it wasn't me"): its details
     /// are erased and, if it counted, the count goes down by one, in the

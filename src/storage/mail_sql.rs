@@ -73,6 +73,7 @@ macro_rules! mail_store {
                     &self,
                     token: &TokenHash,
                     now: Millis,
+                    listed_from: Millis,
                 ) -> StoreResult<Option<Confirmed>> {
                     let mut tx = self.begin_ledger().await?;
                     let row = sqlx::query(SIGNER_OF_TOKEN)
@@ -90,6 +91,14 @@ macro_rules! mail_store {
                             .await?;
                         count_entry(&mut *tx, &row, 1, now).await?;
                         Self::announce_ledger(&mut tx).await?;
+                        sqlx::query(
+                            "UPDATE wall_names SET listed_from = $2
+                             WHERE signer_id = $1 AND listed_from IS NULL",
+                        )
+                        .bind(signer_id)
+                        .bind(listed_from)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                     tx.commit().await?;
                     Ok(Some(Confirmed {
@@ -136,6 +145,7 @@ macro_rules! mail_store {
                     for sql in [
                         "DELETE FROM signer_tokens WHERE signer_id = $1",
                         "DELETE FROM outbox WHERE signer_id = $1",
+                        "DELETE FROM wall_names WHERE signer_id = $1",
                     ] {
                         sqlx::query(sql).bind(signer_id).execute(&mut *tx).await?;
                     }
@@ -149,7 +159,7 @@ macro_rules! mail_store {
                 async fn forget_unconfirmed(&self, before: Millis) -> StoreResult<u64> {
                     let mut tx = self.begin_write().await?;
                     let stale = "(SELECT id FROM signers WHERE status = 'unconfirmed' AND signed_at < $1)";
-                    for table in ["signer_tokens", "outbox"] {
+                    for table in ["signer_tokens", "outbox", "wall_names"] {
                         sqlx::query(&format!("DELETE FROM {table} WHERE signer_id IN {stale}"))
                             .bind(before)
                             .execute(&mut *tx)

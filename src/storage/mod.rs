@@ -25,6 +25,8 @@ mod sqlite_batch;
 mod update_sql;
 mod updates;
 mod wal;
+mod wall;
+mod wall_sql;
 
 use std::sync::Arc;
 
@@ -59,6 +61,9 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
+};
+pub use wall::{
+    CountryRow, ListedOrganisationRow, ListedRow, PeopleCursor, WallName, WallSettings, WallStore,
 };
 
 /// A failure to read or write storage. Handlers answer it with a retryable 503.
@@ -190,6 +195,8 @@ pub struct SpentProof {
 pub struct Confirmation {
     pub token: TokenHash,
     pub mail: SealedMail,
+    /// The name the signer asked to show on the wall, once confirmed.
+    pub listing: Option<WallName>,
 }
 
 /// The status a new signer is stored with.
@@ -309,9 +316,10 @@ pub trait PetitionStore {
 }
 
 /// Everything Chorus stores. Petitions, personal data, mail, donations,
-/// updates, events and endorsements have their own parts of the interface
-/// ([`PetitionStore`], [`PersonalStore`], [`MailStore`], [`DonationStore`],
-/// [`UpdateStore`], [`EventStore`], [`EndorsementStore`]), each implemented once for both
+/// updates, events, endorsements and the wall have their own parts of the
+/// interface ([`PetitionStore`], [`PersonalStore`], [`MailStore`],
+/// [`DonationStore`], [`UpdateStore`], [`EventStore`], [`EndorsementStore`],
+/// [`WallStore`]), each implemented once for both
 /// backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
@@ -324,6 +332,7 @@ pub trait Store:
     + UpdateStore
     + EventStore
     + EndorsementStore
+    + WallStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -84,13 +84,15 @@ macro_rules! personal_store {
                     .bind(email_hash.as_bytes())
                     .fetch_all(&mut *tx)
                     .await?;
-                    sqlx::query(
-                        "DELETE FROM signer_tokens WHERE signer_id IN
-                             (SELECT id FROM signers WHERE email_hash = $1)",
-                    )
-                    .bind(email_hash.as_bytes())
-                    .execute(&mut *tx)
-                    .await?;
+                    for table in ["signer_tokens", "wall_names"] {
+                        sqlx::query(&format!(
+                            "DELETE FROM {table} WHERE signer_id IN
+                                 (SELECT id FROM signers WHERE email_hash = $1)"
+                        ))
+                        .bind(email_hash.as_bytes())
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     sqlx::query(
                         "UPDATE signers SET sealed = NULL, email_hash = NULL, client_hash = NULL, anonymised_at = $2
                          WHERE email_hash = $1",
@@ -115,6 +117,14 @@ macro_rules! personal_store {
                     )
                     .bind(closed_before)
                     .bind(at)
+                    .execute(&self.pool)
+                    .await?;
+                    // Names on the wall go with the details they came from.
+                    sqlx::query(
+                        "DELETE FROM wall_names WHERE petition_id IN
+                             (SELECT id FROM petitions WHERE closed_at <= $1)",
+                    )
+                    .bind(closed_before)
                     .execute(&self.pool)
                     .await?;
                     // The people who signed for organisations; the

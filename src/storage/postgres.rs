@@ -302,7 +302,8 @@ async fn insert_count_entries(
     Ok(())
 }
 
-/// The tokens and outbox messages of signers waiting for confirmation.
+/// The tokens and outbox messages of signers waiting for confirmation, and
+/// the wall names of those who asked to be listed once confirmed.
 async fn queue_confirmations(
     tx: &mut Transaction<'_, Postgres>,
     waiting: &[(&NewSignature, Option<i64>)],
@@ -311,6 +312,46 @@ async fn queue_confirmations(
         .iter()
         .filter_map(|(s, id)| Some((s.confirmation.as_ref()?, (*id)?, s.signed_at)))
         .collect();
+    let listed: Vec<(&crate::storage::WallName, i64, i64)> = waiting
+        .iter()
+        .filter_map(|(s, id)| {
+            Some((
+                s.confirmation.as_ref()?.listing.as_ref()?,
+                (*id)?,
+                s.petition_id,
+            ))
+        })
+        .collect();
+    if !listed.is_empty() {
+        sqlx::query(
+            "INSERT INTO wall_names (signer_id, petition_id, first_name, initial, country, shuffle)
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
+                 $6::bigint[])",
+        )
+        .bind(listed.iter().map(|(_, id, _)| *id).collect::<Vec<_>>())
+        .bind(listed.iter().map(|(_, _, p)| *p).collect::<Vec<_>>())
+        .bind(
+            listed
+                .iter()
+                .map(|(w, _, _)| w.first_name.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            listed
+                .iter()
+                .map(|(w, _, _)| w.initial.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            listed
+                .iter()
+                .map(|(w, _, _)| w.country.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(listed.iter().map(|(w, _, _)| w.shuffle).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+    }
     let signer_ids: Vec<i64> = rows.iter().map(|(_, id, _)| *id).collect();
     let times: Vec<Millis> = rows.iter().map(|(_, _, at)| *at).collect();
     sqlx::query(
@@ -440,6 +481,7 @@ super::donation_sql::donation_store!(PostgresStore, sqlx::Postgres);
 super::update_sql::update_store!(PostgresStore, sqlx::Postgres);
 super::event_sql::event_store!(PostgresStore, sqlx::Postgres);
 super::endorsement_sql::endorsement_store!(PostgresStore, sqlx::Postgres);
+super::wall_sql::wall_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
     /// A transaction for writing (donations, anonymisation).

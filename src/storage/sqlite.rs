@@ -140,6 +140,7 @@ super::donation_sql::donation_store!(SqliteStore, sqlx::Sqlite);
 super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 super::event_sql::event_store!(SqliteStore, sqlx::Sqlite);
 super::endorsement_sql::endorsement_store!(SqliteStore, sqlx::Sqlite);
+super::wall_sql::wall_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

@@ -64,8 +64,14 @@ pub(super) async fn record(
         .iter()
         .filter_map(|s| {
             let confirmation = s.confirmation.as_ref()?;
+            let listing = confirmation.listing.as_ref();
             Some(json!({
                 "id": signer_id(s)?,
+                "p": s.petition_id,
+                "wf": listing.map(|w| &w.first_name),
+                "wi": listing.map(|w| &w.initial),
+                "wc": listing.map(|w| &w.country),
+                "ws": listing.map(|w| w.shuffle),
                 "t": s.signed_at,
                 "token": hex::encode(confirmation.token.0),
                 "kind": confirmation.mail.kind.as_str(),
@@ -207,8 +213,17 @@ async fn insert_signers(
         .collect())
 }
 
-/// The tokens and outbox messages of signers waiting for confirmation.
+/// The tokens and outbox messages of signers waiting for confirmation, and
+/// the wall names of those who asked to be listed once confirmed.
 async fn queue_confirmations(tx: &mut Transaction<'_, Sqlite>, letters: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO wall_names (signer_id, petition_id, first_name, initial, country, shuffle)
+         SELECT value->>'id', value->>'p', value->>'wf', value->>'wi', value->>'wc', value->>'ws'
+         FROM json_each(?1) WHERE value->>'wf' IS NOT NULL",
+    )
+    .bind(letters)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query(
         "INSERT INTO signer_tokens (token_hash, signer_id, created_at)
          SELECT unhex(value->>'token'), value->>'id', value->>'t' FROM json_each(?1)",

@@ -445,3 +445,113 @@ async fn erasing_the_person_who_signed_for_an_organisation_keeps_the_organisatio
     assert_eq!(stored[0].sealed, None);
     assert_eq!(stored[0].public.organisation, "Union");
 }
+
+/// An organisation's signature stored and confirmed as the route and the
+/// mailed link would, for tests about what follows (the wall).
+pub(crate) async fn stored(
+    app: &TestApp,
+    petition: &PetitionRecord,
+    name: &str,
+    website: &str,
+    country: &str,
+    unnamed: bool,
+) -> i64 {
+    use chorus::storage::{EndorserPublic, MailKind, NewEndorsement, SealedMail};
+    let keys = chorus::personal::ServerKeys::new(
+        &crate::helpers::SECRET_KEY.parse().expect("valid secret"),
+    );
+    let domain = chorus::endorsements::domain::of_website(website).expect("a website");
+    let email = format!("contact@{domain}");
+    let (_, token) = chorus::signing::confirm::new_link_token();
+    let now = chorus::storage::now_millis();
+    let endorsement = NewEndorsement {
+        petition_id: petition.id,
+        partner_id: None,
+        idempotency_key: format!("k-stored-{domain}"),
+        public: EndorserPublic {
+            organisation: name.to_owned(),
+            website: website.to_owned(),
+            domain: domain.clone(),
+            country: country.to_owned(),
+            kind: "network".into(),
+            statement: "Los derechos no tienen fronteras.".into(),
+            logo_url: None,
+            unnamed,
+        },
+        email_at_domain: true,
+        sealed: chorus::personal::PersonalDetails {
+            first_name: "Lucía".into(),
+            email: email.clone(),
+            ..Default::default()
+        }
+        .seal(&app.org_key.public_key()),
+        email_hash: keys.email_hash(&email),
+        lang: "es".into(),
+        consent_version: "1".into(),
+        opt_in_organiser: false,
+        opt_in_partner: false,
+        client_hash: None,
+        token,
+        confirm: SealedMail {
+            kind: MailKind::EndorsementConfirm,
+            email_hash: keys.email_hash(&email),
+            sealed: chorus::mail::Letter {
+                to: email.clone(),
+                subject: "confirm".into(),
+                body: "confirm".into(),
+            }
+            .seal(&keys),
+        },
+        proof: None,
+        at: now,
+    };
+    let outcome = app
+        .store
+        .record_endorsement(&endorsement)
+        .await
+        .expect("stored");
+    assert_eq!(outcome, chorus::storage::EndorsementOutcome::Stored);
+    app.store
+        .confirm_endorsement(&token, now)
+        .await
+        .expect("confirmed")
+        .expect("its token");
+    endorsements(app, petition)
+        .await
+        .iter()
+        .find(|e| e.public.domain == domain)
+        .expect("stored")
+        .id
+}
+
+/// A confirmed organisation waiting for the organiser.
+pub(crate) async fn waiting(app: &TestApp, petition: &PetitionRecord, name: &str, website: &str) {
+    stored(app, petition, name, website, "MX", false).await;
+}
+
+/// An organisation the organiser approved.
+pub(crate) async fn approved(
+    app: &TestApp,
+    petition: &PetitionRecord,
+    name: &str,
+    website: &str,
+    country: &str,
+    unnamed: bool,
+) -> i64 {
+    let id = stored(app, petition, name, website, country, unnamed).await;
+    let now = chorus::storage::now_millis();
+    let outcome = app
+        .store
+        .decide_endorsement(
+            petition.id,
+            id,
+            chorus::storage::Verdict::Approve,
+            "test",
+            "organiser",
+            now,
+        )
+        .await
+        .expect("decided");
+    assert_eq!(outcome, chorus::storage::DecisionOutcome::Made);
+    id
+}

@@ -41,6 +41,9 @@ pub struct Options {
     /// Where outbound fetches may go. Test feeds and pictures are served
     /// from loopback, so by default anywhere.
     pub fetch: chorus::outbound::FetchConfig,
+    /// Seconds in a batch of new names on walls: short, so a test can
+    /// await a batch's close.
+    pub wall: chorus::wall::WallConfig,
 }
 
 impl Default for Options {
@@ -61,6 +64,7 @@ impl Default for Options {
                 allow_private_fetch: true,
                 ..Default::default()
             },
+            wall: chorus::wall::WallConfig { wall_batch_secs: 2 },
         }
     }
 }
@@ -238,6 +242,7 @@ impl TestApp {
             admin: &admin,
             mail: &mail,
             guard: &options.guard,
+            wall: options.wall,
         };
         let state = chorus::state_for(store.clone(), &settings, keys)
             .await

@@ -31,4 +31,5 @@ mod site;
 mod smtp;
 mod stripe_standin;
 mod updates;
+mod wall;
 mod without_script;

@@ -23,6 +23,7 @@ pub mod proof;
 pub mod signing;
 pub mod text;
 pub mod updates;
+pub mod wall;
 
 pub use countries::{country_codes, is_country};
 

@@ -49,6 +49,9 @@ pub struct SignatureForm {
     pub opt_in_organiser: bool,
     /// Optional: hear from the partner whose page the supporter signed on.
     pub opt_in_partner: bool,
+    /// Optional, unticked by default: show "Ana L." on the petition's wall
+    /// of signatories, once the address confirms by email.
+    pub listed: bool,
     /// In frame mode, the origin of the partner page around the frame (the
     /// frame's URL names it and its CSP lets only that origin frame it).
     /// Ignored when the partner page itself sends the signature.
@@ -311,6 +314,7 @@ mod tests {
             privacy_consent: true,
             opt_in_organiser: false,
             opt_in_partner: false,
+            listed: false,
             partner: None,
             website: String::new(),
             proof: None,

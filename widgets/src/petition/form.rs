@@ -54,6 +54,7 @@ impl Entries {
             privacy_consent: self.privacy_consent.get(),
             opt_in_organiser: self.opt_in_organiser.get(),
             opt_in_partner: self.opt_in_partner.get(),
+            listed: false,
             partner,
             website: self.website.get(),
             proof: None,
