@@ -258,6 +258,9 @@ pub enum PetitionCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// Write the document a delegation hands in: the text, the totals,
+    /// organisations and individuals by country (HTML and PDF).
+    HandIn(crate::handin::cli::HandInArgs),
     /// How the wall of signatories shows people, and whom it never names.
     Wall(crate::wall::cli::WallArgs),
     /// Who signs: individuals, organisations, or both.
@@ -548,6 +551,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 println!("petition {}: signing on", petition.slug);
             }
         }
+        PetitionCommand::HandIn(args) => crate::handin::cli::write(args).await?,
         PetitionCommand::Wall(args) => crate::wall::cli::set(args).await?,
         PetitionCommand::Signatories(args) => crate::endorsements::cli::set(args).await?,
         PetitionCommand::ConfirmByEmail {

@@ -18,6 +18,7 @@ pub mod events;
 pub mod extract;
 pub mod frame;
 pub mod guard;
+pub mod handin;
 pub mod health;
 pub mod ident;
 pub mod live;

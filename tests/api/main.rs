@@ -15,6 +15,7 @@ mod endorsements;
 mod events;
 mod feed_reading;
 mod guard;
+mod hand_in;
 mod helpers;
 mod instances;
 mod live;

@@ -492,7 +492,8 @@ pub fn decode_count(value: &JsValue) -> Option<PetitionCount> {
         count: whole(field(value, "count")?)?,
         goal: field(value, "goal").and_then(whole),
         last_signed_at: field_text(value, "last_signed_at"),
-        organisations: field(value, "organisations").and_then(whole).unwrap_or(0),
+        // Read once a counter can show organisations (`data-count`).
+        organisations: 0,
     })
 }
 

@@ -91,6 +91,13 @@ pub fn countries(ask: &Ask) -> Vec<(String, String)> {
 #[cfg(feature = "petition")]
 pub use crate::petition::Entered;
 
+/// `codes` as (code, name), named and sorted in `lang`: for Chorus's own
+/// documents (a petition's hand-in), in the words the widgets use.
+#[cfg(feature = "events")]
+pub fn country_names(lang: &str, codes: &[&str]) -> Vec<(String, String)> {
+    Locale::negotiate([lang]).countries_named(codes)
+}
+
 /// How the petition's form is shown.
 #[cfg(feature = "petition")]
 #[derive(Debug, Clone, Default)]

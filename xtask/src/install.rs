@@ -20,6 +20,8 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The proxy the deployment test puts in front of Chorus (`deploy/nginx.conf`).
 const NGINX: &str = "/usr/sbin/nginx";
+/// The PDF reader the hand-in test reads the document with (poppler's).
+pub const PDFTOTEXT: &str = "/usr/bin/pdftotext";
 const OPENSSL: &str = "/usr/bin/openssl";
 
 /// Where npm installs binaryen and esbuild.
@@ -114,7 +116,7 @@ pub const PYTHON: &str = "/usr/bin/python3";
 /// Chromium and its driver for the browser tests, aiosmtpd for the email
 /// tests, feedparser for the feed-reading tests, icalendar for the events'
 /// calendars, nginx (and openssl for its test certificate) for the deployment
-/// test, and cargo-deny.
+/// test, poppler's pdftotext for the hand-in's PDF, and cargo-deny.
 pub fn test_tools() -> Result {
     if version_of(CHROMIUM).is_none() || version_of(CHROMEDRIVER).is_none() {
         apt(&["chromium", "chromium-driver"])?;
@@ -122,6 +124,9 @@ pub fn test_tools() -> Result {
     if !std::path::Path::new(NGINX).exists() || !std::path::Path::new(OPENSSL).exists() {
         // The light build has everything the shipped configuration uses.
         apt(&["nginx-light", "openssl"])?;
+    }
+    if !std::path::Path::new(PDFTOTEXT).exists() {
+        apt(&["poppler-utils"])?;
     }
     // The SMTP server of the email tests, the feed reader mirrored feeds
     // are compared with, and the calendar reader events' files are read by.

@@ -310,6 +310,7 @@ fn test() -> Result {
             .env("CHROMEDRIVER", install::CHROMEDRIVER)
             .env("CHROMIUM", install::CHROMIUM)
             .env("CHORUS_TEST_PYTHON", install::PYTHON)
+            .env("CHORUS_TEST_PDFTOTEXT", install::PDFTOTEXT)
             .env("CHORUS_TEST_AXE", install::axe_script());
         tests
     };
