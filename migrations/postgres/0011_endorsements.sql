@@ -34,7 +34,7 @@ CREATE TABLE endorsements (
     UNIQUE (petition_id, domain),
     UNIQUE (petition_id, idempotency_key)
 );
-CREATE INDEX endorsements_by_status ON endorsements (status, petition_id);
+CREATE INDEX endorsements_by_status ON endorsements (petition_id, status, id);
 CREATE INDEX endorsements_by_email_hash ON endorsements (email_hash);
 
 CREATE TABLE endorsement_decisions (

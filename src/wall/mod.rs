@@ -81,6 +81,7 @@ async fn show(
         c.parse::<i64>().ok()
     })?;
     let people_after = parse_cursor(query.people_after.as_deref(), people_cursor)?;
+    let first_page = organisations_after.is_none() && people_after.is_none();
     let store = &state.store;
     let settings = store.wall_settings(petition.id).await?;
     let organisations = store
@@ -120,16 +121,18 @@ async fn show(
             })
             .collect(),
         people_next,
-        countries: store
-            .signatories_by_country(petition.id)
-            .await?
-            .into_iter()
-            .map(|c| CountryCount {
-                country: c.country,
-                organisations: shown(c.organisations),
-                people: shown(c.people),
-            })
-            .collect(),
+        countries: if first_page {
+            store.signatories_by_country(petition.id).await?
+        } else {
+            Vec::new()
+        }
+        .into_iter()
+        .map(|c| CountryCount {
+            country: c.country,
+            organisations: shown(c.organisations),
+            people: shown(c.people),
+        })
+        .collect(),
     };
     // A new batch shows within a minute of closing for every reader.
     Ok((

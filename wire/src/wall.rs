@@ -24,7 +24,8 @@ pub struct Wall {
     /// Listed individuals, the latest batch first, in random order within it.
     pub people: Vec<ListedPerson>,
     pub people_next: Option<String>,
-    /// Every country signatories come from.
+    /// Every country signatories come from; on the first page only (a
+    /// page asked for without a cursor), as later pages change no count.
     pub countries: Vec<CountryCount>,
 }
 

@@ -395,7 +395,7 @@ fn bench() -> Result {
     let results = root().join("target/bench-signing.jsonl");
     // A stale file would mix an earlier run's figures into this one's.
     let _ = std::fs::remove_file(&results);
-    for bench in ["fanout", "signing", "crash", "events"] {
+    for bench in ["fanout", "signing", "crash", "events", "wall"] {
         let mut command = cargo();
         command
             .args(["bench", "--bench", bench])
