@@ -125,6 +125,16 @@ pub fn fold(text: &str) -> String {
         .to_lowercase()
 }
 
+/// Of the words Chorus writes in English, French and Spanish, those for
+/// a language tag (`fr`, `fr-CA`): English for any other language.
+pub fn in_language<'a, T>(tag: &str, english: &'a T, french: &'a T, spanish: &'a T) -> &'a T {
+    match chorus_wire::lang::primary_subtag(tag).as_deref() {
+        Some("fr") => french,
+        Some("es") => spanish,
+        _ => english,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

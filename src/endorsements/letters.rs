@@ -64,14 +64,7 @@ const ES: Words = Words {
 
 /// The words for a language tag; English for any language without its own.
 pub fn words(lang: &str) -> &'static Words {
-    match chorus_wire::lang::primary_subtag(lang)
-        .as_deref()
-        .unwrap_or("")
-    {
-        "fr" => &FR,
-        "es" => &ES,
-        _ => &EN,
-    }
+    crate::ident::in_language(lang, &EN, &FR, &ES)
 }
 
 /// Who is written to, and about what.

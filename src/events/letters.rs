@@ -224,14 +224,7 @@ const ES: Words = Words {
 
 /// The words for a language tag; English for any other.
 pub fn words(lang: &str) -> &'static Words {
-    match chorus_wire::lang::primary_subtag(lang)
-        .as_deref()
-        .unwrap_or("")
-    {
-        "fr" => &FR,
-        "es" => &ES,
-        _ => &EN,
-    }
+    crate::ident::in_language(lang, &EN, &FR, &ES)
 }
 
 /// Who an email goes to, and how it greets them.

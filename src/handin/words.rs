@@ -89,14 +89,7 @@ const ES: Words = Words {
 };
 
 pub fn words(lang: &str) -> &'static Words {
-    match chorus_wire::lang::primary_subtag(lang)
-        .as_deref()
-        .unwrap_or("")
-    {
-        "fr" => &FR,
-        "es" => &ES,
-        _ => &EN,
-    }
+    crate::ident::in_language(lang, &EN, &FR, &ES)
 }
 
 impl Words {

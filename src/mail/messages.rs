@@ -92,11 +92,7 @@ const ES: Words = Words {
 
 /// The words for a language tag (`fr`, `fr-CA`), English when there are none.
 pub fn words(lang: &str) -> &'static Words {
-    let primary = chorus_wire::lang::primary_subtag(lang).unwrap_or_default();
-    [&EN, &FR, &ES]
-        .into_iter()
-        .find(|w| w.lang == primary)
-        .unwrap_or(&EN)
+    crate::ident::in_language(lang, &EN, &FR, &ES)
 }
 
 /// `template` with `{name}`, `{title}` and `{link}` filled in, in one pass:

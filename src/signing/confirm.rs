@@ -137,10 +137,11 @@ pub fn token_hash(text: &str) -> Option<TokenHash> {
     (bytes.len() == 32).then(|| digest(&bytes))
 }
 
+/// The language a mailed link's page speaks (`?lang=`).
 #[derive(Debug, serde::Deserialize)]
-struct LinkQuery {
+pub struct LinkQuery {
     #[serde(default)]
-    lang: String,
+    pub lang: String,
 }
 
 #[derive(Debug, askama::Template)]
@@ -179,7 +180,12 @@ pub fn link_page(lang: &str, heading: &str, text: Option<&str>, button: Option<&
 }
 
 fn invalid(words: &Words) -> Response {
-    let mut response = page(words, words.invalid_link, None, None);
+    invalid_link_page(words.lang, words.invalid_link)
+}
+
+/// The `404` page of a link that does not work (any more), saying `text`.
+pub fn invalid_link_page(lang: &str, text: &str) -> Response {
+    let mut response = link_page(lang, text, None, None);
     *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
     response
 }

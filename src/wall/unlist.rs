@@ -11,23 +11,15 @@ use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
 use crate::mail::messages::words;
-use crate::signing::confirm::{link_page, token_hash};
+use crate::signing::confirm::{LinkQuery, invalid_link_page, link_page, token_hash};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/unlist/{token}", get(show).post(unlist))
 }
 
-#[derive(Debug, serde::Deserialize)]
-struct LinkQuery {
-    #[serde(default)]
-    lang: String,
-}
-
 fn invalid(lang: &str) -> Response {
     let words = words(lang);
-    let mut response = link_page(words.lang, words.invalid_link, None, None);
-    *response.status_mut() = axum::http::StatusCode::NOT_FOUND;
-    response
+    invalid_link_page(words.lang, words.invalid_link)
 }
 
 async fn show(Path(token): Path<String>, Query(query): Query<LinkQuery>) -> Response {

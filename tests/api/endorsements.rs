@@ -15,7 +15,7 @@ use crate::smtp::SmtpServer;
 const PARTNER: &str = "https://harbour.example";
 
 /// A petition `p` signed by organisations and individuals, with one partner.
-async fn coalition_petition(app: &TestApp) -> PetitionRecord {
+pub(crate) async fn coalition_petition(app: &TestApp) -> PetitionRecord {
     let petition = app.create_petition("p", None).await;
     app.add_partner(&petition, "Harbour", PARTNER, false).await;
     app.store

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use chorus::storage::{Signatories, Verdict};
+use chorus::storage::Verdict;
 use serde_json::json;
 
 use crate::cli::{chorus, text};
@@ -34,12 +34,7 @@ fn pdftotext(path: &std::path::Path) -> String {
 async fn the_hand_in_carries_the_totals_and_the_named_organisations_only() {
     let smtp = SmtpServer::start();
     let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
-    let petition = app.create_petition("p", None).await;
-    app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    app.store
-        .set_signatories(petition.id, Signatories::Both)
-        .await
-        .expect("set");
+    let petition = crate::endorsements::coalition_petition(&app).await;
     crate::endorsements::approved(
         &app,
         &petition,
@@ -119,12 +114,7 @@ async fn the_hand_in_carries_the_totals_and_the_named_organisations_only() {
         .find(|m| m.to.contains("zoe@example.org"))
         .expect("the listed signer is mailed")
         .link("/confirm/");
-    let token = confirm
-        .rsplit('/')
-        .next()
-        .and_then(|t| t.split('?').next())
-        .and_then(chorus::signing::confirm::token_hash)
-        .expect("a token");
+    let token = crate::wall::token_of(&confirm);
     // Confirmed in a batch that has closed.
     let now = chorus::storage::now_millis();
     app.store

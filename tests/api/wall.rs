@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use chorus::storage::{PetitionRecord, Signatories, WallSettings};
+use chorus::storage::WallSettings;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body, form};
@@ -14,14 +14,15 @@ use crate::smtp::SmtpServer;
 
 const PARTNER: &str = "https://harbour.example";
 
-async fn wall_petition(app: &TestApp) -> PetitionRecord {
-    let petition = app.create_petition("p", None).await;
-    app.add_partner(&petition, "Harbour", PARTNER, false).await;
-    app.store
-        .set_signatories(petition.id, Signatories::Both)
-        .await
-        .expect("set");
-    petition
+use crate::endorsements::coalition_petition as wall_petition;
+
+/// The token a mailed link carries, as storage keeps it.
+pub(crate) fn token_of(link: &str) -> chorus::storage::TokenHash {
+    link.rsplit('/')
+        .next()
+        .and_then(|t| t.split('?').next())
+        .and_then(chorus::signing::confirm::token_hash)
+        .expect("a token")
 }
 
 fn listed_form(first: &str, last: &str, country: &str, email: &str, key: &str) -> Value {
@@ -222,13 +223,7 @@ async fn a_batch_shows_in_an_order_that_does_not_follow_the_signing_and_no_time(
             .iter()
             .find(|m| m.body.contains(&format!("Bonjour {first}")))
             .expect("each signer mailed");
-        let link = mail.link("/confirm/");
-        let token = link
-            .rsplit('/')
-            .next()
-            .and_then(|t| t.split('?').next())
-            .and_then(chorus::signing::confirm::token_hash)
-            .expect("a token");
+        let token = token_of(&mail.link("/confirm/"));
         app.store
             .confirm_signer(&token, now, now - 1)
             .await
