@@ -221,6 +221,31 @@ async fn embed_one(
                 lang: wanted.ask.language(),
             }
         }
+        "signers" => {
+            let query = crate::wall::WallQuery::default();
+            let first = found(crate::wall::read(state, &wanted.slug, &query).await)?;
+            let count = match first {
+                Some(_) => found(read_count(state, &wanted.slug).await)?,
+                None => None,
+            };
+            // The count travels with the wall, so the widget takes over
+            // without reading it again.
+            let mut data = json(first.as_ref());
+            if let serde_json::Value::Object(fields) = &mut data {
+                fields.insert("count".into(), json(count.as_ref()));
+            }
+            EmbeddedWidget {
+                data,
+                html: render::signers(
+                    &wanted.slug,
+                    first,
+                    count,
+                    &wanted.ask,
+                    state.public_url.as_str(),
+                ),
+                lang,
+            }
+        }
         // A kind this Chorus does not know: the bundle says so.
         _ => EmbeddedWidget {
             lang,

@@ -1,10 +1,12 @@
 // Chorus embed loader. Partners paste:
 //   <script type="module" src="https://CHORUS-HOST/embed.js" async></script>
 //   <div data-chorus="counter" data-campaign="petition-slug"></div>
+//   <div data-chorus="counter" data-campaign="petition-slug" data-count="organisations"></div>
 //   <div data-chorus="petition" data-campaign="petition-slug"></div>
 //   <div data-chorus="donate" data-campaign="donation-campaign-slug"></div>
 //   <div data-chorus="updates" data-feed="feed-slug" data-limit="5"></div>
 //   <div data-chorus="events" data-day="action-day-slug"></div>
+//   <div data-chorus="signers" data-campaign="petition-slug"></div>
 //
 // It asks Chorus once for every placeholder's HTML and shows it at once, so
 // the widgets can be read (and the petition filled in) before any
@@ -46,9 +48,10 @@ const BUNDLES = {
   updates: ["updates"],
   donate: ["donate"],
   widgets: ["petition"],
+  coalition: ["petition", "signers"],
   events: ["events"],
   campaign: ["petition", "donate", "updates"],
-  all: ["petition", "donate", "updates", "events"],
+  all: ["petition", "donate", "updates", "events", "signers"],
 };
 
 function bundleRunning(kinds) {
@@ -77,7 +80,7 @@ function isFramed(element) {
 // every bundle shows, and for framed petitions, whose frame brings its own.
 function kindNeeded(element) {
   const kind = element.dataset.chorus;
-  if (["donate", "updates", "events"].includes(kind)) return kind;
+  if (["donate", "updates", "events", "signers"].includes(kind)) return kind;
   if (kind === "petition" && !isFramed(element)) return kind;
   return null;
 }
@@ -108,8 +111,8 @@ function languagesOf(element) {
 
 // Chorus's stylesheets, each fetched once and adopted into the shadow roots
 // that need it: constructed sheets, which a partner's style-src policy does
-// not block. Every widget has widgets.css; the events widget adds its own,
-// which pages without events never download.
+// not block. Every widget has widgets.css; the events widget and the wall
+// add their own, which pages without them never download.
 const sheets = new Map();
 function stylesheet(file) {
   if (!sheets.has(file)) {
@@ -127,7 +130,8 @@ function stylesheet(file) {
 }
 
 function stylesheetsFor(element) {
-  const files = element.dataset.chorus === "events" ? ["widgets.css", "events.css"] : ["widgets.css"];
+  const own = { events: "events.css", signers: "coalition.css" }[element.dataset.chorus];
+  const files = own ? ["widgets.css", own] : ["widgets.css"];
   return Promise.all(files.map(stylesheet)).then((found) => found.filter(Boolean));
 }
 
@@ -150,9 +154,11 @@ function fetchRendered(elements) {
     params.set("page", location.origin + location.pathname);
   }
   for (const element of elements) {
-    const { chorus, theme = "", limit = "", layout = "" } = element.dataset;
+    const { chorus, theme = "", limit = "", layout = "", count = "" } = element.dataset;
     const parts = [chorus, slugOf(element), languagesOf(element).join(","), theme];
     if (chorus === "updates") parts.push(limit, layout);
+    // What a counter counts travels as its layout.
+    if (chorus === "counter" && count) parts.push("", count);
     params.append("w", parts.join(":"));
   }
   return fetch(`${api}/embed?${params}`, { credentials: "omit" })

@@ -8,7 +8,7 @@ use chorus_wire::PetitionCount;
 use tokio::sync::{Notify, broadcast};
 
 use crate::ident::Slug;
-use crate::storage::{Millis, PetitionRecord, Store, StoreResult, TallySince, rfc3339};
+use crate::storage::{Millis, PetitionRecord, Store, StoreResult, TallySince, now_millis, rfc3339};
 
 /// How often the engine looks for signatures it was not told about.
 const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -35,6 +35,8 @@ struct Entry {
     last_signed_at: Option<Millis>,
     /// Approved organisations, apart from `count`.
     organisations: u64,
+    /// Individuals on the wall now.
+    listed: u64,
 }
 
 impl Entry {
@@ -45,6 +47,7 @@ impl Entry {
             count: 0,
             last_signed_at: None,
             organisations: 0,
+            listed: 0,
         }
     }
 
@@ -55,6 +58,7 @@ impl Entry {
             goal: self.goal,
             last_signed_at: self.last_signed_at.and_then(rfc3339),
             organisations: self.organisations,
+            listed: self.listed,
         }
     }
 }
@@ -120,7 +124,8 @@ impl Counts {
                     counts.catch_up().await
                 };
                 // Organisations change by an organiser's decision, a few a
-                // day: one look per poll interval however fast people sign.
+                // day, and the wall once a batch: one look per poll
+                // interval however fast people sign.
                 let organisations = if last_organisations.elapsed() >= POLL_INTERVAL {
                     last_organisations = tokio::time::Instant::now();
                     counts.refresh_organisations().await
@@ -235,9 +240,12 @@ impl Counts {
             for petition in &petitions {
                 fresh.insert(petition);
             }
-            // Organisations are not in the ledger: they stay as last read.
+            // Organisations and the wall are not in the ledger: they stay
+            // as last read.
             for (id, entry) in &mut fresh.by_id {
-                entry.organisations = table.by_id.get(id).map_or(0, |old| old.organisations);
+                if let Some(old) = table.by_id.get(id) {
+                    (entry.organisations, entry.listed) = (old.organisations, old.listed);
+                }
             }
             for tally in &since.tallies {
                 if let Some(entry) = fresh.by_id.get_mut(&tally.petition_id) {
@@ -262,8 +270,9 @@ impl Counts {
         Ok(self.publish(changed))
     }
 
-    /// Reads every petition's approved organisations and publishes the
-    /// counts that changed; true if any.
+    /// Reads every petition's approved organisations and individuals on
+    /// the wall, and publishes the counts that changed; true if any. A
+    /// wall reads itself again when either changes.
     async fn refresh_organisations(&self) -> StoreResult<bool> {
         let approved: HashMap<i64, u64> = self
             .store
@@ -272,13 +281,23 @@ impl Counts {
             .into_iter()
             .map(|c| (c.petition_id, c.approved))
             .collect();
+        let listed: HashMap<i64, u64> = self
+            .store
+            .listed_counts(now_millis())
+            .await?
+            .into_iter()
+            .map(|c| (c.petition_id, c.listed))
+            .collect();
         let changed = {
             let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
             let mut changed = Vec::new();
             for (id, entry) in &mut table.by_id {
-                let now = approved.get(id).copied().unwrap_or(0);
-                if entry.organisations != now {
-                    entry.organisations = now;
+                let now = (
+                    approved.get(id).copied().unwrap_or(0),
+                    listed.get(id).copied().unwrap_or(0),
+                );
+                if (entry.organisations, entry.listed) != now {
+                    (entry.organisations, entry.listed) = now;
                     changed.push(entry.clone());
                 }
             }

@@ -51,6 +51,7 @@ fn read_posted(body: &[u8]) -> (SignatureForm, Entered) {
             "privacy_consent" => entered.privacy_consent = true,
             "opt_in_organiser" => entered.opt_in_organiser = true,
             "opt_in_partner" => entered.opt_in_partner = true,
+            "listed" => entered.listed = true,
             "website" => form.website = value,
             "lang" => form.lang = value,
             "consent_version" => form.consent_version = value,
@@ -67,6 +68,7 @@ fn read_posted(body: &[u8]) -> (SignatureForm, Entered) {
         privacy_consent: entered.privacy_consent,
         opt_in_organiser: entered.opt_in_organiser,
         opt_in_partner: entered.opt_in_partner,
+        listed: entered.listed,
         proof: None,
         ..form
     };

@@ -63,7 +63,8 @@ pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
 };
 pub use wall::{
-    CountryRow, ListedOrganisationRow, ListedRow, PeopleCursor, WallName, WallSettings, WallStore,
+    CountryRow, ListedCount, ListedOrganisationRow, ListedRow, PeopleCursor, WallName,
+    WallSettings, WallStore,
 };
 
 /// A failure to read or write storage. Handlers answer it with a retryable 503.

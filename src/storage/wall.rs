@@ -52,6 +52,13 @@ pub struct ListedOrganisationRow {
     pub statement: String,
 }
 
+/// A petition's individuals on the wall now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListedCount {
+    pub petition_id: i64,
+    pub listed: u64,
+}
+
 /// Signatories per country, before any count is held back.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CountryRow {
@@ -92,5 +99,8 @@ pub trait WallStore {
     async fn signatories_by_country(&self, petition_id: i64) -> StoreResult<Vec<CountryRow>>;
     /// Takes the signer the token belongs to off the wall; their signature
     /// still counts. `None`: no such token.
+    /// Every petition's individuals on the wall at `now` (hidden countries
+    /// left out), for the live count that tells walls to read again.
+    async fn listed_counts(&self, now: Millis) -> StoreResult<Vec<ListedCount>>;
     async fn unlist_signer(&self, token: &TokenHash) -> StoreResult<Option<bool>>;
 }

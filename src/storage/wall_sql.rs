@@ -14,8 +14,8 @@ macro_rules! wall_store {
 
             use super::$store;
             use crate::storage::{
-                CountryRow, ListedOrganisationRow, ListedRow, Millis, PeopleCursor, StoreError,
-                StoreResult, TokenHash, WallSettings, WallStore,
+                CountryRow, ListedCount, ListedOrganisationRow, ListedRow, Millis, PeopleCursor,
+                StoreError, StoreResult, TokenHash, WallSettings, WallStore,
             };
 
             /// True where `country` (a column) is not one of the petition's
@@ -209,6 +209,26 @@ macro_rules! wall_store {
                                 country: row.try_get("country")?,
                                 organisations: count(row, "organisations")?,
                                 people: count(row, "people")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn listed_counts(&self, now: Millis) -> StoreResult<Vec<ListedCount>> {
+                    let sql = format!(
+                        "SELECT w.petition_id, COUNT(*) AS listed FROM wall_names w
+                         JOIN signers s ON s.id = w.signer_id
+                         JOIN petitions p ON p.id = w.petition_id
+                         WHERE w.listed_from <= $1 AND s.status = 'counted' AND {}
+                         GROUP BY w.petition_id",
+                        shown("w.country")
+                    );
+                    let rows = sqlx::query(&sql).bind(now).fetch_all(&self.pool).await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(ListedCount {
+                                petition_id: row.try_get("petition_id")?,
+                                listed: count(row, "listed")?,
                             })
                         })
                         .collect()

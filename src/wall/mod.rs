@@ -54,9 +54,9 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct WallQuery {
+pub struct WallQuery {
     /// Organisations whose name contains this.
-    q: String,
+    pub q: String,
     /// Where the next page of organisations starts.
     organisations_after: Option<String>,
     /// Where the next page of people starts.
@@ -68,7 +68,18 @@ async fn show(
     Path(slug): Path<String>,
     Query(query): Query<WallQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let campaign = crate::petitions::find(&state.directory, &slug).await?;
+    let wall = read(&state, &slug, &query).await?;
+    // A new batch shows within a minute of closing for every reader.
+    Ok((
+        [(header::CACHE_CONTROL, "public, max-age=60")],
+        axum::Json(wall),
+    ))
+}
+
+/// The page of the wall `query` asks for: also what the server renders the
+/// `signers` widget from.
+pub async fn read(state: &AppState, slug: &str, query: &WallQuery) -> Result<Wall, ApiError> {
+    let campaign = crate::petitions::find(&state.directory, slug).await?;
     let petition = &campaign.record;
     let search = query.q.trim();
     if search.chars().count() > SEARCH_MAX {
@@ -134,11 +145,7 @@ async fn show(
         })
         .collect(),
     };
-    // A new batch shows within a minute of closing for every reader.
-    Ok((
-        [(header::CACHE_CONTROL, "public, max-age=60")],
-        axum::Json(wall),
-    ))
+    Ok(wall)
 }
 
 /// A page of at most [`PAGE`] rows, and the cursor after it if more follow.

@@ -48,6 +48,7 @@ async fn the_count_includes_every_signature_and_may_be_cached() {
         goal: None,
         last_signed_at: None,
         organisations: 0,
+        listed: 0,
     };
     for _ in 0..40 {
         let response = app.get("/api/v1/petitions/protect-defenders/count").await;

@@ -326,7 +326,12 @@ pub fn field_text(value: &JsValue, name: &str) -> Option<String> {
 }
 
 /// An array field of parsed JSON, as its elements; empty when missing.
-#[cfg(any(feature = "donate", feature = "updates", feature = "events"))]
+#[cfg(any(
+    feature = "donate",
+    feature = "updates",
+    feature = "events",
+    feature = "signers"
+))]
 pub fn field_list(value: &JsValue, name: &str) -> Vec<JsValue> {
     field(value, name)
         .filter(js_sys::Array::is_array)
@@ -389,7 +394,7 @@ pub struct Answer {
 
 /// A GET of `path` that skips the browser's HTTP cache (revalidating, where
 /// Chorus gave a validator): for what the live connection says has changed.
-#[cfg(feature = "updates")]
+#[cfg(any(feature = "updates", feature = "signers"))]
 pub async fn request_fresh(path: &str) -> Result<Answer, JsValue> {
     let sent = Request::get(&api_url(path))
         .cache(web_sys::RequestCache::NoCache)
@@ -439,12 +444,7 @@ async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Answer, JsVal
 }
 
 /// `text` as one URL component (a query value, a path segment).
-#[cfg(any(
-    feature = "petition",
-    feature = "donate",
-    feature = "updates",
-    feature = "events"
-))]
+#[cfg(feature = "beyond-counters")]
 pub fn encode(text: &str) -> String {
     #[cfg(target_arch = "wasm32")]
     return String::from(js_sys::encode_uri_component(text));
@@ -492,8 +492,8 @@ pub fn decode_count(value: &JsValue) -> Option<PetitionCount> {
         count: whole(field(value, "count")?)?,
         goal: field(value, "goal").and_then(whole),
         last_signed_at: field_text(value, "last_signed_at"),
-        // Read once a counter can show organisations (`data-count`).
-        organisations: 0,
+        organisations: field(value, "organisations").and_then(whole).unwrap_or(0),
+        listed: field(value, "listed").and_then(whole).unwrap_or(0),
     })
 }
 

@@ -1,4 +1,5 @@
-//! The `counter` widget: the live count, a goal bar and the latest signature.
+//! The `counter` widget: the live count, a goal bar and the latest
+//! signature; or the organisations that signed, or both (`data-count`).
 
 use leptos::prelude::*;
 
@@ -17,6 +18,8 @@ pub fn Counter(
     locale: Locale,
     /// The placeholder's `data-theme`.
     theme: Theme,
+    /// The placeholder's `data-count`.
+    counting: Counting,
 ) -> impl IntoView {
     // Only a change of phase redraws; within `Ready`, each part updates in place.
     let phase = Memo::new(move |_| Phase::of(&count.get()));
@@ -25,6 +28,14 @@ pub fn Counter(
     let body = move || match phase.get() {
         Phase::Missing => view! { <p class="notice">{catalog.unknown_petition}</p> }.into_any(),
         Phase::Loading => view! { <p class="notice">{catalog.loading}</p> }.into_any(),
+        Phase::Ready if counting == Counting::Organisations => {
+            organisations(count, locale.clone()).into_any()
+        }
+        Phase::Ready if counting == Counting::Both => view! {
+            {tally(count, locale.clone())}
+            {organisations(count, locale.clone())}
+        }
+        .into_any(),
         Phase::Ready => tally(count, locale.clone()).into_any(),
     };
     view! {
@@ -36,6 +47,26 @@ pub fn Counter(
         >
             {body}
         </div>
+    }
+}
+
+/// What a counter counts: `data-count="people"` (the default),
+/// `"organisations"` or `"both"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Counting {
+    #[default]
+    People,
+    Organisations,
+    Both,
+}
+
+impl Counting {
+    pub fn parse(attribute: Option<&str>) -> Self {
+        match attribute {
+            Some("organisations") => Self::Organisations,
+            Some("both") => Self::Both,
+            _ => Self::People,
+        }
     }
 }
 
@@ -107,6 +138,22 @@ pub(crate) fn tally(count: RwSignal<Load>, locale: Locale) -> impl IntoView {
                 {move || fill(catalog.goal, &[("goal", &locale.number(goal()))])}
             </span>
             <span class="recent">{recent}</span>
+        </p>
+    }
+}
+
+/// The approved organisations, named or not: they have no goal of their own.
+fn organisations(count: RwSignal<Load>, locale: Locale) -> impl IntoView {
+    let value = move || match count.get() {
+        Load::Ready(count) => count.organisations,
+        Load::Loading | Load::Missing => 0,
+    };
+    let words = locale.clone();
+    view! {
+        <p class="tally organisations">
+            <span class="number">{move || locale.number(value())}</span>
+            " "
+            <span class="word">{move || words.organisations_word(value())}</span>
         </p>
     }
 }

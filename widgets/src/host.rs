@@ -35,21 +35,11 @@ pub struct Placeholder {
 /// The placeholder a mounted widget speaks through: where it announces
 /// events to the partner page and moves focus. A widget rendered on the
 /// server has none, and its announcements go nowhere.
-#[cfg(any(
-    feature = "petition",
-    feature = "donate",
-    feature = "updates",
-    feature = "events"
-))]
+#[cfg(feature = "beyond-counters")]
 #[derive(Debug, Clone, Default)]
 pub struct Anchor(Option<HtmlElement>);
 
-#[cfg(any(
-    feature = "petition",
-    feature = "donate",
-    feature = "updates",
-    feature = "events"
-))]
+#[cfg(feature = "beyond-counters")]
 impl Anchor {
     pub fn new(element: HtmlElement) -> Self {
         Self(Some(element))
@@ -222,12 +212,7 @@ pub fn announce(placeholder: &Anchor, what: &str, detail: &[(&str, &str)]) {
 
 /// Moves focus to the first element matching `selector` in the widget once
 /// the next frame has rendered it.
-#[cfg(any(
-    feature = "petition",
-    feature = "donate",
-    feature = "updates",
-    feature = "events"
-))]
+#[cfg(feature = "beyond-counters")]
 pub fn focus_later(placeholder: &Anchor, selector: impl AsRef<str> + 'static) {
     let Some(placeholder) = placeholder.element().cloned() else {
         return;
@@ -243,12 +228,7 @@ pub fn focus_later(placeholder: &Anchor, selector: impl AsRef<str> + 'static) {
 }
 
 /// Waits without blocking the page.
-#[cfg(any(
-    feature = "petition",
-    feature = "donate",
-    feature = "updates",
-    feature = "events"
-))]
+#[cfg(feature = "beyond-counters")]
 pub async fn sleep(duration: std::time::Duration) {
     let millis = i32::try_from(duration.as_millis()).unwrap_or(i32::MAX);
     let promise = js_sys::Promise::new(&mut |resolve, _| {

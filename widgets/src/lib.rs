@@ -19,6 +19,8 @@ mod petition;
 mod proof;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod render;
+#[cfg(feature = "signers")]
+mod signers;
 #[cfg(feature = "updates")]
 mod updates;
 
@@ -26,7 +28,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::counter::Counter;
+use crate::counter::{Counter, Counting};
 use crate::host::Placeholder;
 
 // Smaller and faster than the default dlmalloc; every byte here is downloaded
@@ -61,6 +63,8 @@ pub fn mount(
         "updates" => mount_updates(placeholder, &chorus_origin, initial),
         #[cfg(feature = "events")]
         "events" => mount_events(placeholder, &chorus_origin, initial),
+        #[cfg(feature = "signers")]
+        "signers" => mount_signers(placeholder, &chorus_origin, initial),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -86,9 +90,10 @@ fn mount_counter(placeholder: &Placeholder, origin: &str, initial: JsValue) -> R
     let initial = client::decode_count(&initial);
     let count = client::follow(origin, slug, initial);
     let (locale, theme) = (placeholder.locale.clone(), placeholder.theme);
+    let counting = Counting::parse(placeholder.element.dataset().get("count").as_deref());
     mount_in(
         placeholder,
-        move || view! { <Counter count locale theme /> },
+        move || view! { <Counter count locale theme counting /> },
     )
 }
 
@@ -232,5 +237,27 @@ fn mount_events(placeholder: Placeholder, origin: &str, initial: JsValue) -> Res
     mount_in(
         &placeholder,
         move || view! { <events::Events setup first /> },
+    )
+}
+
+#[cfg(feature = "signers")]
+fn mount_signers(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
+    let Some(slug) = placeholder.campaign.clone() else {
+        return Err("Chorus: a wall of signatories needs data-campaign=\"petition-slug\"".into());
+    };
+    client::set_origin(origin);
+    let setup = signers::Setup {
+        slug,
+        origin: origin.to_owned(),
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        placeholder: host::Anchor::new(placeholder.element.clone()),
+    };
+    // What the server rendered the wall from, when it did.
+    let first = client::field_text(&initial, "petition").map(|_| signers::decode_wall(&initial));
+    let count = client::field(&initial, "count").and_then(|c| client::decode_count(&c));
+    mount_in(
+        &placeholder,
+        move || view! { <signers::Signers setup first count /> },
     )
 }

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos::tachys::view::RenderHtml;
 
 use crate::client::Load;
-use crate::counter::Counter;
+use crate::counter::{Counter, Counting};
 use crate::host::Theme;
 use crate::i18n::Locale;
 
@@ -25,7 +25,8 @@ pub struct Ask {
     pub languages: Vec<String>,
     /// `data-theme`.
     pub theme: Option<String>,
-    /// An updates feed's `data-limit` and `data-layout`.
+    /// An updates feed's `data-limit` and `data-layout`; a counter's
+    /// `data-count` comes as its layout.
     pub limit: Option<String>,
     pub layout: Option<String>,
 }
@@ -74,9 +75,11 @@ fn load(count: Option<PetitionCount>) -> Load {
 /// A counter; `None`: Chorus has no such petition.
 pub fn counter(count: Option<PetitionCount>, ask: &Ask) -> String {
     let (locale, theme) = (ask.locale(), ask.theme());
+    // A counter's `data-count` travels in the layout's place.
+    let counting = Counting::parse(ask.layout.as_deref());
     html(move || {
         let count = RwSignal::new(load(count));
-        view! { <Counter count locale theme /> }
+        view! { <Counter count locale theme counting /> }
     })
 }
 
@@ -251,6 +254,26 @@ pub fn events(
     html(move || crate::events::on_server(setup, first.map(Into::into)))
 }
 
+/// A petition's wall of signatories, its first page, with the count it
+/// shows; `None`: no such petition.
+#[cfg(feature = "signers")]
+pub fn signers(
+    slug: &str,
+    first: Option<chorus_wire::wall::Wall>,
+    count: Option<PetitionCount>,
+    ask: &Ask,
+    origin: &str,
+) -> String {
+    let setup = crate::signers::Setup {
+        slug: slug.to_owned(),
+        origin: origin.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+    };
+    html(move || crate::signers::on_server(setup, first, load(count)))
+}
+
 /// Events per page, as the widget reads them.
 #[cfg(feature = "events")]
 pub use crate::events::PER_PAGE as EVENTS_PER_PAGE;
@@ -285,6 +308,7 @@ mod tests {
             goal: Some(20_000),
             last_signed_at: None,
             organisations: 0,
+            listed: 0,
         }
     }
 
@@ -295,6 +319,26 @@ mod tests {
         assert!(html.contains("Objectif"), "{html}");
         assert!(html.contains(r#"data-theme="dark""#), "{html}");
         assert!(html.contains(r#"aria-valuenow="12345""#), "{html}");
+    }
+
+    #[test]
+    fn a_counter_counts_organisations_or_both_as_its_data_count_says() {
+        let mut ask = ask("es");
+        let mut both = count(12_345);
+        both.organisations = 41;
+        ask.layout = Some("organisations".into());
+        let html = counter(Some(both.clone()), &ask);
+        assert!(
+            html.contains(">41<") && html.contains("organizaciones"),
+            "{html}"
+        );
+        assert!(!html.contains("12.345") && !html.contains("Meta"), "{html}");
+        ask.layout = Some("both".into());
+        let html = counter(Some(both), &ask);
+        assert!(
+            html.contains("12.345") && html.contains("organizaciones"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -317,6 +361,7 @@ mod tests {
             share: Default::default(),
             partner_opt_in: None,
             confirm_by_email: false,
+            signatories: "people".into(),
         }
     }
 
@@ -347,6 +392,55 @@ mod tests {
         // Countries are named and sorted in Spanish.
         let (germany, spain) = (html.find(">Alemania<"), html.find(">España<"));
         assert!(germany.is_some() && germany < spain, "{html}");
+    }
+
+    #[test]
+    #[cfg(feature = "petition")]
+    fn a_petition_offers_the_asks_it_takes_and_listing_unticked() {
+        let render = |signatories: &str| {
+            let petition = chorus_wire::Petition {
+                signatories: signatories.into(),
+                ..defenders()
+            };
+            petition_html(petition)
+        };
+        let people = render("people");
+        assert!(people.contains(r#"id="listed""#), "{people}");
+        assert!(!people.contains(r#"id="listed" checked"#), "{people}");
+        assert!(!people.contains("signing-as") && !people.contains(r#"id="organisation""#));
+        let both = render("both");
+        assert!(both.contains("En nombre de una organización"), "{both}");
+        assert!(both.contains(r#"id="first-name""#), "{both}");
+        let organisations = render("organisations");
+        assert!(!organisations.contains("signing-as"), "{organisations}");
+        for id in [
+            "organisation",
+            "organisation-url",
+            "kind",
+            "signer-name",
+            "unnamed",
+        ] {
+            assert!(
+                organisations.contains(&format!(r#"id="{id}""#)),
+                "{id} in {organisations}"
+            );
+        }
+        assert!(
+            !organisations.contains(r#"id="first-name""#),
+            "{organisations}"
+        );
+    }
+
+    #[cfg(feature = "petition")]
+    fn petition_html(shown: chorus_wire::Petition) -> String {
+        petition(
+            "p",
+            Some(shown),
+            countries(&ask("es")),
+            &ask("es"),
+            None,
+            Form::default(),
+        )
     }
 
     #[cfg(feature = "events")]
@@ -441,6 +535,87 @@ mod tests {
         assert!(html.contains("Plus d'événements"), "{html}");
         // Only the browser can send a proposal.
         assert!(!html.contains("propose-form"), "{html}");
+    }
+
+    #[test]
+    #[cfg(feature = "signers")]
+    fn a_wall_renders_organisations_people_and_held_back_counts() {
+        use chorus_wire::wall::{CountryCount, ListedOrganisation, ListedPerson, Wall};
+        let wall = Wall {
+            petition: "p".into(),
+            organisations: vec![ListedOrganisation {
+                name: "Red Solidaria".into(),
+                website: "https://red.example.org".into(),
+                country: "MX".into(),
+                kind: "network".into(),
+                statement: "Firmamos juntas.".into(),
+            }],
+            organisations_next: Some("7".into()),
+            unnamed_organisations: 2,
+            people: vec![ListedPerson {
+                name: "Ana L.".into(),
+                country: "ES".into(),
+            }],
+            people_next: None,
+            countries: vec![
+                CountryCount {
+                    country: "MX".into(),
+                    organisations: None,
+                    people: Some(12),
+                },
+                CountryCount {
+                    country: "ES".into(),
+                    organisations: None,
+                    people: None,
+                },
+            ],
+        };
+        let mut counted = count(1_234);
+        counted.organisations = 3;
+        let html = signers(
+            "p",
+            Some(wall),
+            Some(counted),
+            &ask("es"),
+            "https://chorus.example",
+        );
+        assert!(
+            html.contains("Red Solidaria") && html.contains("Firmamos juntas."),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"rel="nofollow noopener noreferrer ugc""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(">México<") && html.contains(">España<"),
+            "{html}"
+        );
+        assert!(html.contains("Ana L."), "{html}");
+        assert!(
+            html.contains("y 2 organizaciones que no pueden ser nombradas"),
+            "{html}"
+        );
+        assert!(
+            html.contains("menos de 10") && html.contains(">12<"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Más organizaciones") && !html.contains("Más nombres"),
+            "{html}"
+        );
+        // Countries in Spanish order: España before México.
+        assert!(
+            html.find(">España</th>") < html.find(">México</th>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    #[cfg(feature = "signers")]
+    fn a_wall_of_an_unknown_petition_says_so() {
+        let html = signers("nope", None, None, &ask("en"), "https://chorus.example");
+        assert!(html.contains("could not be found"), "{html}");
     }
 
     #[test]

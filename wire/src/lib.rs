@@ -55,6 +55,10 @@ pub struct PetitionCount {
     /// organisations signed.
     #[serde(default)]
     pub organisations: u64,
+    /// Individuals shown on the petition's wall now: when it changes, a
+    /// wall reads itself again.
+    #[serde(default)]
+    pub listed: u64,
 }
 
 /// A petition as a supporter reads it, in one language.
@@ -85,6 +89,10 @@ pub struct Petition {
     /// A signature counts only once the signer confirms it from an email.
     #[serde(default)]
     pub confirm_by_email: bool,
+    /// Who signs: `people` (absent from servers before organisations
+    /// signed), `organisations` or `both`.
+    #[serde(default)]
+    pub signatories: String,
 }
 
 /// The share step's content.
@@ -154,11 +162,13 @@ mod tests {
                 goal: Some(100),
                 last_signed_at: None,
                 organisations: 0,
+                listed: 0,
             },
             privacy_url: None,
             share: Share::default(),
             partner_opt_in: None,
             confirm_by_email: false,
+            signatories: "people".into(),
         })
         .expect("serialisable");
         assert_eq!(json["count"], 7);

@@ -99,6 +99,7 @@ fn build_widgets() -> Result {
     build_partial_bundle("updates")?;
     build_partial_bundle("events")?;
     build_partial_bundle("campaign")?;
+    build_partial_bundle("coalition")?;
     build_partial_bundle("all")?;
     for bundle in BUNDLES {
         boundary::shrink(&dist(), bundle)?;
@@ -141,21 +142,24 @@ fn short_paths() -> String {
 
 /// The widget bundles in `dist/`: the petition's, the counter's alone, the
 /// donate button's, the updates feed's, the events', the campaign's (the
-/// first three together) and every widget's.
-const BUNDLES: [&str; 7] = [
+/// first three together), the coalition's (the petition and its wall) and
+/// every widget's.
+const BUNDLES: [&str; 8] = [
     "chorus-widgets",
     "chorus-counter",
     "chorus-donate",
     "chorus-updates",
     "chorus-events",
     "chorus-campaign",
+    "chorus-coalition",
     "chorus-all",
 ];
 
 /// The widgets' stylesheets in `dist/`, each joined from its sources in
 /// the order they build on each other: `widgets.css`, which every widget
-/// has, and the events widget's own, which only pages with events download.
-const STYLESHEETS: [(&str, &[&str]); 2] = [
+/// has, and the events' and the wall's own, which only pages showing them
+/// download.
+const STYLESHEETS: [(&str, &[&str]); 3] = [
     (
         "widgets.css",
         &[
@@ -167,6 +171,7 @@ const STYLESHEETS: [(&str, &[&str]); 2] = [
         ],
     ),
     ("events.css", &["widgets/src/events/style.css"]),
+    ("coalition.css", &["widgets/src/signers/style.css"]),
 ];
 
 /// Writes the stylesheets into `dist/`: cached files, adopted into the

@@ -4,6 +4,8 @@ use super::Catalog;
 pub const CATALOG: Catalog = Catalog {
     signatures_one: "signature",
     signatures_other: "signatures",
+    organisations_one: "organisation",
+    organisations_other: "organisations",
     goal: "Objectif\u{202f}: {goal}",
     progress: "{count} signatures sur {goal}",
     goal_bar: "Signatures vers l’objectif",

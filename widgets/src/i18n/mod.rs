@@ -26,6 +26,9 @@ pub struct Catalog {
     /// After a count of exactly one (in the language's plural rules).
     pub signatures_one: &'static str,
     pub signatures_other: &'static str,
+    /// After a count of organisations, as for signatures.
+    pub organisations_one: &'static str,
+    pub organisations_other: &'static str,
     /// `{goal}` is replaced by the formatted goal.
     pub goal: &'static str,
     /// Read by screen readers on the progress bar: `{count}` and `{goal}`.
@@ -97,6 +100,15 @@ impl Locale {
         }
     }
 
+    /// "organisation" or "organisations", by this language's plural rules.
+    pub fn organisations_word(&self, n: u64) -> &'static str {
+        if self.is_one(n) {
+            self.catalog.organisations_one
+        } else {
+            self.catalog.organisations_other
+        }
+    }
+
     /// "5 minutes ago", "yesterday", "hace 3 horas"...
     pub fn ago(&self, seconds: f64) -> String {
         let (value, unit) = match seconds.max(0.0) {
@@ -128,7 +140,7 @@ impl Locale {
     }
 
     /// `codes` named and sorted in this language: (code, name).
-    #[cfg(feature = "events")]
+    #[cfg(any(feature = "events", feature = "signers"))]
     pub fn countries_named(&self, codes: &[&str]) -> Vec<(String, String)> {
         formats::regions(&self.tag, codes)
     }
@@ -163,12 +175,7 @@ impl Locale {
 
 /// Of three things made per language (English, French, Spanish), the one
 /// for a tag's primary subtag; English's for any other language.
-#[cfg(any(
-    feature = "petition",
-    feature = "donate",
-    feature = "updates",
-    feature = "events"
-))]
+#[cfg(feature = "beyond-counters")]
 pub fn by_language<T>(tag: &str, [en, fr, es]: [&'static T; 3]) -> &'static T {
     match chorus_wire::lang::primary_subtag(tag).as_deref() {
         Some("fr") => fr,

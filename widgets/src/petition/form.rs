@@ -4,9 +4,10 @@
 use chorus_wire::signing::{self, Field, Problem, SignatureForm};
 use leptos::prelude::*;
 
+use super::fields::{self, FieldView, Hooks};
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
-use super::{Entered, Problems, Setup, Stage, start_sending, submit};
+use super::{Entered, Problems, Setup, Signing, Stage, start_sending, submit};
 use crate::host::focus_later;
 use crate::i18n::fill;
 use crate::proof;
@@ -22,6 +23,7 @@ struct Entries {
     privacy_consent: RwSignal<bool>,
     opt_in_organiser: RwSignal<bool>,
     opt_in_partner: RwSignal<bool>,
+    listed: RwSignal<bool>,
     /// The honeypot: only a bot sees it to fill it in.
     website: RwSignal<String>,
 }
@@ -37,6 +39,7 @@ impl Entries {
             privacy_consent: RwSignal::new(entered.privacy_consent),
             opt_in_organiser: RwSignal::new(entered.opt_in_organiser),
             opt_in_partner: RwSignal::new(entered.opt_in_partner),
+            listed: RwSignal::new(entered.listed),
             website: RwSignal::new(String::new()),
         }
     }
@@ -54,7 +57,7 @@ impl Entries {
             privacy_consent: self.privacy_consent.get(),
             opt_in_organiser: self.opt_in_organiser.get(),
             opt_in_partner: self.opt_in_partner.get(),
-            listed: false,
+            listed: self.listed.get(),
             partner,
             website: self.website.get(),
             proof: None,
@@ -87,7 +90,7 @@ pub fn signing_form(
     let entered = setup.entered.clone().unwrap_or_default();
     let entries = Entries::new(&entered);
     let submitted = RwSignal::new(setup.entered.is_some());
-    let touched = RwSignal::new(Vec::<Field>::new());
+    let touched = RwSignal::new(Vec::<&'static str>::new());
     let lang = if info.lang.is_empty() {
         setup.locale.tag.clone()
     } else {
@@ -99,27 +102,27 @@ pub fn signing_form(
     };
     // The problem to show on a field: Chorus's answer until the field is
     // edited, else the shared rules once the field was left or the form sent.
-    let problem = move |field: Field| -> Option<&'static str> {
+    let problem = move |name: &'static str| -> Option<&'static str> {
         let reported =
-            server_problems.with(|p| p.iter().find(|(f, _)| *f == field).map(|(_, p)| *p));
+            server_problems.with(|p| p.iter().find(|(f, _)| f.as_str() == name).map(|(_, p)| *p));
         let local = || {
-            let shown = submitted.get() || touched.with(|t| t.contains(&field));
+            let shown = submitted.get() || touched.with(|t| t.contains(&name));
             shown
                 .then(|| signing::check(&form_with(CHECKING_KEY.into())))
-                .and_then(|problems| problems.into_iter().find(|(f, _)| *f == field))
+                .and_then(|problems| problems.into_iter().find(|(f, _)| f.as_str() == name))
                 .map(|(_, p)| p)
         };
         reported
             .or_else(local)
             .map(|p: Problem| messages.problem(p))
     };
-    let edited = move |field: Field| {
-        server_problems.update(|p| p.retain(|(f, _)| *f != field));
+    let edited = move |name: &'static str| {
+        server_problems.update(|p| p.retain(|(f, _)| f.as_str() != name));
     };
-    let left = move |field: Field| {
+    let left = move |name: &'static str| {
         touched.update(|t| {
-            if !t.contains(&field) {
-                t.push(field);
+            if !t.contains(&name) {
+                t.push(name);
             }
         });
     };
@@ -147,22 +150,16 @@ pub fn signing_form(
         }
         start_sending(
             &setup_for_submit,
+            Signing::Person(server_problems),
             submit::to_json(&form),
             stage,
-            server_problems,
         );
     };
 
-    let country_options = info
+    let countries = info
         .countries
         .clone()
-        .unwrap_or_else(|| setup.locale.countries())
-        .into_iter()
-        .map(|(code, name)| {
-            let selected = code == entered.country;
-            view! { <option value=code selected=selected>{name}</option> }
-        })
-        .collect_view();
+        .unwrap_or_else(|| setup.locale.countries());
     let privacy_link = match &info.privacy_url {
         Some(url) => view! {
             <a href=url.clone() target="_blank" rel="noopener noreferrer">
@@ -175,7 +172,7 @@ pub fn signing_form(
     let partner_opt_in = info.partner_opt_in.clone().map(|name| {
         let label = fill(messages.opt_in_partner, &[("partner", &name)]);
         hooks.checkbox(
-            "opt-in-partner",
+            "opt_in_partner",
             entries.opt_in_partner,
             label.into_any(),
             None,
@@ -194,7 +191,10 @@ pub fn signing_form(
         Stage::Paused => Some(messages.paused),
         Stage::Closed => Some(messages.closed),
         Stage::Filling
-            if submitted.get() && SUPPORTER_FIELDS.into_iter().any(|f| problem(f).is_some()) =>
+            if submitted.get()
+                && SUPPORTER_FIELDS
+                    .into_iter()
+                    .any(|f| problem(f.as_str()).is_some()) =>
         {
             Some(messages.fix_errors)
         }
@@ -203,7 +203,7 @@ pub fn signing_form(
     let field = |field, label, optional, kind, autocomplete, value| {
         hooks.text_field(
             FieldView {
-                field,
+                name: Field::as_str(field),
                 label,
                 optional,
                 kind,
@@ -235,181 +235,45 @@ pub fn signing_form(
         >
             {posted}
             <h3>{messages.form_title}</h3>
-            // The honeypot: out of sight, out of the tab order and hidden
-            // from screen readers, so only a bot fills it in.
-            <div class="visually-hidden" aria-hidden="true">
-                <label for="website">"Website"</label>
-                <input
-                    id="website"
-                    name="website"
-                    type="text"
-                    tabindex="-1"
-                    autocomplete="off"
-                    on:input=move |ev| entries.website.set(event_target_value(&ev))
-                />
-            </div>
+            {fields::honeypot(entries.website)}
             {field(Field::FirstName, messages.first_name, None, "text", "given-name", entries.first_name)}
             {field(Field::LastName, messages.last_name, Some(messages.optional), "text", "family-name", entries.last_name)}
             {field(Field::Email, messages.email, None, "email", "email", entries.email)}
-            <div class="field">
-                <label for="country">{messages.country}</label>
-                <select
-                    id="country"
-                    name="country"
-                    autocomplete="country"
-                    aria-invalid=move || problem(Field::Country).is_some().to_string()
-                    aria-describedby="country-error"
-                    prop:value=move || entries.country.get()
-                    on:change=move |ev| {
-                        entries.country.set(event_target_value(&ev));
-                        edited(Field::Country);
-                        left(Field::Country);
-                    }
-                >
-                    <option value="">{messages.choose_country}</option>
-                    {country_options}
-                </select>
-                <p class="error" id="country-error">{move || problem(Field::Country)}</p>
-            </div>
-            <div class="field">
-                <label for="comment">
-                    {messages.comment} " " <span class="optional">{messages.optional}</span>
-                </label>
-                <textarea
-                    id="comment"
-                    name="comment"
-                    rows="3"
-                    aria-invalid=move || problem(Field::Comment).is_some().to_string()
-                    aria-describedby="comment-error"
-                    prop:value=move || entries.comment.get()
-                    on:input=move |ev| {
-                        entries.comment.set(event_target_value(&ev));
-                        edited(Field::Comment);
-                    }
-                    on:blur=move |_| left(Field::Comment)
-                >
-                    {entered.comment.clone()}
-                </textarea>
-                <p class="error" id="comment-error">{move || problem(Field::Comment)}</p>
-            </div>
+            {hooks.select(
+                FieldView {
+                    name: "country",
+                    label: messages.country,
+                    optional: None,
+                    kind: "",
+                    autocomplete: "country",
+                },
+                messages.choose_country,
+                countries,
+                entries.country,
+            )}
+            {hooks.text_area("comment", messages.comment, messages.optional, entries.comment)}
             <div class="consents">
                 {hooks.checkbox(
-                    "privacy-consent",
+                    "privacy_consent",
                     entries.privacy_consent,
                     view! { {messages.privacy_before} {privacy_link} {messages.privacy_after} }.into_any(),
-                    Some(Field::PrivacyConsent),
+                    Some("privacy_consent"),
                 )}
                 {hooks.checkbox(
-                    "opt-in-organiser",
+                    "opt_in_organiser",
                     entries.opt_in_organiser,
                     messages.opt_in_organiser.into_any(),
                     None,
                 )}
                 {partner_opt_in}
+                // Unticked unless the supporter ticks it: being named can
+                // endanger a signer.
+                {hooks.checkbox("listed", entries.listed, messages.listed.into_any(), None)}
             </div>
             <button type="submit" class="submit" disabled=busy>
                 {move || if busy() { messages.sending } else { messages.sign }}
             </button>
             <p class="status" role="status">{status}</p>
         </form>
-    }
-}
-
-/// What every field needs from the form: the problem to show, and where to
-/// report an edit (clears Chorus's complaint) or leaving the field (starts
-/// showing the rules' verdict).
-#[derive(Clone, Copy)]
-struct Hooks<P, E, L> {
-    problem: P,
-    edited: E,
-    left: L,
-}
-
-struct FieldView {
-    field: Field,
-    label: &'static str,
-    optional: Option<&'static str>,
-    kind: &'static str,
-    autocomplete: &'static str,
-}
-
-impl<P, E, L> Hooks<P, E, L>
-where
-    P: Fn(Field) -> Option<&'static str> + Copy + Send + Sync + 'static,
-    E: Fn(Field) + Copy + Send + Sync + 'static,
-    L: Fn(Field) + Copy + Send + Sync + 'static,
-{
-    fn text_field(self, view: FieldView, value: RwSignal<String>) -> impl IntoView {
-        let Hooks {
-            problem,
-            edited,
-            left,
-        } = self;
-        let field = view.field;
-        let id = field.as_str().replace('_', "-");
-        let error_id = format!("{id}-error");
-        view! {
-            <div class="field">
-                <label for=id.clone()>
-                    {view.label}
-                    {view.optional.map(|o| view! { " " <span class="optional">{o}</span> })}
-                </label>
-                <input
-                    id=id
-                    name=field.as_str()
-                    value=value.get_untracked()
-                    type=view.kind
-                    autocomplete=view.autocomplete
-                    aria-invalid=move || problem(field).is_some().to_string()
-                    aria-describedby=error_id.clone()
-                    prop:value=move || value.get()
-                    on:input=move |ev| {
-                        value.set(event_target_value(&ev));
-                        edited(field);
-                    }
-                    on:blur=move |_| left(field)
-                />
-                <p class="error" id=error_id>{move || problem(field)}</p>
-            </div>
-        }
-    }
-
-    /// A consent box. With `field`, it is required and shows its problem.
-    fn checkbox(
-        self,
-        id: &'static str,
-        checked: RwSignal<bool>,
-        label: AnyView,
-        field: Option<Field>,
-    ) -> impl IntoView {
-        let Hooks {
-            problem,
-            edited,
-            left,
-        } = self;
-        let error_id = format!("{id}-error");
-        let shown = move || field.and_then(problem);
-        view! {
-            <div class="check">
-                <input
-                    id=id
-                    name=id.replace('-', "_")
-                    checked=checked.get_untracked()
-                    type="checkbox"
-                    aria-invalid=move || shown().is_some().to_string()
-                    aria-describedby=error_id.clone()
-                    prop:checked=move || checked.get()
-                    on:change=move |ev| {
-                        checked.set(event_target_checked(&ev));
-                        if let Some(field) = field {
-                            edited(field);
-                            left(field);
-                        }
-                    }
-                />
-                <label for=id>{label}</label>
-                <p class="error" id=error_id>{shown}</p>
-            </div>
-        }
     }
 }

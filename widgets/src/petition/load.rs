@@ -21,6 +21,8 @@ pub struct PetitionInfo {
     pub partner_opt_in: Option<String>,
     /// The signature counts once confirmed from an email.
     pub confirm_by_email: bool,
+    /// Who signs: `people`, `organisations` or `both`.
+    pub signatories: String,
     pub count: Option<PetitionCount>,
     /// The country select's options as the server named and sorted them,
     /// when it rendered the widget: the widget shows the same, whatever
@@ -73,6 +75,7 @@ impl From<chorus_wire::Petition> for PetitionInfo {
             share_url: web_address(petition.share.url),
             partner_opt_in: petition.partner_opt_in,
             confirm_by_email: petition.confirm_by_email,
+            signatories: petition.signatories,
             count: Some(petition.count),
             countries: None,
         }
@@ -126,6 +129,7 @@ fn decode(value: &JsValue) -> PetitionInfo {
             .ok()
             .and_then(|v| v.as_bool())
             .unwrap_or(false),
+        signatories: text(value, "signatories").unwrap_or_default(),
         count: decode_count(value),
         countries: decode_countries(value),
     }

@@ -1,9 +1,11 @@
 //! The `petition` widget: the text, the live count, the signing form, then
 //! thanks and the share step.
 
+mod fields;
 mod form;
 mod load;
 mod messages;
+mod organisation;
 mod pending;
 mod share;
 mod submit;
@@ -56,6 +58,8 @@ pub struct Entered {
     pub privacy_consent: bool,
     pub opt_in_organiser: bool,
     pub opt_in_partner: bool,
+    /// Shown on the petition's wall of signatories.
+    pub listed: bool,
 }
 
 /// Where a supporter is in signing.
@@ -79,8 +83,51 @@ enum Text {
     Ready(Box<PetitionInfo>),
 }
 
+/// Chorus's problems with the last individual's and organisation's
+/// signatures.
+type Asks = (RwSignal<Problems>, RwSignal<Vec<(String, Problem)>>);
+
 /// Field problems Chorus reported for the last submission.
 pub type Problems = Vec<(Field, Problem)>;
+
+/// Who signs, and so where the signature goes and where Chorus's
+/// problems with it are shown.
+#[derive(Clone, Copy)]
+pub enum Signing {
+    Person(RwSignal<Problems>),
+    /// An organisation's problems go by their JSON names.
+    Organisation(RwSignal<Vec<(String, Problem)>>),
+}
+
+impl Signing {
+    fn route(self) -> &'static str {
+        match self {
+            Self::Person(_) => "signatures",
+            Self::Organisation(_) => "endorsements",
+        }
+    }
+
+    /// Where a signature waiting on the device is kept: one of each per
+    /// petition.
+    fn slot(self, slug: &str) -> String {
+        match self {
+            Self::Person(_) => slug.to_owned(),
+            Self::Organisation(_) => format!("{slug}/organisation"),
+        }
+    }
+
+    fn report(self, problems: Vec<(String, Problem)>) {
+        match self {
+            Self::Person(shown) => shown.set(
+                problems
+                    .into_iter()
+                    .filter_map(|(name, p)| Some((Field::parse(&name)?, p)))
+                    .collect(),
+            ),
+            Self::Organisation(shown) => shown.set(problems),
+        }
+    }
+}
 
 /// Screen readers hear the count change at most this often: a busy petition
 /// must not talk over the form.
@@ -106,6 +153,7 @@ pub fn Petition(
     let text = RwSignal::new(info.map_or(Text::Loading, |info| Text::Ready(Box::new(info))));
     let stage = RwSignal::new(Stage::Filling);
     let server_problems = RwSignal::new(Vec::new());
+    let organisation_problems = RwSignal::new(Vec::new());
     if !known {
         let (slug, lang, partner) = (
             setup.slug.clone(),
@@ -126,14 +174,25 @@ pub fn Petition(
             }
         });
     }
-    let waiting = setup.clone();
-    spawn_local(async move {
-        if let Some(json) = pending::take(&waiting.slug).await {
-            stage.set(Stage::Waiting);
-            deliver(waiting, json, stage, server_problems).await;
-        }
-    });
-    shown(setup, text, count, stage, server_problems)
+    for signing in [
+        Signing::Person(server_problems),
+        Signing::Organisation(organisation_problems),
+    ] {
+        let waiting = setup.clone();
+        spawn_local(async move {
+            if let Some(json) = pending::take(&signing.slot(&waiting.slug)).await {
+                stage.set(Stage::Waiting);
+                deliver(waiting, signing, json, stage).await;
+            }
+        });
+    }
+    shown(
+        setup,
+        text,
+        count,
+        stage,
+        (server_problems, organisation_problems),
+    )
 }
 
 /// The petition as the server renders it, from the same view the browser
@@ -152,7 +211,7 @@ pub fn on_server(
         text,
         count,
         RwSignal::new(Stage::Filling),
-        RwSignal::new(problems),
+        (RwSignal::new(problems), RwSignal::new(Vec::new())),
     )
 }
 
@@ -208,7 +267,7 @@ fn shown(
     text: RwSignal<Text>,
     count: RwSignal<Load>,
     stage: RwSignal<Stage>,
-    server_problems: RwSignal<Problems>,
+    problems: Asks,
 ) -> impl IntoView {
     let messages = messages::for_tag(&setup.locale.tag);
     let catalog = setup.locale.catalog;
@@ -218,14 +277,7 @@ fn shown(
         // bundle (0.9 KB brotli in the one with every widget).
         Text::Loading => EitherOf3::A(view! { <p class="notice">{catalog.loading}</p> }),
         Text::Missing => EitherOf3::B(view! { <p class="notice">{catalog.unknown_petition}</p> }),
-        Text::Ready(info) => EitherOf3::C(content(
-            &setup,
-            *info,
-            count,
-            stage,
-            server_problems,
-            messages,
-        )),
+        Text::Ready(info) => EitherOf3::C(content(&setup, *info, count, stage, problems, messages)),
     };
     view! {
         <div class="chorus petition" data-theme=theme.as_str() lang=tag>
@@ -239,7 +291,7 @@ fn content(
     info: PetitionInfo,
     count: RwSignal<Load>,
     stage: RwSignal<Stage>,
-    server_problems: RwSignal<Problems>,
+    (server_problems, organisation_problems): Asks,
     messages: &'static Messages,
 ) -> impl IntoView + use<> {
     // The petition's own answer carries a count: show it until the live
@@ -270,6 +322,7 @@ fn content(
     let share = ShareContent::of(setup, &info);
     let (title, summary) = (info.title.clone(), info.summary.clone());
     let confirm_by_email = info.confirm_by_email;
+    let as_organisation = RwSignal::new(info.signatories == "organisations");
     let count_view = tally(count, setup.locale.clone());
     let announcement = polite_count(ready, stage, setup.locale.clone());
     let setup = setup.clone();
@@ -278,14 +331,23 @@ fn content(
     let thanked = Memo::new(move |_| stage.get() == Stage::Thanks);
     let after = move || {
         if thanked.get() {
-            Either::Left(thanks(&setup, share.clone(), confirm_by_email, messages))
+            // An organisation's signature is always confirmed by email.
+            let body = if as_organisation.get_untracked() {
+                messages.thanks_organisation
+            } else if confirm_by_email {
+                messages.thanks_confirm
+            } else {
+                messages.thanks_body
+            };
+            Either::Left(thanks(&setup, share.clone(), body, messages))
         } else {
-            Either::Right(form::signing_form(
+            Either::Right(organisation::either_form(
                 &setup,
                 &info,
                 stage,
-                server_problems,
+                (server_problems, organisation_problems),
                 messages,
+                as_organisation,
             ))
         }
     };
@@ -334,12 +396,7 @@ fn polite_count(
 
 /// Sends a signature until Chorus gives a final answer. The JSON (with its
 /// idempotency key) is already saved on the device.
-async fn deliver(
-    setup: Setup,
-    json: String,
-    stage: RwSignal<Stage>,
-    server_problems: RwSignal<Problems>,
-) {
+async fn deliver(setup: Setup, signing: Signing, json: String, stage: RwSignal<Stage>) {
     let mut pause = Duration::from_secs(1);
     // Kept across retries: if an answer was lost, the signature may be
     // stored already, and its own proof is the one Chorus accepts again.
@@ -349,32 +406,32 @@ async fn deliver(
             proof = crate::proof::take(&challenge_path(&setup.slug)).await.ok();
         }
         let sent = match &proof {
-            Some(solution) => submit::send(&setup.slug, &json, solution).await,
+            Some(solution) => submit::send(&setup.slug, signing.route(), &json, solution).await,
             None => Err(()),
         };
         match sent {
             Ok(Outcome::Received) => {
-                pending::clear(&setup.slug);
+                pending::clear(&signing.slot(&setup.slug));
                 stage.set(Stage::Thanks);
                 announce(&setup, "signed", None);
                 focus_later(&setup.placeholder, ".thanks h3");
                 return;
             }
             Ok(Outcome::Problems(problems)) => {
-                pending::clear(&setup.slug);
-                server_problems.set(problems);
+                pending::clear(&signing.slot(&setup.slug));
+                signing.report(problems);
                 stage.set(Stage::Filling);
                 focus_later(&setup.placeholder, "[aria-invalid=\"true\"]");
                 return;
             }
             Ok(Outcome::Refused) => {
-                pending::clear(&setup.slug);
+                pending::clear(&signing.slot(&setup.slug));
                 stage.set(Stage::Refused);
                 return;
             }
             Ok(Outcome::NewProofNeeded) => proof = None,
             Ok(Outcome::Closed) => {
-                pending::clear(&setup.slug);
+                pending::clear(&signing.slot(&setup.slug));
                 stage.set(Stage::Closed);
                 return;
             }
@@ -395,7 +452,7 @@ async fn deliver(
 fn thanks(
     setup: &Setup,
     share: ShareContent,
-    confirm_by_email: bool,
+    body: &'static str,
     messages: &'static Messages,
 ) -> impl IntoView + use<> {
     let setup_for_links = setup.clone();
@@ -440,9 +497,7 @@ fn thanks(
     view! {
         <div class="thanks">
             <h3 tabindex="-1">{messages.thanks_title}</h3>
-            <p>
-                {if confirm_by_email { messages.thanks_confirm } else { messages.thanks_body }}
-            </p>
+            <p>{body}</p>
             <h4>{messages.share_heading}</h4>
             <ul class="share">
                 {native}
@@ -502,17 +557,12 @@ fn announce(setup: &Setup, what: &str, network: Option<&str>) {
 }
 
 /// Starts sending a new signature: saved on the device first, then sent.
-pub fn start_sending(
-    setup: &Setup,
-    json: String,
-    stage: RwSignal<Stage>,
-    server_problems: RwSignal<Problems>,
-) {
+pub fn start_sending(setup: &Setup, signing: Signing, json: String, stage: RwSignal<Stage>) {
     stage.set(Stage::Sending);
     let setup = setup.clone();
     spawn_local(async move {
-        pending::save(&setup.slug, &json).await;
-        deliver(setup, json, stage, server_problems).await;
+        pending::save(&signing.slot(&setup.slug), &json).await;
+        deliver(setup, signing, json, stage).await;
     });
 }
 

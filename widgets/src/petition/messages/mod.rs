@@ -9,7 +9,7 @@ use chorus_wire::signing::Problem;
 /// The version of the consent wording below, stored with every signature so
 /// an organiser can show what a signer agreed to. Change it whenever the
 /// consent or opt-in sentences change in any language.
-pub const CONSENT_VERSION: &str = "2026-11";
+pub const CONSENT_VERSION: &str = "2026-12";
 
 #[derive(Debug, PartialEq, Eq)]
 pub struct Messages {
@@ -29,6 +29,8 @@ pub struct Messages {
     pub opt_in_organiser: &'static str,
     /// `{partner}`: the partner's name.
     pub opt_in_partner: &'static str,
+    /// Asks to be named on the wall of signatories, and says how.
+    pub listed: &'static str,
     pub sign: &'static str,
     pub sending: &'static str,
     /// Offline or failing: the signature waits on the device and is retried.
@@ -57,6 +59,29 @@ pub struct Messages {
     pub share_native: &'static str,
     pub mastodon_server: &'static str,
     pub mastodon_share: &'static str,
+    /// The choice between the petition's two asks.
+    pub signing_as: &'static str,
+    pub as_person: &'static str,
+    pub as_organisation: &'static str,
+    pub organisation_title: &'static str,
+    pub organisation: &'static str,
+    pub organisation_url: &'static str,
+    pub organisation_country: &'static str,
+    pub kind: &'static str,
+    pub choose_kind: &'static str,
+    /// The names of [`chorus_wire::endorsements::KINDS`], in their order.
+    pub kinds: [&'static str; 6],
+    pub statement: &'static str,
+    pub logo_url: &'static str,
+    /// Counted, never named: for an organisation at risk.
+    pub unnamed: &'static str,
+    pub signer_name: &'static str,
+    pub signer_role: &'static str,
+    /// The signer's address, and why one at the organisation's domain helps.
+    pub work_email: &'static str,
+    pub organisation_sign: &'static str,
+    /// After an organisation's signature: confirm, then the organisers review.
+    pub thanks_organisation: &'static str,
 }
 
 impl Messages {
