@@ -182,7 +182,13 @@ pub async fn demo_serve(config: ServeConfig, partner_addr: SocketAddr) -> anyhow
         None => chorus_origin.parse().map_err(anyhow::Error::msg)?,
     };
     let state = start(&config, &public_url, &secret).await?;
-    demo::seed(&*state.store, &partner_origin).await?;
+    demo::seed(
+        &*state.store,
+        &state.keys,
+        public_url.as_str(),
+        &partner_origin,
+    )
+    .await?;
     state.counts.wake();
     demo::simulate_signers(state.store.clone(), state.counts.clone());
 

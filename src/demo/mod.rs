@@ -1,6 +1,7 @@
 //! `chorus demo`: a seeded coalition and a partner's website on a second
 //! origin that embeds the widgets exactly as a real partner would.
 
+mod coalition;
 mod content;
 mod events;
 mod partner_site;
@@ -22,7 +23,12 @@ pub use partner_site::router as partner_site;
 
 /// Creates the demo petitions, their past signatures and the demo partner.
 /// Running it again changes nothing.
-pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<()> {
+pub async fn seed(
+    store: &dyn Store,
+    keys: &crate::personal::ServerKeys,
+    base: &str,
+    partner_origin: &Origin,
+) -> anyhow::Result<()> {
     let partner_id = match store
         .add_partner(content::PARTNER_NAME, partner_origin)
         .await
@@ -90,6 +96,7 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
     }
     seed_donations(store, partner_origin, partner_id).await?;
     seed_updates(store).await?;
+    coalition::seed(store, keys, base).await?;
     events::seed(store, content::ORGANISATION_NAME).await
 }
 

@@ -1,6 +1,7 @@
 //! The widgets in headless Chromium, on a partner page served from another
 //! origin, embedded with the snippet exactly as partners paste it.
 
+mod coalition;
 mod donate;
 mod driver;
 mod events;

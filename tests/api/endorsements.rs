@@ -67,7 +67,7 @@ async fn endorsements(app: &TestApp, petition: &PetitionRecord) -> Vec<Endorseme
 }
 
 /// Follows a mailed link as a person would: the page, then its button.
-async fn confirm(app: &TestApp, link: &str) -> String {
+pub(crate) async fn confirm(app: &TestApp, link: &str) -> String {
     let page = app.client.get(link).send().await.expect("page");
     assert_eq!(page.status(), 200, "{link}");
     assert!(
@@ -81,7 +81,7 @@ async fn confirm(app: &TestApp, link: &str) -> String {
     done.text().await.expect("text")
 }
 
-fn review(app: &TestApp, args: &[&str]) -> (bool, String) {
+pub(crate) fn review(app: &TestApp, args: &[&str]) -> (bool, String) {
     let mut all = vec!["review", "p"];
     all.extend_from_slice(args);
     let output = chorus(app, &all, None);

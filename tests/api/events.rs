@@ -1094,11 +1094,8 @@ async fn erasing_a_person_removes_their_rsvps_and_host_contacts() {
 #[tokio::test]
 async fn the_demo_seeds_a_day_of_action_once() {
     let app = TestApp::spawn().await;
-    let partner = chorus::ident::Origin::parse(PARTNER).expect("origin");
     for _ in 0..2 {
-        chorus::demo::seed(&*app.store, &partner)
-            .await
-            .expect("seeded");
+        app.seed_demo().await;
     }
     let day = chorus::demo::DAY_SLUG;
     let slug = chorus::ident::Slug::parse(day).expect("slug");

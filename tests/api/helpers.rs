@@ -150,6 +150,16 @@ impl TestApp {
         Self::spawn_with(Options::default()).await
     }
 
+    /// Seeds what `chorus demo` seeds, with the demo partner at
+    /// `https://lighthouse.example`.
+    pub async fn seed_demo(&self) {
+        let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
+        let partner = chorus::ident::Origin::parse("https://lighthouse.example").expect("origin");
+        chorus::demo::seed(&*self.store, &keys, &self.origin, &partner)
+            .await
+            .expect("seeded");
+    }
+
     /// A Chorus that sends email through the SMTP server at `smtp_url`.
     pub async fn spawn_with_mail(smtp_url: Option<String>) -> Self {
         Self::spawn_with(Options {

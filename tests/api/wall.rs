@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use chorus::storage::WallSettings;
+use chorus_wire::wall::Wall;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, body, form};
@@ -347,4 +348,40 @@ async fn approved_organisations_are_listed_searchable_and_paged_and_the_unnamed_
     )
     .await;
     assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn the_demo_seeds_the_convention_pledges_wall_once() {
+    let app = TestApp::spawn().await;
+    for _ in 0..2 {
+        app.seed_demo().await;
+    }
+    app.counts.wake();
+    let wall: Wall = app
+        .get("/api/v1/petitions/ratify-the-convention/signers")
+        .await
+        .json()
+        .await
+        .expect("a wall");
+    // One organisation waits for review and one is counted unnamed.
+    assert_eq!(wall.unnamed_organisations, 1);
+    assert_eq!(wall.organisations.len(), 30, "{:?}", wall.organisations);
+    assert!(
+        wall.organisations
+            .iter()
+            .all(|o| o.website.ends_with(".example/"))
+    );
+    assert_eq!(wall.people.len(), 12, "{:?}", wall.people);
+    assert!(
+        wall.people.iter().any(|p| p.name == "Amara D."),
+        "{:?}",
+        wall.people
+    );
+    let petition: serde_json::Value = app
+        .get("/api/v1/petitions/ratify-the-convention")
+        .await
+        .json()
+        .await
+        .expect("a petition");
+    assert_eq!(petition["signatories"], "both");
 }

@@ -9,7 +9,11 @@ use crate::Result;
 /// What a page downloads for a widget, and the most it may download, in
 /// brotli bytes. The ceilings are the sizes measured when the size targets
 /// gave way to rendering on the server (issue 18): they must not grow, and
-/// a change that crosses one says why.
+/// a change that crosses one says why. Issue 19 raised four, by what its
+/// code needs on the pages that run it: the organisation's form and the
+/// choice of asks in every petition (about 9.6 KB), organisations on
+/// counters (about 1 KB, on every page with a counter), and the wall on
+/// the page with every widget.
 struct Download {
     what: &'static str,
     files: &'static [&'static str],
@@ -58,7 +62,7 @@ const DOWNLOADS: [Download; 8] = [
             "chorus-widgets.js",
             "chorus-widgets_bg.wasm",
         ],
-        ceiling: 122_000,
+        ceiling: 127_500,
     },
     Download {
         // One bundle with the petition, the donate button and the updates
@@ -71,7 +75,7 @@ const DOWNLOADS: [Download; 8] = [
             "chorus-campaign.js",
             "chorus-campaign_bg.wasm",
         ],
-        ceiling: 155_000,
+        ceiling: 165_000,
     },
     Download {
         // The events widget arrived after the ceilings were set (issue
@@ -84,7 +88,7 @@ const DOWNLOADS: [Download; 8] = [
             "chorus-events.js",
             "chorus-events_bg.wasm",
         ],
-        ceiling: 147_000,
+        ceiling: 148_000,
     },
     Download {
         // The wall arrived after the ceilings were set (issue 19): its
@@ -97,7 +101,7 @@ const DOWNLOADS: [Download; 8] = [
             "chorus-coalition.js",
             "chorus-coalition_bg.wasm",
         ],
-        ceiling: 150_000,
+        ceiling: 146_000,
     },
     Download {
         what: "a page with events and other kinds",
@@ -108,7 +112,7 @@ const DOWNLOADS: [Download; 8] = [
             "chorus-all.js",
             "chorus-all_bg.wasm",
         ],
-        ceiling: 220_000,
+        ceiling: 241_500,
     },
 ];
 

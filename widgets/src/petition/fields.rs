@@ -6,14 +6,18 @@
 
 use leptos::prelude::*;
 
+use std::sync::Arc;
+
 /// What every field needs from its form: the problem to show, and where to
 /// report an edit (clears Chorus's complaint) or leaving the field (starts
-/// showing the rules' verdict).
-#[derive(Clone, Copy)]
-pub struct Hooks<P, E, L> {
-    pub problem: P,
-    pub edited: E,
-    pub left: L,
+/// showing the rules' verdict). Behind pointers rather than generic: each
+/// form's closures would otherwise compile every field a second time into
+/// every partner's download.
+#[derive(Clone)]
+pub struct Hooks {
+    pub problem: Arc<dyn Fn(&'static str) -> Option<&'static str> + Send + Sync>,
+    pub edited: Arc<dyn Fn(&'static str) + Send + Sync>,
+    pub left: Arc<dyn Fn(&'static str) + Send + Sync>,
 }
 
 pub struct FieldView {
@@ -28,6 +32,15 @@ fn id_of(name: &str) -> String {
     name.replace('_', "-")
 }
 
+/// `aria-invalid` for the field `name`.
+fn invalid(
+    problem: &Arc<dyn Fn(&'static str) -> Option<&'static str> + Send + Sync>,
+    name: &'static str,
+) -> impl Fn() -> String + Send + Sync + 'static + use<> {
+    let problem = problem.clone();
+    move || problem(name).is_some().to_string()
+}
+
 fn label(id: String, text: &'static str, optional: Option<&'static str>) -> impl IntoView {
     view! {
         <label for=id>
@@ -37,19 +50,15 @@ fn label(id: String, text: &'static str, optional: Option<&'static str>) -> impl
     }
 }
 
-impl<P, E, L> Hooks<P, E, L>
-where
-    P: Fn(&'static str) -> Option<&'static str> + Copy + Send + Sync + 'static,
-    E: Fn(&'static str) + Copy + Send + Sync + 'static,
-    L: Fn(&'static str) + Copy + Send + Sync + 'static,
-{
-    pub fn text_field(self, view: FieldView, value: RwSignal<String>) -> impl IntoView {
+impl Hooks {
+    pub fn text_field(&self, view: FieldView, value: RwSignal<String>) -> impl IntoView + use<> {
         let Hooks {
             problem,
             edited,
             left,
-        } = self;
+        } = self.clone();
         let name = view.name;
+        let invalid = invalid(&problem, name);
         let id = id_of(name);
         let error_id = format!("{id}-error");
         view! {
@@ -61,7 +70,7 @@ where
                     value=value.get_untracked()
                     type=view.kind
                     autocomplete=view.autocomplete
-                    aria-invalid=move || problem(name).is_some().to_string()
+                    aria-invalid=invalid
                     aria-describedby=error_id.clone()
                     prop:value=move || value.get()
                     on:input=move |ev| {
@@ -77,17 +86,18 @@ where
 
     /// A longer text, optional: a comment, a statement.
     pub fn text_area(
-        self,
+        &self,
         name: &'static str,
         text: &'static str,
         optional: &'static str,
         value: RwSignal<String>,
-    ) -> impl IntoView {
+    ) -> impl IntoView + use<> {
         let Hooks {
             problem,
             edited,
             left,
-        } = self;
+        } = self.clone();
+        let invalid = invalid(&problem, name);
         let id = id_of(name);
         let error_id = format!("{id}-error");
         view! {
@@ -97,7 +107,7 @@ where
                     id=id
                     name=name
                     rows="3"
-                    aria-invalid=move || problem(name).is_some().to_string()
+                    aria-invalid=invalid
                     aria-describedby=error_id.clone()
                     prop:value=move || value.get()
                     on:input=move |ev| {
@@ -116,18 +126,19 @@ where
     /// A choice among `options` (value, shown name), after a first empty
     /// one that says what to choose.
     pub fn select(
-        self,
+        &self,
         view: FieldView,
         choose: &'static str,
         options: Vec<(String, String)>,
         value: RwSignal<String>,
-    ) -> impl IntoView {
+    ) -> impl IntoView + use<> {
         let Hooks {
             problem,
             edited,
             left,
-        } = self;
+        } = self.clone();
         let name = view.name;
+        let invalid = invalid(&problem, name);
         let id = id_of(name);
         let error_id = format!("{id}-error");
         let chosen = value.get_untracked();
@@ -145,7 +156,7 @@ where
                     id=id
                     name=name
                     autocomplete=view.autocomplete
-                    aria-invalid=move || problem(name).is_some().to_string()
+                    aria-invalid=invalid
                     aria-describedby=error_id.clone()
                     prop:value=move || value.get()
                     on:change=move |ev| {
@@ -165,20 +176,24 @@ where
     /// A checkbox; `checked_name` names it when its problems matter (a
     /// consent that must be given).
     pub fn checkbox(
-        self,
+        &self,
         name: &'static str,
         checked: RwSignal<bool>,
         text: AnyView,
         checked_name: Option<&'static str>,
-    ) -> impl IntoView {
+    ) -> impl IntoView + use<> {
         let Hooks {
             problem,
             edited,
             left,
-        } = self;
+        } = self.clone();
         let id = id_of(name);
         let error_id = format!("{id}-error");
-        let shown = move || checked_name.and_then(problem);
+        let shown = move || checked_name.and_then(|name| problem(name));
+        let invalid = {
+            let shown = shown.clone();
+            move || shown().is_some().to_string()
+        };
         view! {
             <div class="check">
                 <input
@@ -186,7 +201,7 @@ where
                     name=name
                     checked=checked.get_untracked()
                     type="checkbox"
-                    aria-invalid=move || shown().is_some().to_string()
+                    aria-invalid=invalid
                     aria-describedby=error_id.clone()
                     prop:checked=move || checked.get()
                     on:change=move |ev| {
@@ -206,7 +221,7 @@ where
 
 /// The honeypot: out of sight, out of the tab order and hidden from screen
 /// readers, so only a bot fills it in.
-pub fn honeypot(value: RwSignal<String>) -> impl IntoView {
+pub fn honeypot(value: RwSignal<String>) -> impl IntoView + use<> {
     view! {
         <div class="visually-hidden" aria-hidden="true">
             <label for="website">"Website"</label>

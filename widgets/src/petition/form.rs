@@ -127,9 +127,9 @@ pub fn signing_form(
         });
     };
     let hooks = Hooks {
-        problem,
-        edited,
-        left,
+        problem: std::sync::Arc::new(problem),
+        edited: std::sync::Arc::new(edited),
+        left: std::sync::Arc::new(left),
     };
 
     let setup_for_submit = setup.clone();

@@ -193,9 +193,9 @@ fn organisation_form(
         });
     };
     let hooks = Hooks {
-        problem,
-        edited,
-        left,
+        problem: std::sync::Arc::new(problem),
+        edited: std::sync::Arc::new(edited),
+        left: std::sync::Arc::new(left),
     };
     let setup_for_submit = setup.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
