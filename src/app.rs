@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(updates::router())
         .merge(crate::events::router())
         .merge(crate::wall::router())
+        .merge(crate::signup::router())
         .merge(live::router())
         .merge(crate::guard::router());
     let api = Router::new()
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(signing::confirm::router())
         .merge(crate::endorsements::confirm::router())
         .merge(crate::wall::unlist::router())
+        .merge(crate::signup::links::router())
         .merge(updates::syndication_router())
         .merge(frame::router())
         .merge(donations::page::router())
@@ -101,6 +103,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::endorsements::sign::router(state.directory.clone()))
         .merge(donations::writes(state.store.clone()))
         .merge(crate::events::writes(&state))
+        .merge(crate::signup::join::router(state.store.clone()))
         .merge(public)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -203,6 +206,35 @@ where
         .allow_methods([Method::POST])
         .allow_headers([header::CONTENT_TYPE])
         .max_age(Duration::from_secs(10 * 60))
+}
+
+/// CORS for writes any partner Chorus knows may send: what belongs to the
+/// coalition rather than to one campaign (events, sign-up lists).
+pub fn any_partner_cors(store: Arc<dyn Store>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::async_predicate(
+            move |origin: HeaderValue, _parts: &Parts| {
+                let store = store.clone();
+                async move {
+                    let Some(origin) = origin.to_str().ok().and_then(|o| Origin::parse(o).ok())
+                    else {
+                        return false;
+                    };
+                    is_partner(&*store, &origin).await
+                }
+            },
+        ))
+        .allow_methods([Method::POST])
+        .allow_headers([header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(10 * 60))
+}
+
+/// Whether `origin` is one of the partners Chorus knows.
+pub async fn is_partner(store: &dyn Store, origin: &Origin) -> bool {
+    store
+        .partners()
+        .await
+        .is_ok_and(|partners| partners.iter().any(|p| &p.origin == origin))
 }
 
 /// The slug in `/api/v1/{collection}/{slug}/{action}`.

@@ -67,6 +67,9 @@ pub enum Command {
     /// Action days, local events, proposals and who is coming.
     #[command(subcommand)]
     Event(crate::events::cli::EventCommand),
+    /// "Join us" sign-up lists: create, list, export.
+    #[command(subcommand)]
+    Signup(crate::signup::cli::SignupCommand),
 }
 
 // Parsed once per process: the size of a variant does not matter.
@@ -353,6 +356,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Feed(command) => crate::updates::cli::feed(command).await,
         Command::Update(command) => crate::updates::cli::update(command).await,
         Command::Event(command) => crate::events::cli::event(command).await,
+        Command::Signup(command) => crate::signup::cli::signup(command).await,
     }
 }
 

@@ -29,6 +29,7 @@ pub mod petitions;
 pub mod pinned;
 pub mod server;
 pub mod signing;
+pub mod signup;
 pub mod site;
 pub mod storage;
 pub mod updates;

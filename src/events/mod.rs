@@ -32,7 +32,6 @@ use chorus_wire::events::{
     RsvpReceipt,
 };
 use serde::Deserialize;
-use tower_http::cors::CorsLayer;
 
 pub use attendance::{ALL_DAYS, Attendance};
 pub use reminders::Reminders;
@@ -64,36 +63,10 @@ pub fn writes(state: &AppState) -> Router<AppState> {
         // Not the list's own path: that one answers CORS for anyone, reads only.
         .route(&format!("{prefix}/events/proposals"), post(propose))
         .route(&format!("{prefix}/events/{{id}}/rsvps"), post(answer));
-    crate::bodies::limit(routes, crate::bodies::SIGNING_BYTES).layer(partners_cors(state))
-}
-
-/// Browsers may send RSVPs and proposals from the page of any partner
-/// Chorus knows: events are a coalition's, not one campaign's.
-fn partners_cors(state: &AppState) -> CorsLayer {
-    let store = state.store.clone();
-    CorsLayer::new()
-        .allow_origin(tower_http::cors::AllowOrigin::async_predicate(
-            move |origin, _parts| {
-                let store = store.clone();
-                async move {
-                    let Some(origin) = origin.to_str().ok().and_then(|o| Origin::parse(o).ok())
-                    else {
-                        return false;
-                    };
-                    is_partner(&*store, &origin).await
-                }
-            },
-        ))
-        .allow_methods([axum::http::Method::POST])
-        .allow_headers([header::CONTENT_TYPE])
-        .max_age(std::time::Duration::from_secs(10 * 60))
-}
-
-async fn is_partner(store: &dyn crate::storage::Store, origin: &Origin) -> bool {
-    store
-        .partners()
-        .await
-        .is_ok_and(|partners| partners.iter().any(|p| &p.origin == origin))
+    // Browsers may send RSVPs and proposals from the page of any partner
+    // Chorus knows: events are a coalition's, not one campaign's.
+    crate::bodies::limit(routes, crate::bodies::SIGNING_BYTES)
+        .layer(crate::app::any_partner_cors(state.store.clone()))
 }
 
 /// Writes come from a partner's page or from Chorus's own.
@@ -104,7 +77,7 @@ async fn check_sender(state: &AppState, headers: &HeaderMap) -> Result<(), ApiEr
         .and_then(|v| Origin::parse(v).ok());
     let allowed = match &origin {
         Some(origin) if origin.as_str() == state.public_url.as_str() => true,
-        Some(origin) => is_partner(&*state.store, origin).await,
+        Some(origin) => crate::app::is_partner(&*state.store, origin).await,
         None => false,
     };
     if allowed {

@@ -67,6 +67,8 @@ pub struct Guard {
     /// Each client's RSVPs and event proposals within the hour, by event
     /// (proposals under [`PROPOSALS`]).
     events: Tally,
+    /// Each client's sign-ups within the hour, by list.
+    signups: Tally,
 }
 
 /// Where proposals of events are counted in a client's event tally.
@@ -83,6 +85,7 @@ impl Guard {
             asking_for_day_key: Arc::default(),
             tally: Tally::default(),
             events: Tally::default(),
+            signups: Tally::default(),
         }
     }
 
@@ -153,6 +156,38 @@ impl Guard {
         let mut reservation = self
             .events
             .reserve(client_hash, event_id, &self.limits, now);
+        if !honeypot.trim().is_empty() {
+            reservation.hold = Some(Hold::Honeypot);
+        }
+        reservation
+    }
+
+    /// A proof-of-work challenge for a sign-up to the list `list_id`
+    /// (scope [`signup_scope`]), harder the more this client signed up.
+    pub fn signup_challenge(
+        &self,
+        client_hash: &[u8; 32],
+        list_id: i64,
+        slug: &str,
+        now: Millis,
+    ) -> Challenge {
+        let recent = self.signups.recent(client_hash, list_id, now);
+        let work = proof::work_for(self.proof_work, recent.in_all);
+        proof::issue(&self.keys, &signup_scope(slug), work, now / 1000)
+    }
+
+    /// Counts a sign-up to `list_id` from this client, as [`Self::reserve`]
+    /// counts signatures.
+    pub fn reserve_signup(
+        &self,
+        client_hash: &[u8; 32],
+        list_id: i64,
+        honeypot: &str,
+        now: Millis,
+    ) -> Reservation {
+        let mut reservation = self
+            .signups
+            .reserve(client_hash, list_id, &self.limits, now);
         if !honeypot.trim().is_empty() {
             reservation.hold = Some(Hold::Honeypot);
         }
@@ -230,6 +265,11 @@ pub fn event_scope(public_id: Option<&str>) -> String {
         Some(id) => format!("event-{id}"),
         None => "event-proposals".to_owned(),
     }
+}
+
+/// The proof-of-work scope of sign-ups to one list.
+pub fn signup_scope(slug: &str) -> String {
+    format!("signup-{slug}")
 }
 
 /// The answer to a proof that does not buy a signature.

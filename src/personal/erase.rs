@@ -20,6 +20,8 @@ pub struct Erasure {
     /// Signatures they made on behalf of organisations: their details
     /// removed, the organisations' signatures kept.
     pub endorsements: u64,
+    /// Sign-up lists they were on: deleted from each.
+    pub signups: u64,
 }
 
 /// Erases everything Chorus holds about the person with this address, in any
@@ -30,11 +32,13 @@ pub async fn erase(store: &dyn Store, keys: &ServerKeys, email: &str) -> StoreRe
     let petitions = store.anonymise_signer(&hash, now_millis()).await?;
     let events = store.erase_event_person(&hash).await?;
     let endorsements = store.erase_endorser(&hash, now_millis()).await?;
+    let signups = store.erase_signups(&hash).await?;
     Ok(Erasure {
         petitions,
         mail,
         events,
         endorsements,
+        signups,
     })
 }
 
@@ -62,6 +66,7 @@ impl fmt::Display for Erasure {
             "organisations: details removed from {} signature(s) made for an organisation; the organisations' signatures stay",
             self.endorsements
         )?;
+        writeln!(f, "sign-up lists: removed from {} list(s)", self.signups)?;
         write!(
             f,
             "donations: nothing to remove (Chorus keeps no donor's name or address)"

@@ -28,12 +28,13 @@ pub async fn anonymise_expired(store: &dyn Store, days: u32) -> StoreResult<u64>
         .await
 }
 
-/// Deletes signers, organisations' among them, who did not confirm within
-/// [`UNCONFIRMED_DAYS`].
+/// Deletes signers, organisations' among them, and sign-ups that were not
+/// confirmed within [`UNCONFIRMED_DAYS`].
 pub async fn forget_unconfirmed(store: &dyn Store) -> StoreResult<u64> {
     let before = now_millis() - days_in_millis(UNCONFIRMED_DAYS);
     let signers = store.forget_unconfirmed(before).await?;
-    Ok(signers + store.forget_unconfirmed_endorsements(before).await?)
+    let organisations = store.forget_unconfirmed_endorsements(before).await?;
+    Ok(signers + organisations + store.forget_unconfirmed_signups(before).await?)
 }
 
 /// Forgets client hashes past the review period, and spent proofs of work

@@ -29,6 +29,10 @@ pub enum MailKind {
     EndorsementConfirm,
     /// "Your organisation has signed already", instead of a second signature.
     EndorsementRepeat,
+    /// "Confirm you want to join", the sign-up's double opt-in.
+    SignupConfirm,
+    /// "You are on the list already", instead of a second sign-up.
+    SignupRepeat,
 }
 
 impl MailKind {
@@ -41,6 +45,8 @@ impl MailKind {
             Self::EventDecision => "event_decision",
             Self::EndorsementConfirm => "endorsement_confirm",
             Self::EndorsementRepeat => "endorsement_repeat",
+            Self::SignupConfirm => "signup_confirm",
+            Self::SignupRepeat => "signup_repeat",
         }
     }
 
@@ -59,6 +65,8 @@ impl MailKind {
             Self::EventDecision,
             Self::EndorsementConfirm,
             Self::EndorsementRepeat,
+            Self::SignupConfirm,
+            Self::SignupRepeat,
         ]
         .into_iter()
         .find(|k| k.as_str() == stored)

@@ -20,6 +20,8 @@ mod personal_sql;
 mod petition_sql;
 mod postgres;
 mod read;
+mod signup_sql;
+mod signups;
 mod sqlite;
 mod sqlite_batch;
 mod update_sql;
@@ -58,6 +60,10 @@ pub use mail::{
 };
 pub use personal::{Organisation, PersonalStore};
 pub use postgres::PostgresStore;
+pub use signups::{
+    NewSignup, NewSignupList, SignupConfirmed, SignupList, SignupOutcome, SignupRepeat, SignupRow,
+    SignupStore,
+};
 pub use sqlite::SqliteStore;
 pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
@@ -334,6 +340,7 @@ pub trait Store:
     + EventStore
     + EndorsementStore
     + WallStore
+    + SignupStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -141,6 +141,7 @@ super::update_sql::update_store!(SqliteStore, sqlx::Sqlite);
 super::event_sql::event_store!(SqliteStore, sqlx::Sqlite);
 super::endorsement_sql::endorsement_store!(SqliteStore, sqlx::Sqlite);
 super::wall_sql::wall_store!(SqliteStore, sqlx::Sqlite);
+super::signup_sql::signup_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

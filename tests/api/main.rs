@@ -28,6 +28,7 @@ mod picture_host;
 mod proxy;
 mod public_url;
 mod signing;
+mod signup;
 mod site;
 mod smtp;
 mod stripe_standin;

@@ -21,6 +21,7 @@ pub mod lang;
 pub mod money;
 pub mod proof;
 pub mod signing;
+pub mod signup;
 pub mod text;
 pub mod updates;
 pub mod wall;
