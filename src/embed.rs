@@ -246,6 +246,14 @@ async fn embed_one(
                 lang,
             }
         }
+        "signup" => {
+            let list = found(crate::signup::read(state, &wanted.slug).await)?;
+            EmbeddedWidget {
+                data: json(list.as_ref()),
+                html: render::signup(&wanted.slug, list, &wanted.ask),
+                lang,
+            }
+        }
         // A kind this Chorus does not know: the bundle says so.
         _ => EmbeddedWidget {
             lang,

@@ -7,6 +7,7 @@
 //   <div data-chorus="updates" data-feed="feed-slug" data-limit="5"></div>
 //   <div data-chorus="events" data-day="action-day-slug"></div>
 //   <div data-chorus="signers" data-campaign="petition-slug"></div>
+//   <div data-chorus="signup" data-list="list-slug"></div>
 //
 // It asks Chorus once for every placeholder's HTML and shows it at once, so
 // the widgets can be read (and the petition filled in) before any
@@ -45,13 +46,14 @@ function fetchCount(slug) {
 // that runs every widget it needs.
 const BUNDLES = {
   counter: [],
+  signup: ["signup"],
   updates: ["updates"],
   donate: ["donate"],
   widgets: ["petition"],
-  coalition: ["petition", "signers"],
+  coalition: ["petition", "signers", "signup"],
   events: ["events"],
   campaign: ["petition", "donate", "updates"],
-  all: ["petition", "donate", "updates", "events", "signers"],
+  all: ["petition", "donate", "updates", "events", "signers", "signup"],
 };
 
 function bundleRunning(kinds) {
@@ -80,7 +82,7 @@ function isFramed(element) {
 // every bundle shows, and for framed petitions, whose frame brings its own.
 function kindNeeded(element) {
   const kind = element.dataset.chorus;
-  if (["donate", "updates", "events", "signers"].includes(kind)) return kind;
+  if (["donate", "updates", "events", "signers", "signup"].includes(kind)) return kind;
   if (kind === "petition" && !isFramed(element)) return kind;
   return null;
 }
@@ -136,10 +138,13 @@ function stylesheetsFor(element) {
 }
 
 // The slug a placeholder names: a feed for updates, a day for events (none:
-// every day's), else a campaign.
+// every day's), a list for a sign-up, else a campaign.
 function slugOf(element) {
-  const { chorus, feed, day, campaign } = element.dataset;
-  return (chorus === "updates" ? feed : chorus === "events" ? day || campaign : campaign) || "";
+  const { chorus, feed, day, list, campaign } = element.dataset;
+  if (chorus === "updates") return feed || "";
+  if (chorus === "events") return day || campaign || "";
+  if (chorus === "signup") return list || "";
+  return campaign || "";
 }
 
 // The server's rendering of every placeholder in `elements`, in one request
@@ -199,7 +204,7 @@ function showCountAsText(element, count) {
 }
 
 // Widgets with forms, whose WebAssembly is wanted at once.
-const FORMS = ["petition", "donate", "events"];
+const FORMS = ["petition", "donate", "events", "signup"];
 
 // A form is wanted at once; what is only read can wait until the page is
 // idle or the widget comes into view, whichever is first.

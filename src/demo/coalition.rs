@@ -1,6 +1,7 @@
 //! The demo's coalition sign-on: the convention pledge takes organisations
 //! and individuals, with a few dozen organisations approved, one counted
-//! but not named, one waiting for the organiser, and people on its wall.
+//! but not named, one waiting for the organiser, and people on its wall;
+//! and the coalition's "join us" list.
 //! Every organisation, person and address here is invented; the websites
 //! and addresses are under `.example`, which no one can reach or receive
 //! mail at.
@@ -11,8 +12,8 @@ use crate::ident::Slug;
 use crate::personal::{OrgPublicKey, PersonalDetails, ServerKeys};
 use crate::signing::confirm::{Addressee, Letters, new_link_token};
 use crate::storage::{
-    EndorsementStatus, EndorserPublic, MailKind, NewEndorsement, NewSignature, SealedMail,
-    Signatories, Signer, Store, Verdict, now_millis,
+    EndorsementStatus, EndorserPublic, MailKind, NewEndorsement, NewSignature, NewSignupList,
+    SealedMail, Signatories, Signer, Store, Verdict, now_millis,
 };
 
 /// The pledge both organisations and individuals sign.
@@ -121,9 +122,13 @@ const LISTED: &[(&str, &str, &str)] = &[
     ("Liam", "Byrne", "IE"),
 ];
 
-/// Seeds the pledge's organisations and wall once; a second run finds
-/// organisations there and changes nothing.
+/// The list the demo page's sign-up joins.
+pub const LIST: &str = "coalition-news";
+
+/// Seeds the pledge's organisations and wall, and the sign-up list, once;
+/// a second run finds them there and changes nothing.
 pub async fn seed(store: &dyn Store, keys: &ServerKeys, base: &str) -> anyhow::Result<()> {
+    seed_list(store).await?;
     let slug = Slug::parse(PLEDGE).map_err(anyhow::Error::msg)?;
     let Some(petition) = store.petition_by_slug(&slug).await? else {
         return Ok(());
@@ -286,4 +291,24 @@ fn organisation(
         proof: None,
         at: now_millis(),
     }
+}
+
+async fn seed_list(store: &dyn Store) -> anyhow::Result<()> {
+    let slug = Slug::parse(LIST).map_err(anyhow::Error::msg)?;
+    if store.signup_list_by_slug(&slug).await?.is_some() {
+        return Ok(());
+    }
+    let organisation = store
+        .organisation_by_name(super::content::ORGANISATION_NAME)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo organisation is missing"))?;
+    store
+        .create_signup_list(&NewSignupList {
+            slug,
+            organisation_id: organisation.id,
+            name: "Harbour Rights Coalition".into(),
+            privacy_url: None,
+        })
+        .await?;
+    Ok(())
 }

@@ -384,4 +384,11 @@ async fn the_demo_seeds_the_convention_pledges_wall_once() {
         .await
         .expect("a petition");
     assert_eq!(petition["signatories"], "both");
+    let list: serde_json::Value = app
+        .get("/api/v1/signups/coalition-news")
+        .await
+        .json()
+        .await
+        .expect("the demo's sign-up list");
+    assert_eq!(list["count"], 0);
 }

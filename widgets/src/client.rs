@@ -410,7 +410,12 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
     // A cross-origin GET carries no cookies by default; only a POST needs
     // the fuller request, and only the forms' widgets post.
     let sent = match json {
-        #[cfg(any(feature = "petition", feature = "donate", feature = "events"))]
+        #[cfg(any(
+            feature = "petition",
+            feature = "donate",
+            feature = "events",
+            feature = "signup"
+        ))]
         Some(json) => {
             let request = Request::post(&url)
                 .credentials(web_sys::RequestCredentials::Omit)
@@ -466,7 +471,12 @@ pub fn encode(text: &str) -> String {
 }
 
 /// A new idempotency key for one submission, reused by its retries.
-#[cfg(any(feature = "petition", feature = "donate", feature = "events"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "donate",
+    feature = "events",
+    feature = "signup"
+))]
 pub fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())

@@ -6,21 +6,33 @@
 mod client;
 mod clock;
 mod counter;
+// The parts of forms that are more than a field or two (the petition's,
+// the sign-up's): labelled fields, and what waits on the device.
 #[cfg(feature = "donate")]
 mod donate;
 #[cfg(feature = "events")]
 mod events;
+#[cfg(any(feature = "petition", feature = "signup"))]
+mod fields;
 mod goal;
 mod host;
 mod i18n;
+#[cfg(any(feature = "petition", feature = "signup"))]
+mod pending;
 #[cfg(feature = "petition")]
 mod petition;
-#[cfg(any(feature = "petition", feature = "events"))]
+#[cfg(any(feature = "petition", feature = "events", feature = "signup"))]
 mod proof;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod render;
+// Sending what is sent again until Chorus answers (RSVPs, proposals,
+// sign-ups).
+#[cfg(any(feature = "events", feature = "signup"))]
+mod send;
 #[cfg(feature = "signers")]
 mod signers;
+#[cfg(feature = "signup")]
+mod signup;
 #[cfg(feature = "updates")]
 mod updates;
 
@@ -65,6 +77,8 @@ pub fn mount(
         "events" => mount_events(placeholder, &chorus_origin, initial),
         #[cfg(feature = "signers")]
         "signers" => mount_signers(placeholder, &chorus_origin, initial),
+        #[cfg(feature = "signup")]
+        "signup" => mount_signup(placeholder, &chorus_origin, initial),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -259,5 +273,30 @@ fn mount_signers(placeholder: Placeholder, origin: &str, initial: JsValue) -> Re
     mount_in(
         &placeholder,
         move || view! { <signers::Signers setup first count /> },
+    )
+}
+
+#[cfg(feature = "signup")]
+fn mount_signup(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
+    let Some(slug) = placeholder
+        .element
+        .dataset()
+        .get("list")
+        .filter(|l| !l.is_empty())
+    else {
+        return Err("Chorus: a sign-up needs data-list=\"list-slug\"".into());
+    };
+    client::set_origin(origin);
+    let setup = signup::Setup {
+        slug,
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        placeholder: host::Anchor::new(placeholder.element.clone()),
+        partner: web_sys::window().and_then(|w| w.location().origin().ok()),
+    };
+    let first = signup::decode_list(&initial);
+    mount_in(
+        &placeholder,
+        move || view! { <signup::Signup setup first /> },
     )
 }

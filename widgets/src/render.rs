@@ -274,6 +274,19 @@ pub fn signers(
     html(move || crate::signers::on_server(setup, first, load(count)))
 }
 
+/// A sign-up list's widget with its form; `None`: no such list.
+#[cfg(feature = "signup")]
+pub fn signup(slug: &str, list: Option<chorus_wire::signup::SignupList>, ask: &Ask) -> String {
+    let setup = crate::signup::Setup {
+        slug: slug.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+        partner: None,
+    };
+    html(move || crate::signup::on_server(setup, list))
+}
+
 /// Events per page, as the widget reads them.
 #[cfg(feature = "events")]
 pub use crate::events::PER_PAGE as EVENTS_PER_PAGE;
@@ -609,6 +622,26 @@ mod tests {
             html.find(">España</th>") < html.find(">México</th>"),
             "{html}"
         );
+    }
+
+    #[test]
+    #[cfg(feature = "signup")]
+    fn a_sign_up_renders_its_list_count_form_and_consent_in_the_page_language() {
+        let list = chorus_wire::signup::SignupList {
+            slug: "news".into(),
+            name: "Noticias de la coalición".into(),
+            count: 1_500,
+            privacy_url: Some("https://example.org/privacidad".into()),
+        };
+        let html = signup("news", Some(list), &ask("es"));
+        assert!(html.contains("Únete a las 1500 personas"), "{html}");
+        for id in ["first-name", "email", "country", "lang", "consent"] {
+            assert!(html.contains(&format!(r#"id="{id}""#)), "{id} in {html}");
+        }
+        assert!(html.contains(&chorus_wire::signup::consent("es", "Noticias de la coalición")));
+        assert!(!html.contains(r#"id="consent" checked"#), "{html}");
+        let missing = signup("nope", None, &ask("en"));
+        assert!(missing.contains("could not be found"), "{missing}");
     }
 
     #[test]

@@ -95,6 +95,7 @@ fn build_widgets() -> Result {
         .envs(link::linker_env()?);
     run(&mut trunk)?;
     build_partial_bundle("counter")?;
+    build_partial_bundle("signup")?;
     build_partial_bundle("donate")?;
     build_partial_bundle("updates")?;
     build_partial_bundle("events")?;
@@ -141,12 +142,13 @@ fn short_paths() -> String {
 }
 
 /// The widget bundles in `dist/`: the petition's, the counter's alone, the
-/// donate button's, the updates feed's, the events', the campaign's (the
-/// first three together), the coalition's (the petition and its wall) and
-/// every widget's.
-const BUNDLES: [&str; 8] = [
+/// sign-up's, the donate button's, the updates feed's, the events', the
+/// campaign's (the first three together), the coalition's (the petition,
+/// its wall and the sign-up) and every widget's.
+const BUNDLES: [&str; 9] = [
     "chorus-widgets",
     "chorus-counter",
+    "chorus-signup",
     "chorus-donate",
     "chorus-updates",
     "chorus-events",

@@ -1,7 +1,8 @@
 //! Coalition sign-on in headless Chromium: an organisation signs through
 //! the petition widget on one partner's page and appears, once approved,
 //! on another partner's wall without a reload; an individual who did not
-//! ask to be listed is counted and never named.
+//! ask to be listed is counted and never named; and someone joins the
+//! coalition's list from the bottom of a page, confirming by email.
 
 use super::driver::{Browser, PartnerSite, click, labelled, text_of, type_into};
 use super::{assert_no_page_errors, partner_page};
@@ -131,4 +132,87 @@ async fn an_organisation_signs_is_approved_and_shows_on_another_pages_wall_live(
     );
     assert_no_page_errors(&browser).await;
     assert_no_page_errors(&watcher).await;
+}
+
+#[tokio::test]
+async fn a_sign_up_at_the_bottom_of_a_partners_page_confirms_by_email() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::spawn_as_deployed(Some(smtp.url())).await;
+    let petition = app.create_petition("p", None).await;
+    let site = PartnerSite::serve(partner_page(
+        &app.origin,
+        r#"<footer><div data-chorus="signup" data-list="news" data-lang="fr"></div></footer>"#,
+    ))
+    .await;
+    app.add_partner(&petition, "Lighthouse", &site.origin, false)
+        .await;
+    let made = crate::cli::chorus(
+        &app,
+        &[
+            "signup",
+            "create",
+            "news",
+            "--name",
+            "Coalition news",
+            "--org",
+            crate::helpers::ORGANISATION,
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", crate::cli::text(&made.stderr));
+
+    let browser = Browser::launch().await;
+    browser.goto(&site.origin).await;
+    let form = browser.widget("[data-chorus=signup]", "form.join").await;
+    // Sent empty, each field says what it needs and nothing goes out.
+    click(&form, "button.submit").await;
+    browser
+        .wait_for(
+            || async { text_of(&form, "#consent-error").await },
+            |t| {
+                t.as_deref()
+                    == Some("Veuillez accepter de recevoir les e-mails pour vous inscrire.")
+            },
+        )
+        .await;
+    type_into(&form, "Prénom", "Amara").await;
+    type_into(&form, "E-mail", "amara@example.org").await;
+    click(&form, "#country option[value=\"SN\"]").await;
+    let consent = labelled(&form, "J'accepte de recevoir").await;
+    consent.click().await.expect("ticked");
+    click(&form, "button.submit").await;
+    browser
+        .wait_for(
+            || async { text_of(&form, ".thanks h3").await },
+            |t| t.as_deref() == Some("Presque fini\u{202f}!"),
+        )
+        .await;
+
+    let mail = &smtp.wait_for(1).await[0];
+    assert_eq!(mail.to, "amara@example.org");
+    assert!(mail.subject.contains("Coalition news"), "{}", mail.subject);
+    confirm(&app, &mail.link("/signup/")).await;
+    let list: serde_json::Value = app
+        .get("/api/v1/signups/news")
+        .await
+        .json()
+        .await
+        .expect("the list");
+    assert_eq!(list["count"], 1);
+    let news = chorus::ident::Slug::parse("news").expect("slug");
+    let news = app
+        .store
+        .signup_list_by_slug(&news)
+        .await
+        .expect("read")
+        .expect("made");
+    let people = app.store.signups(news.id).await.expect("read");
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].lang, "fr");
+    assert_eq!(
+        people[0].consent,
+        chorus_wire::signup::consent("fr", "Coalition news"),
+        "the sentence shown is the one stored"
+    );
+    assert_no_page_errors(&browser).await;
 }

@@ -10,7 +10,6 @@ mod messages;
 mod page;
 mod propose;
 mod rsvp;
-mod send;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};

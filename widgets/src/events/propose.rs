@@ -10,9 +10,9 @@ use wasm_bindgen::JsValue;
 
 use super::Board;
 use super::fields::{Control, Field, Problems, field_view, honeypot};
-use super::send::{Outcome, send, to_json};
 use crate::client::new_key;
 use crate::host::focus_later;
+use crate::send::{Outcome, send, to_json};
 
 const CHALLENGE: &str = "/events/challenge";
 const FORM: &str = "propose";

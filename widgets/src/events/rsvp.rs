@@ -12,10 +12,10 @@ use wasm_bindgen::JsValue;
 use super::Board;
 use super::fields::{Control, Field, Problems, field_view, honeypot};
 use super::page::Event;
-use super::send::{Outcome, send, to_json};
 use crate::client::{encode, field, new_key, whole};
 use crate::host::focus_later;
 use crate::i18n::fill;
+use crate::send::{Outcome, send, to_json};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Stage {

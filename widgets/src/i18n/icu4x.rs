@@ -76,7 +76,12 @@ pub fn date(tag: &str, millis: f64) -> String {
 }
 
 /// (code, name) for each of `codes`, named and sorted in the language.
-#[cfg(any(feature = "petition", feature = "events", feature = "signers"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "events",
+    feature = "signers",
+    feature = "signup"
+))]
 pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
     use icu::collator::Collator;
     use icu::experimental::displaynames::multi::RegionDisplayNames;

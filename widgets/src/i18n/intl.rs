@@ -80,11 +80,21 @@ pub fn money(tag: &str, amount: u64, currency: &str, minor_units: u8) -> String 
 
 /// Joins a name to its code inside one sortable string; sorts before any
 /// letter, so names still sort as the language sorts them.
-#[cfg(any(feature = "petition", feature = "events", feature = "signers"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "events",
+    feature = "signers",
+    feature = "signup"
+))]
 const SEPARATOR: char = '\u{1}';
 
 /// (code, name) for each of `codes`, named and sorted in the language.
-#[cfg(any(feature = "petition", feature = "events", feature = "signers"))]
+#[cfg(any(
+    feature = "petition",
+    feature = "events",
+    feature = "signers",
+    feature = "signup"
+))]
 pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap_or(JsValue::UNDEFINED);
     let names = Reflect::has(&intl, &"DisplayNames".into())

@@ -134,7 +134,7 @@ impl Locale {
 
     /// The country select's options: (code, name), named and sorted in this
     /// language, so the bundle carries codes only.
-    #[cfg(any(feature = "petition", feature = "events"))]
+    #[cfg(any(feature = "petition", feature = "events", feature = "signup"))]
     pub fn countries(&self) -> Vec<(String, String)> {
         formats::regions(&self.tag, &chorus_wire::country_codes().collect::<Vec<_>>())
     }

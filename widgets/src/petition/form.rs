@@ -4,10 +4,10 @@
 use chorus_wire::signing::{self, Field, Problem, SignatureForm};
 use leptos::prelude::*;
 
-use super::fields::{self, FieldView, Hooks};
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
 use super::{Entered, Problems, Setup, Signing, Stage, start_sending, submit};
+use crate::fields::{self, FieldView, Hooks};
 use crate::host::focus_later;
 use crate::i18n::fill;
 use crate::proof;

@@ -1,12 +1,10 @@
 //! The `petition` widget: the text, the live count, the signing form, then
 //! thanks and the share step.
 
-mod fields;
 mod form;
 mod load;
 mod messages;
 mod organisation;
-mod pending;
 mod share;
 mod submit;
 
@@ -180,7 +178,7 @@ pub fn Petition(
     ] {
         let waiting = setup.clone();
         spawn_local(async move {
-            if let Some(json) = pending::take(&signing.slot(&waiting.slug)).await {
+            if let Some(json) = crate::pending::take(&signing.slot(&waiting.slug)).await {
                 stage.set(Stage::Waiting);
                 deliver(waiting, signing, json, stage).await;
             }
@@ -411,27 +409,27 @@ async fn deliver(setup: Setup, signing: Signing, json: String, stage: RwSignal<S
         };
         match sent {
             Ok(Outcome::Received) => {
-                pending::clear(&signing.slot(&setup.slug));
+                crate::pending::clear(&signing.slot(&setup.slug));
                 stage.set(Stage::Thanks);
                 announce(&setup, "signed", None);
                 focus_later(&setup.placeholder, ".thanks h3");
                 return;
             }
             Ok(Outcome::Problems(problems)) => {
-                pending::clear(&signing.slot(&setup.slug));
+                crate::pending::clear(&signing.slot(&setup.slug));
                 signing.report(problems);
                 stage.set(Stage::Filling);
                 focus_later(&setup.placeholder, "[aria-invalid=\"true\"]");
                 return;
             }
             Ok(Outcome::Refused) => {
-                pending::clear(&signing.slot(&setup.slug));
+                crate::pending::clear(&signing.slot(&setup.slug));
                 stage.set(Stage::Refused);
                 return;
             }
             Ok(Outcome::NewProofNeeded) => proof = None,
             Ok(Outcome::Closed) => {
-                pending::clear(&signing.slot(&setup.slug));
+                crate::pending::clear(&signing.slot(&setup.slug));
                 stage.set(Stage::Closed);
                 return;
             }
@@ -561,7 +559,7 @@ pub fn start_sending(setup: &Setup, signing: Signing, json: String, stage: RwSig
     stage.set(Stage::Sending);
     let setup = setup.clone();
     spawn_local(async move {
-        pending::save(&signing.slot(&setup.slug), &json).await;
+        crate::pending::save(&signing.slot(&setup.slug), &json).await;
         deliver(setup, signing, json, stage).await;
     });
 }

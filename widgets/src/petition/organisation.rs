@@ -9,11 +9,11 @@ use chorus_wire::signing::Problem;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 
-use super::fields::{self, FieldView, Hooks};
 use super::form::signing_form;
 use super::load::PetitionInfo;
 use super::messages::{CONSENT_VERSION, Messages};
 use super::{Asks, Setup, Signing, Stage, start_sending, submit};
+use crate::fields::{self, FieldView, Hooks};
 use crate::host::focus_later;
 use crate::proof;
 

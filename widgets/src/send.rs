@@ -1,7 +1,7 @@
-//! Sending an RSVP or a proposed event so that none is lost and none
-//! counts twice: each carries a proof of work and one idempotency key for
-//! all its attempts, and is sent again, waiting longer each time, while
-//! Chorus cannot be reached.
+//! Sending an RSVP, a proposed event or a sign-up so that none is lost
+//! and none counts twice: each carries a proof of work and one idempotency
+//! key for all its attempts, and is sent again, waiting longer each time,
+//! while Chorus cannot be reached.
 
 use std::time::Duration;
 

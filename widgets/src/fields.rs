@@ -85,6 +85,7 @@ impl Hooks {
     }
 
     /// A longer text, optional: a comment, a statement.
+    #[cfg(feature = "petition")]
     pub fn text_area(
         &self,
         name: &'static str,

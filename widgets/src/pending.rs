@@ -1,5 +1,5 @@
-//! The signature waiting on this device until Chorus has answered for good,
-//! sealed so that a seized phone does not give it away.
+//! A signature (or a sign-up) waiting on this device until Chorus has
+//! answered for good, sealed so that a seized phone does not give it away.
 //!
 //! The form (name, email, comment) is encrypted with AES-GCM under a key
 //! that WebCrypto made non-extractable and that lives in the partner
