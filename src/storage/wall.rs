@@ -50,6 +50,8 @@ pub struct ListedOrganisationRow {
     pub country: String,
     pub kind: String,
     pub statement: String,
+    /// It gave a logo's address.
+    pub has_logo: bool,
 }
 
 /// A petition's individuals on the wall now.
@@ -99,6 +101,13 @@ pub trait WallStore {
     async fn signatories_by_country(&self, petition_id: i64) -> StoreResult<Vec<CountryRow>>;
     /// Takes the signer the token belongs to off the wall; their signature
     /// still counts. `None`: no such token.
+    /// The logo address of an organisation the wall names: approved, not
+    /// unnamed, not from a hidden country. `None` otherwise, or without one.
+    async fn listed_logo(
+        &self,
+        petition_id: i64,
+        endorsement_id: i64,
+    ) -> StoreResult<Option<String>>;
     /// Every petition's individuals on the wall at `now` (hidden countries
     /// left out), for the live count that tells walls to read again.
     async fn listed_counts(&self, now: Millis) -> StoreResult<Vec<ListedCount>>;

@@ -130,7 +130,8 @@ macro_rules! wall_store {
                     limit: u32,
                 ) -> StoreResult<Vec<ListedOrganisationRow>> {
                     let sql = format!(
-                        "SELECT e.id, e.organisation, e.website, e.country, e.kind, e.statement
+                        "SELECT e.id, e.organisation, e.website, e.country, e.kind, e.statement,
+                             e.logo_url IS NOT NULL AS has_logo
                          FROM endorsements e JOIN petitions p ON p.id = e.petition_id
                          WHERE e.petition_id = $1 AND e.status = 'approved' AND NOT e.unnamed
                              AND {}
@@ -164,6 +165,7 @@ macro_rules! wall_store {
                                 country: row.try_get("country")?,
                                 kind: row.try_get("kind")?,
                                 statement: row.try_get("statement")?,
+                                has_logo: row.try_get("has_logo")?,
                             })
                         })
                         .collect()
@@ -212,6 +214,26 @@ macro_rules! wall_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn listed_logo(
+                    &self,
+                    petition_id: i64,
+                    endorsement_id: i64,
+                ) -> StoreResult<Option<String>> {
+                    let sql = format!(
+                        "SELECT e.logo_url FROM endorsements e
+                         JOIN petitions p ON p.id = e.petition_id
+                         WHERE e.petition_id = $1 AND e.id = $2 AND e.status = 'approved'
+                             AND NOT e.unnamed AND {}",
+                        shown("e.country")
+                    );
+                    let url: Option<Option<String>> = sqlx::query_scalar(&sql)
+                        .bind(petition_id)
+                        .bind(endorsement_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(url.flatten())
                 }
 
                 async fn listed_counts(&self, now: Millis) -> StoreResult<Vec<ListedCount>> {

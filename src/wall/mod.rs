@@ -10,6 +10,7 @@
 //! country's count below ten shows as "fewer than ten".
 
 pub mod cli;
+pub mod logo;
 pub mod names;
 pub mod unlist;
 
@@ -49,7 +50,9 @@ const PAGE: u32 = 50;
 const SEARCH_MAX: usize = 100;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/petitions/{slug}/signers", get(show))
+    Router::new()
+        .route("/petitions/{slug}/signers", get(show))
+        .merge(logo::router())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,6 +118,9 @@ pub async fn read(state: &AppState, slug: &str, query: &WallQuery) -> Result<Wal
         organisations: organisations
             .into_iter()
             .map(|o| ListedOrganisation {
+                logo: o
+                    .has_logo
+                    .then(|| logo::address(state, petition.slug.as_str(), o.id)),
                 name: o.name,
                 website: o.website,
                 country: o.country,

@@ -456,6 +456,17 @@ pub(crate) async fn stored(
     country: &str,
     unnamed: bool,
 ) -> i64 {
+    stored_with_logo(app, petition, (name, website, country), unnamed, None).await
+}
+
+/// A confirmed organisation, with the logo address it gave.
+pub(crate) async fn stored_with_logo(
+    app: &TestApp,
+    petition: &PetitionRecord,
+    (name, website, country): (&str, &str, &str),
+    unnamed: bool,
+    logo_url: Option<&str>,
+) -> i64 {
     use chorus::storage::{EndorserPublic, MailKind, NewEndorsement, SealedMail};
     let keys = chorus::personal::ServerKeys::new(
         &crate::helpers::SECRET_KEY.parse().expect("valid secret"),
@@ -475,7 +486,7 @@ pub(crate) async fn stored(
             country: country.to_owned(),
             kind: "network".into(),
             statement: "Los derechos no tienen fronteras.".into(),
-            logo_url: None,
+            logo_url: logo_url.map(str::to_owned),
             unnamed,
         },
         email_at_domain: true,

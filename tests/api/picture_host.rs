@@ -18,7 +18,8 @@ pub struct PictureHost {
 
 impl PictureHost {
     /// Serves `/photo.png`, `/drawing.svg` (which Chorus must refuse: SVG can
-    /// carry script) and `/huge.png` (over Chorus's size limit).
+    /// carry script), `/big.png` (over the logos' size limit) and
+    /// `/huge.png` (over Chorus's size limit for any picture).
     pub async fn serve() -> Self {
         let hits = Arc::new(AtomicUsize::new(0));
         let counted = hits.clone();
@@ -34,6 +35,13 @@ impl PictureHost {
                         [(header::CONTENT_TYPE, "image/svg+xml")],
                         r#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#,
                     )
+                }),
+            )
+            .route(
+                "/big.png",
+                get(|| async {
+                    let body = vec![0_u8; chorus::wall::logo::MAX_LOGO_BYTES + 1];
+                    ([(header::CONTENT_TYPE, "image/png")], body)
                 }),
             )
             .route(

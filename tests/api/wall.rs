@@ -308,6 +308,7 @@ async fn approved_organisations_are_listed_searchable_and_paged_and_the_unnamed_
             "country": "MX",
             "kind": "network",
             "statement": "Los derechos no tienen fronteras.",
+            "logo": null,
         }])
     );
 
@@ -391,4 +392,123 @@ async fn the_demo_seeds_the_convention_pledges_wall_once() {
         .await
         .expect("the demo's sign-up list");
     assert_eq!(list["count"], 0);
+}
+
+#[tokio::test]
+async fn a_batch_of_names_reaches_the_live_count_so_walls_read_again() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
+    wall_petition(&app).await;
+    let mut live = app.live("p").await;
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &listed_form(
+            "Rosa",
+            "Quispe",
+            "PE",
+            "rosa@example.org",
+            "k-wall-000000031",
+        ),
+    )
+    .await;
+    let mails = smtp.wait_for(1).await;
+    let done = app
+        .client
+        .post(mails[0].link("/confirm/"))
+        .send()
+        .await
+        .expect("confirmed");
+    assert_eq!(done.status(), 200);
+    // The count moves first; the listed number once the batch closes, and
+    // the wall then shows the name.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let listed = loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let count = live
+            .next_count(left)
+            .await
+            .expect("the batch reached the live count");
+        if count.listed == 1 {
+            break count;
+        }
+    };
+    assert_eq!(listed.count, 1);
+    assert_eq!(names(&wall(&app, "").await), ["Rosa Q."]);
+}
+
+#[tokio::test]
+async fn a_named_organisations_logo_is_served_by_chorus_raster_only_and_capped() {
+    let app = TestApp::spawn().await;
+    let petition = wall_petition(&app).await;
+    let host = crate::picture_host::PictureHost::serve().await;
+    let mut made = Vec::new();
+    for (name, path, unnamed) in [
+        ("Con logo", "/photo.png", false),
+        ("Con dibujo", "/drawing.svg", false),
+        ("Con logo enorme", "/big.png", false),
+        ("Sin nombre", "/photo.png", true),
+    ] {
+        let website = format!("https://{}.org", name.to_lowercase().replace(' ', "-"));
+        let id = crate::endorsements::stored_with_logo(
+            &app,
+            &petition,
+            (name, &website, "MX"),
+            unnamed,
+            Some(&format!("{}{path}", host.origin)),
+        )
+        .await;
+        let now = chorus::storage::now_millis();
+        app.store
+            .decide_endorsement(
+                petition.id,
+                id,
+                chorus::storage::Verdict::Approve,
+                "",
+                "t",
+                now,
+            )
+            .await
+            .expect("approved");
+        made.push(id);
+    }
+    let waiting = crate::endorsements::stored_with_logo(
+        &app,
+        &petition,
+        ("Pendiente", "https://pendiente.org", "MX"),
+        false,
+        Some(&format!("{}/photo.png", host.origin)),
+    )
+    .await;
+
+    let first = wall(&app, "").await;
+    let logo = first["organisations"][0]["logo"]
+        .as_str()
+        .expect("a logo")
+        .to_owned();
+    assert!(
+        logo.starts_with(&format!("{}/api/v1/", app.origin)),
+        "{logo}"
+    );
+    let served = app.client.get(&logo).send().await.expect("served");
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(
+        served.bytes().await.expect("bytes"),
+        crate::picture_host::PHOTO
+    );
+    let hits = host.hits();
+    app.client.get(&logo).send().await.expect("served again");
+    assert_eq!(host.hits(), hits, "fetched once, then served from memory");
+
+    let logo_of = |id: i64| format!("{}/api/v1/petitions/p/signers/{id}/logo", app.origin);
+    for (id, why) in [
+        (made[1], "SVG can carry script"),
+        (made[2], "over the size cap"),
+        (made[3], "asked not to be named"),
+        (waiting, "not approved"),
+    ] {
+        let refused = app.client.get(logo_of(id)).send().await.expect("answered");
+        assert_eq!(refused.status(), 404, "{why}");
+    }
 }

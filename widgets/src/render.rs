@@ -562,6 +562,7 @@ mod tests {
                 country: "MX".into(),
                 kind: "network".into(),
                 statement: "Firmamos juntas.".into(),
+                logo: Some("https://chorus.example/api/v1/petitions/p/signers/7/logo".into()),
             }],
             organisations_next: Some("7".into()),
             unnamed_organisations: 2,
@@ -598,6 +599,10 @@ mod tests {
         );
         assert!(
             html.contains(r#"rel="nofollow noopener noreferrer ugc""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"src="https://chorus.example/api/v1/petitions/p/signers/7/logo""#),
             "{html}"
         );
         assert!(
@@ -638,7 +643,10 @@ mod tests {
         for id in ["first-name", "email", "country", "lang", "consent"] {
             assert!(html.contains(&format!(r#"id="{id}""#)), "{id} in {html}");
         }
-        assert!(html.contains(&chorus_wire::signup::consent("es", "Noticias de la coalición")));
+        assert!(html.contains(&chorus_wire::signup::consent(
+            "es",
+            "Noticias de la coalición"
+        )));
         assert!(!html.contains(r#"id="consent" checked"#), "{html}");
         let missing = signup("nope", None, &ask("en"));
         assert!(missing.contains("could not be found"), "{missing}");

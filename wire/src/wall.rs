@@ -39,6 +39,9 @@ pub struct ListedOrganisation {
     /// One of [`crate::endorsements::KINDS`].
     pub kind: String,
     pub statement: String,
+    /// Its logo, served by Chorus itself (never its own host, which would
+    /// learn who reads the wall); `None` without one.
+    pub logo: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

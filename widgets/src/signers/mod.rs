@@ -254,7 +254,7 @@ impl Board {
         let organisations = wall
             .organisations
             .iter()
-            .map(|o| organisation_view(o, &names, messages))
+            .map(|o| organisation_view(o, &names, &self.setup.origin, messages))
             .collect_view();
         let searching = !self.search.get_untracked().is_empty();
         let no_organisations = wall.organisations.is_empty().then(|| {
@@ -395,8 +395,19 @@ impl CountryNames {
 fn organisation_view(
     organisation: &ListedOrganisation,
     names: &CountryNames,
+    origin: &str,
     messages: &'static Messages,
 ) -> impl IntoView + use<> {
+    // Only from Chorus itself: any other host would learn who reads the wall.
+    let logo = organisation
+        .logo
+        .clone()
+        .filter(|url| url.starts_with(&format!("{origin}/")))
+        .map(|src| {
+            view! {
+                <img class="logo" src=src alt="" width="40" height="40" loading="lazy" decoding="async" />
+            }
+        });
     let website = &organisation.website;
     // Only web addresses become links, whatever was stored.
     let name = if website.starts_with("https://") || website.starts_with("http://") {
@@ -413,6 +424,7 @@ fn organisation_view(
         .then(|| view! { <p class="statement">{organisation.statement.clone()}</p> });
     view! {
         <li tabindex="-1">
+            {logo}
             <span class="name">{name}</span>
             " "
             <span class="country">{names.name(&organisation.country)}</span>

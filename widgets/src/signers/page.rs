@@ -59,6 +59,7 @@ pub fn decode_wall(value: &JsValue) -> Wall {
                 country: text(o, "country"),
                 kind: text(o, "kind"),
                 statement: text(o, "statement"),
+                logo: field_text(o, "logo"),
             })
             .collect(),
         organisations_next: field_text(value, "organisations_next"),
