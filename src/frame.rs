@@ -61,6 +61,9 @@ struct FramePage {
     key: String,
     /// The widgets' stylesheet, written into the page (see `inline_stylesheet`).
     stylesheet: Option<String>,
+    /// The bundle the frame runs: `widgets`, or `coalition` for a petition
+    /// organisations sign too (its form is only there).
+    bundle: &'static str,
 }
 
 async fn show_frame(
@@ -154,6 +157,11 @@ pub async fn frame_page(
         data: data.to_string().replace('<', "\\u003c"),
         key,
         stylesheet: inline_stylesheet(&state.assets).await,
+        bundle: if record.signatories.take_organisations() {
+            "coalition"
+        } else {
+            "widgets"
+        },
     };
     let html = page
         .render()

@@ -42,18 +42,19 @@ function fetchCount(slug) {
 }
 
 // The widget bundles (chorus-NAME), smallest first, with the widgets each
-// runs beside counters, which every bundle shows. A page loads the first
-// that runs every widget it needs.
+// runs beside counters, which every bundle shows ("pledge": a petition
+// organisations sign too). A page loads the first that runs every widget
+// it needs.
 const BUNDLES = {
   counter: [],
   signup: ["signup"],
   updates: ["updates"],
   donate: ["donate"],
   widgets: ["petition"],
-  coalition: ["petition", "signers", "signup"],
+  coalition: ["petition", "pledge", "signers", "signup"],
   events: ["events"],
   campaign: ["petition", "donate", "updates"],
-  all: ["petition", "donate", "updates", "events", "signers", "signup"],
+  all: ["petition", "pledge", "donate", "updates", "events", "signers", "signup"],
 };
 
 function bundleRunning(kinds) {
@@ -78,26 +79,30 @@ function isFramed(element) {
   return element.dataset.chorus === "petition" && element.dataset.mode !== "inline";
 }
 
-// The widget a placeholder needs a bundle for; null for counters, which
-// every bundle shows, and for framed petitions, whose frame brings its own.
-function kindNeeded(element) {
+// The widgets a placeholder needs a bundle for: none for counters, which
+// every bundle shows, nor for framed petitions, whose frame brings its own.
+// An inline petition organisations sign needs the pledge too, as the
+// server's rendering says (or may, when there was none).
+function kindsNeeded(element, rendered) {
   const kind = element.dataset.chorus;
-  if (["donate", "updates", "events", "signers", "signup"].includes(kind)) return kind;
-  if (kind === "petition" && !isFramed(element)) return kind;
-  return null;
+  if (["donate", "updates", "events", "signers", "signup"].includes(kind)) return [kind];
+  if (kind !== "petition" || isFramed(element)) return [];
+  const signatories = rendered?.data?.signatories;
+  return !rendered?.data || (signatories && signatories !== "people") ? [kind, "pledge"] : [kind];
 }
 
 // Every placeholder of the first scan shares the page's bundle. One added
 // later that needs a widget the page's bundle lacks brings its own.
-function bundleFor(element) {
-  const needed = kindNeeded(element);
-  return loadBundle(!needed || BUNDLES[pageBundle].includes(needed) ? pageBundle : bundleRunning([needed]));
+function bundleFor(element, rendered) {
+  const needed = kindsNeeded(element, rendered);
+  const fits = needed.every((kind) => BUNDLES[pageBundle].includes(kind));
+  return loadBundle(fits ? pageBundle : bundleRunning(needed));
 }
 
 // The smallest bundle with every widget the page shows, so the page runs one
 // module and holds one live connection.
-function bundleForPage(found) {
-  return bundleRunning([...new Set(found.map(kindNeeded).filter(Boolean))]);
+function bundleForPage(found, rendered) {
+  return bundleRunning([...new Set(found.flatMap((element, i) => kindsNeeded(element, rendered[i])))]);
 }
 
 function languageOf(element) {
@@ -272,7 +277,7 @@ function fromFrame(event) {
 async function take(element, rendered) {
   // A form's WebAssembly downloads while its HTML is shown.
   const eager = FORMS.includes(element.dataset.chorus);
-  const bundle = eager ? bundleFor(element) : null;
+  const bundle = eager ? bundleFor(element, rendered) : null;
   let initial = null;
   if (await showRendered(element, rendered)) {
     initial = rendered.data ?? null;
@@ -283,7 +288,7 @@ async function take(element, rendered) {
   }
   await whenWanted(element);
   try {
-    (await (bundle ?? bundleFor(element))).mount(element, origin, initial);
+    (await (bundle ?? bundleFor(element, rendered))).mount(element, origin, initial);
     if (sentEarly.has(element)) element.shadowRoot.querySelector("form")?.requestSubmit();
   } catch (error) {
     console.error("Chorus could not show a widget:", error);
@@ -300,13 +305,13 @@ async function scan(root) {
   const found = placeholdersIn(root).filter((element) => !taken.has(element));
   if (found.length === 0) return;
   found.forEach((element) => taken.add(element));
-  pageBundle ??= bundleForPage(found);
   // A frame brings its own rendering: it need not wait for the others'.
   found.filter(isFramed).forEach(showInFrame);
   const inline = found.filter((element) => !isFramed(element));
   if (inline.length === 0) return;
   inline.forEach(stylesheetsFor);
   const rendered = (await fetchRendered(inline)) || [];
+  pageBundle ??= bundleForPage(inline, rendered);
   inline.forEach((element, i) => take(element, rendered[i]));
 }
 

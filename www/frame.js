@@ -21,8 +21,11 @@ for (const name of ["chorus:signed", "chorus:shared"]) {
   });
 }
 
-const widgets = await import("/chorus-widgets.js");
-await widgets.default({ module_or_path: "/chorus-widgets_bg.wasm" });
+// The bundle the page names: one with organisations' form where the
+// petition takes them. Only a name Chorus knows is loaded.
+const bundle = placeholder.dataset.frameBundle === "coalition" ? "coalition" : "widgets";
+const widgets = await import(`/chorus-${bundle}.js`);
+await widgets.default({ module_or_path: `/chorus-${bundle}_bg.wasm` });
 // The petition the page was rendered with: the widget takes over from that
 // rendering without reading the petition again.
 const data = JSON.parse(document.getElementById("chorus-petition")?.textContent || "null");

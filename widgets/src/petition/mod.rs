@@ -4,6 +4,9 @@
 mod form;
 mod load;
 mod messages;
+// Organisations signing beside individuals: only in the bundles of pages
+// whose petition takes them (`embed.js` and the frame page choose).
+#[cfg(feature = "pledge")]
 mod organisation;
 mod share;
 mod submit;
@@ -339,14 +342,21 @@ fn content(
             };
             Either::Left(thanks(&setup, share.clone(), body, messages))
         } else {
-            Either::Right(organisation::either_form(
+            #[cfg(feature = "pledge")]
+            let form = organisation::either_form(
                 &setup,
                 &info,
                 stage,
                 (server_problems, organisation_problems),
                 messages,
                 as_organisation,
-            ))
+            );
+            #[cfg(not(feature = "pledge"))]
+            let form = {
+                let _ = organisation_problems;
+                form::signing_form(&setup, &info, stage, server_problems, messages)
+            };
+            Either::Right(form)
         }
     };
     view! {

@@ -6,6 +6,7 @@
 //! Every attempt carries the same idempotency key, so a retry never adds a
 //! second signature.
 
+#[cfg(feature = "pledge")]
 use chorus_wire::endorsements::EndorsementForm;
 use chorus_wire::signing::{PETITION_CLOSED, Problem, SIGNING_PAUSED, SignatureForm};
 use js_sys::{Object, Reflect};
@@ -96,6 +97,7 @@ pub fn to_json(form: &SignatureForm) -> String {
 }
 
 /// An organisation's form as the JSON Chorus reads.
+#[cfg(feature = "pledge")]
 pub fn endorsement_json(form: &EndorsementForm) -> String {
     json_of(
         &[
