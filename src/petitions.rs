@@ -122,6 +122,7 @@ pub async fn read_petition(
         partner_opt_in,
         confirm_by_email: record.confirm_by_email,
         signatories: record.signatories.as_str().to_owned(),
+        wall_city: record.wall_city,
     };
     Ok(petition)
 }

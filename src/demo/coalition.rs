@@ -190,8 +190,9 @@ pub async fn seed(store: &dyn Store, keys: &ServerKeys, base: &str) -> anyhow::R
                 listed: true,
             },
         );
-        let confirmation =
-            letters.confirmation(Some(crate::wall::names::wall_name(first, last, country)));
+        let confirmation = letters.confirmation(Some(crate::wall::names::wall_name(
+            first, last, country, "",
+        )));
         let token = confirmation.token;
         let signature = NewSignature {
             petition_id: petition.id,

@@ -87,7 +87,8 @@ pub async fn gather(store: &dyn Store, campaign: &Campaign, lang: &str) -> Store
             let name = crate::wall::names::shown(
                 &person.first_name,
                 &person.initial,
-                settings.first_name_only,
+                &person.city,
+                &settings,
             );
             by_code
                 .entry(person.country.clone())

@@ -183,9 +183,15 @@ pub async fn accept(
     // confirmed, so no one can list somebody else.
     let letters = (campaign.record.confirm_by_email || script == Script::Off || form.listed)
         .then(|| letters_for(state, &campaign, &form));
-    let listing = form
-        .listed
-        .then(|| crate::wall::names::wall_name(&form.first_name, &form.last_name, &form.country));
+    let listing = form.listed.then(|| {
+        // A city is kept only where the wall shows one.
+        let city = if campaign.record.wall_city {
+            form.city.as_str()
+        } else {
+            ""
+        };
+        crate::wall::names::wall_name(&form.first_name, &form.last_name, &form.country, city)
+    });
     let signature = NewSignature {
         petition_id: campaign.record.id,
         partner_id: partner.as_ref().map(|p| p.partner.id),

@@ -52,6 +52,7 @@ fn read_posted(body: &[u8]) -> (SignatureForm, Entered) {
             "opt_in_organiser" => entered.opt_in_organiser = true,
             "opt_in_partner" => entered.opt_in_partner = true,
             "listed" => entered.listed = true,
+            "city" => entered.city = value,
             "website" => form.website = value,
             "lang" => form.lang = value,
             "consent_version" => form.consent_version = value,
@@ -69,6 +70,11 @@ fn read_posted(body: &[u8]) -> (SignatureForm, Entered) {
         opt_in_organiser: entered.opt_in_organiser,
         opt_in_partner: entered.opt_in_partner,
         listed: entered.listed,
+        city: if entered.listed {
+            entered.city.clone()
+        } else {
+            String::new()
+        },
         proof: None,
         ..form
     };

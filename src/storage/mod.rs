@@ -152,6 +152,8 @@ pub struct PetitionRecord {
     pub paused: bool,
     /// Individuals, organisations or both.
     pub signatories: Signatories,
+    /// Its wall shows a listed person's city beside their name.
+    pub wall_city: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

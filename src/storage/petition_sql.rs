@@ -61,6 +61,7 @@ macro_rules! petition_store {
                         confirm_by_email: false,
                         paused: false,
                         signatories: crate::storage::Signatories::People,
+                        wall_city: false,
                     })
                 }
 

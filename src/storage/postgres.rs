@@ -324,9 +324,10 @@ async fn queue_confirmations(
         .collect();
     if !listed.is_empty() {
         sqlx::query(
-            "INSERT INTO wall_names (signer_id, petition_id, first_name, initial, country, shuffle)
+            "INSERT INTO wall_names (signer_id, petition_id, first_name, initial, country, city,
+                 shuffle)
              SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],
-                 $6::bigint[])",
+                 $6::text[], $7::bigint[])",
         )
         .bind(listed.iter().map(|(_, id, _)| *id).collect::<Vec<_>>())
         .bind(listed.iter().map(|(_, _, p)| *p).collect::<Vec<_>>())
@@ -346,6 +347,12 @@ async fn queue_confirmations(
             listed
                 .iter()
                 .map(|(w, _, _)| w.country.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            listed
+                .iter()
+                .map(|(w, _, _)| w.city.as_str())
                 .collect::<Vec<_>>(),
         )
         .bind(listed.iter().map(|(w, _, _)| w.shuffle).collect::<Vec<_>>())

@@ -23,7 +23,7 @@ impl<'r, DB: Database, T: Decode<'r, DB> + Type<DB>> Column<'r, DB> for T {}
 
 /// The columns every petition query selects.
 pub(super) const PETITION_COLUMNS: &str = "id, slug, default_lang, goal, privacy_url, share_url, \
-     created_at, organisation_id, closed_at, confirm_by_email, paused, signatories";
+     created_at, organisation_id, closed_at, confirm_by_email, paused, signatories, wall_city";
 
 pub(super) fn petition<'r, R>(row: &'r R) -> StoreResult<PetitionRecord>
 where
@@ -55,6 +55,7 @@ where
         paused: row.try_get("paused")?,
         signatories: super::Signatories::parse(&signatories)
             .ok_or_else(|| corrupt("signatories", signatories.clone()))?,
+        wall_city: row.try_get("wall_city")?,
     })
 }
 

@@ -71,6 +71,7 @@ pub(super) async fn record(
                 "wf": listing.map(|w| &w.first_name),
                 "wi": listing.map(|w| &w.initial),
                 "wc": listing.map(|w| &w.country),
+                "wy": listing.map(|w| &w.city),
                 "ws": listing.map(|w| w.shuffle),
                 "t": s.signed_at,
                 "token": hex::encode(confirmation.token.0),
@@ -217,8 +218,10 @@ async fn insert_signers(
 /// the wall names of those who asked to be listed once confirmed.
 async fn queue_confirmations(tx: &mut Transaction<'_, Sqlite>, letters: &str) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO wall_names (signer_id, petition_id, first_name, initial, country, shuffle)
-         SELECT value->>'id', value->>'p', value->>'wf', value->>'wi', value->>'wc', value->>'ws'
+        "INSERT INTO wall_names (signer_id, petition_id, first_name, initial, country, city,
+             shuffle)
+         SELECT value->>'id', value->>'p', value->>'wf', value->>'wi', value->>'wc',
+             value->>'wy', value->>'ws'
          FROM json_each(?1) WHERE value->>'wf' IS NOT NULL",
     )
     .bind(letters)

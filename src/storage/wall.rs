@@ -12,6 +12,8 @@ pub struct WallName {
     /// The last name's first letter, upper case; empty without a last name.
     pub initial: String,
     pub country: String,
+    /// The city given for the wall, trimmed; empty without one.
+    pub city: String,
     /// A random number: the name's place in its batch.
     pub shuffle: i64,
 }
@@ -23,6 +25,8 @@ pub struct WallSettings {
     pub first_name_only: bool,
     /// ISO codes whose people and organisations are never named.
     pub hidden_countries: Vec<String>,
+    /// A listed person's city shows beside their name.
+    pub show_city: bool,
 }
 
 /// Where a page of listed people starts: after this batch and place.
@@ -38,6 +42,7 @@ pub struct ListedRow {
     pub first_name: String,
     pub initial: String,
     pub country: String,
+    pub city: String,
     pub cursor: PeopleCursor,
 }
 

@@ -45,12 +45,14 @@ macro_rules! wall_store {
                         "first_initial"
                     };
                     let done = sqlx::query(
-                        "UPDATE petitions SET wall_names = $2, wall_hidden_countries = $3
+                        "UPDATE petitions SET wall_names = $2, wall_hidden_countries = $3,
+                             wall_city = $4
                          WHERE id = $1",
                     )
                     .bind(petition_id)
                     .bind(names)
                     .bind(settings.hidden_countries.join(","))
+                    .bind(settings.show_city)
                     .execute(&self.pool)
                     .await?;
                     if done.rows_affected() == 0 {
@@ -61,7 +63,8 @@ macro_rules! wall_store {
 
                 async fn wall_settings(&self, petition_id: i64) -> StoreResult<WallSettings> {
                     let row = sqlx::query(
-                        "SELECT wall_names, wall_hidden_countries FROM petitions WHERE id = $1",
+                        "SELECT wall_names, wall_hidden_countries, wall_city FROM petitions
+                         WHERE id = $1",
                     )
                     .bind(petition_id)
                     .fetch_optional(&self.pool)
@@ -76,6 +79,7 @@ macro_rules! wall_store {
                             .filter(|c| !c.is_empty())
                             .map(str::to_owned)
                             .collect(),
+                        show_city: row.try_get("wall_city")?,
                     })
                 }
 
@@ -87,7 +91,7 @@ macro_rules! wall_store {
                     limit: u32,
                 ) -> StoreResult<Vec<ListedRow>> {
                     let sql = format!(
-                        "SELECT w.first_name, w.initial, w.country, w.listed_from, w.shuffle
+                        "SELECT w.first_name, w.initial, w.country, w.city, w.listed_from, w.shuffle
                          FROM wall_names w
                          JOIN signers s ON s.id = w.signer_id
                          JOIN petitions p ON p.id = w.petition_id
@@ -113,6 +117,7 @@ macro_rules! wall_store {
                                 first_name: row.try_get("first_name")?,
                                 initial: row.try_get("initial")?,
                                 country: row.try_get("country")?,
+                                city: row.try_get("city")?,
                                 cursor: PeopleCursor {
                                     listed_from: row.try_get("listed_from")?,
                                     shuffle: row.try_get("shuffle")?,

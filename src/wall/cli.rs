@@ -11,6 +11,10 @@ pub struct WallArgs {
     /// Show first names only ("Ana") rather than first name and initial ("Ana L.").
     #[arg(long)]
     pub first_names_only: bool,
+    /// Show the city a listed signer gives beside their name ("Ana L.,
+    /// Lyon"); the form then asks for one.
+    #[arg(long)]
+    pub show_city: bool,
     /// Never name anyone from these countries (ISO codes, comma-separated:
     /// `RU,BY`), where being listed endangers people. An empty value names
     /// every country again.
@@ -25,6 +29,7 @@ pub async fn set(args: WallArgs) -> anyhow::Result<()> {
     let petition = crate::cli::find_petition(&*store, &args.slug).await?;
     let mut settings = store.wall_settings(petition.id).await?;
     settings.first_name_only = args.first_names_only;
+    settings.show_city = args.show_city;
     if let Some(countries) = args.hide_countries {
         settings.hidden_countries = countries
             .iter()
@@ -48,6 +53,11 @@ fn print(slug: &crate::ident::Slug, settings: &WallSettings) {
         "first names only"
     } else {
         "first name and initial"
+    };
+    let names = if settings.show_city {
+        format!("{names} with their city")
+    } else {
+        names.to_owned()
     };
     let hidden = if settings.hidden_countries.is_empty() {
         "every country named".to_owned()

@@ -133,7 +133,7 @@ pub async fn read(state: &AppState, slug: &str, query: &WallQuery) -> Result<Wal
         people: people
             .into_iter()
             .map(|p| ListedPerson {
-                name: names::shown(&p.first_name, &p.initial, settings.first_name_only),
+                name: names::shown(&p.first_name, &p.initial, &p.city, &settings),
                 country: p.country,
             })
             .collect(),

@@ -154,6 +154,7 @@ async fn only_people_who_opt_in_and_confirm_are_listed_by_the_name_the_server_bu
             &WallSettings {
                 first_name_only: true,
                 hidden_countries: vec!["BR".into(), "MX".into()],
+                show_city: false,
             },
         )
         .await
@@ -319,6 +320,7 @@ async fn approved_organisations_are_listed_searchable_and_paged_and_the_unnamed_
             &WallSettings {
                 first_name_only: false,
                 hidden_countries: vec!["RU".into()],
+                show_city: false,
             },
         )
         .await
@@ -511,4 +513,69 @@ async fn a_named_organisations_logo_is_served_by_chorus_raster_only_and_capped()
         let refused = app.client.get(logo_of(id)).send().await.expect("answered");
         assert_eq!(refused.status(), 404, "{why}");
     }
+}
+
+#[tokio::test]
+async fn a_city_shows_beside_a_name_only_where_the_organiser_allows_and_is_kept_only_then() {
+    let smtp = SmtpServer::start();
+    let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
+    wall_petition(&app).await;
+    let sign = |first: &'static str, email: &'static str, key: &'static str| {
+        let mut form = listed_form(first, "Quispe", "PE", email, key);
+        form["city"] = json!("  Lima ");
+        form
+    };
+    // Before the organiser shows cities, the city typed is not kept.
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &sign("Rosa", "rosa@example.org", "k-wall-000000041"),
+    )
+    .await;
+    let mails = smtp.wait_for(1).await;
+    app.client
+        .post(mails[0].link("/confirm/"))
+        .send()
+        .await
+        .expect("confirmed");
+    until_listed(&app, 1).await;
+
+    let set = crate::cli::chorus(&app, &["petition", "wall", "p", "--show-city"], None);
+    assert!(set.status.success(), "{}", crate::cli::text(&set.stderr));
+    assert!(crate::cli::text(&set.stdout).contains("with their city"));
+    // The directory reads the setting again within five seconds.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let petition: Value = app
+            .get("/api/v1/petitions/p")
+            .await
+            .json()
+            .await
+            .expect("json");
+        if petition["wall_city"] == json!(true) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{petition}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.sign_accepted(
+        "p",
+        Some(PARTNER),
+        &sign("Inés", "ines@example.org", "k-wall-000000042"),
+    )
+    .await;
+    let mails = smtp.wait_for(2).await;
+    let ines = mails
+        .iter()
+        .find(|m| m.to.contains("ines@"))
+        .expect("mailed");
+    app.client
+        .post(ines.link("/confirm/"))
+        .send()
+        .await
+        .expect("confirmed");
+    let shown = until_listed(&app, 2).await;
+    let mut shown = names(&shown);
+    shown.sort();
+    assert_eq!(shown, ["Inés Q., Lima", "Rosa Q."]);
 }

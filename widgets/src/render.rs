@@ -375,6 +375,7 @@ mod tests {
             partner_opt_in: None,
             confirm_by_email: false,
             signatories: "people".into(),
+            wall_city: false,
         }
     }
 

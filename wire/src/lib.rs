@@ -94,6 +94,10 @@ pub struct Petition {
     /// signed), `organisations` or `both`.
     #[serde(default)]
     pub signatories: String,
+    /// Its wall shows a listed signer's city, if they give one: the form
+    /// then asks for it.
+    #[serde(default)]
+    pub wall_city: bool,
 }
 
 /// The share step's content.
@@ -170,6 +174,7 @@ mod tests {
             partner_opt_in: None,
             confirm_by_email: false,
             signatories: "people".into(),
+            wall_city: false,
         })
         .expect("serialisable");
         assert_eq!(json["count"], 7);

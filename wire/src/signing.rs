@@ -52,6 +52,9 @@ pub struct SignatureForm {
     /// Optional, unticked by default: show "Ana L." on the petition's wall
     /// of signatories, once the address confirms by email.
     pub listed: bool,
+    /// Optional: the city shown beside a listed name, where the petition's
+    /// wall shows cities. Kept only for a listed signature.
+    pub city: String,
     /// In frame mode, the origin of the partner page around the frame (the
     /// frame's URL names it and its CSP lets only that origin frame it).
     /// Ignored when the partner page itself sends the signature.
@@ -79,6 +82,7 @@ pub enum Field {
     Email,
     Country,
     Comment,
+    City,
     PrivacyConsent,
     Lang,
     ConsentVersion,
@@ -86,12 +90,13 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::FirstName,
         Self::LastName,
         Self::Email,
         Self::Country,
         Self::Comment,
+        Self::City,
         Self::PrivacyConsent,
         Self::Lang,
         Self::ConsentVersion,
@@ -111,6 +116,7 @@ impl Field {
             Self::Email => "email",
             Self::Country => "country",
             Self::Comment => "comment",
+            Self::City => "city",
             Self::PrivacyConsent => "privacy_consent",
             Self::Lang => "lang",
             Self::ConsentVersion => "consent_version",
@@ -178,6 +184,8 @@ pub fn check(form: &SignatureForm) -> Vec<(Field, Problem)> {
         (Field::Email, check_email(&form.email)),
         (Field::Country, check_country(&form.country)),
         (Field::Comment, check_comment(&form.comment)),
+        // A city is written like a name: letters, spaces, hyphens.
+        (Field::City, check_name(&form.city, false)),
         (
             Field::PrivacyConsent,
             (!form.privacy_consent).then_some(Problem::ConsentRequired),
@@ -315,6 +323,7 @@ mod tests {
             opt_in_organiser: false,
             opt_in_partner: false,
             listed: false,
+            city: String::new(),
             partner: None,
             website: String::new(),
             proof: None,

@@ -24,6 +24,7 @@ struct Entries {
     opt_in_organiser: RwSignal<bool>,
     opt_in_partner: RwSignal<bool>,
     listed: RwSignal<bool>,
+    city: RwSignal<String>,
     /// The honeypot: only a bot sees it to fill it in.
     website: RwSignal<String>,
 }
@@ -40,6 +41,7 @@ impl Entries {
             opt_in_organiser: RwSignal::new(entered.opt_in_organiser),
             opt_in_partner: RwSignal::new(entered.opt_in_partner),
             listed: RwSignal::new(entered.listed),
+            city: RwSignal::new(entered.city.clone()),
             website: RwSignal::new(String::new()),
         }
     }
@@ -58,6 +60,12 @@ impl Entries {
             opt_in_organiser: self.opt_in_organiser.get(),
             opt_in_partner: self.opt_in_partner.get(),
             listed: self.listed.get(),
+            // Only a listed name carries a city.
+            city: if self.listed.get() {
+                self.city.get()
+            } else {
+                String::new()
+            },
             partner,
             website: self.website.get(),
             proof: None,
@@ -160,6 +168,24 @@ pub fn signing_form(
         .countries
         .clone()
         .unwrap_or_else(|| setup.locale.countries());
+    // Asked for only where the wall shows cities, once "show my name" is ticked.
+    let city = info.wall_city.then(|| {
+        let hooks = hooks.clone();
+        move || {
+            entries.listed.get().then(|| {
+                hooks.text_field(
+                    FieldView {
+                        name: "city",
+                        label: messages.city,
+                        optional: Some(messages.optional),
+                        kind: "text",
+                        autocomplete: "address-level2",
+                    },
+                    entries.city,
+                )
+            })
+        }
+    });
     let privacy_link = match &info.privacy_url {
         Some(url) => view! {
             <a href=url.clone() target="_blank" rel="noopener noreferrer">
@@ -269,6 +295,7 @@ pub fn signing_form(
                 // Unticked unless the supporter ticks it: being named can
                 // endanger a signer.
                 {hooks.checkbox("listed", entries.listed, messages.listed.into_any(), None)}
+                {city}
             </div>
             <button type="submit" class="submit" disabled=busy>
                 {move || if busy() { messages.sending } else { messages.sign }}

@@ -23,6 +23,8 @@ pub struct PetitionInfo {
     pub confirm_by_email: bool,
     /// Who signs: `people`, `organisations` or `both`.
     pub signatories: String,
+    /// Its wall shows a listed signer's city: the form asks for one.
+    pub wall_city: bool,
     pub count: Option<PetitionCount>,
     /// The country select's options as the server named and sorted them,
     /// when it rendered the widget: the widget shows the same, whatever
@@ -76,6 +78,7 @@ impl From<chorus_wire::Petition> for PetitionInfo {
             partner_opt_in: petition.partner_opt_in,
             confirm_by_email: petition.confirm_by_email,
             signatories: petition.signatories,
+            wall_city: petition.wall_city,
             count: Some(petition.count),
             countries: None,
         }
@@ -130,6 +133,10 @@ fn decode(value: &JsValue) -> PetitionInfo {
             .and_then(|v| v.as_bool())
             .unwrap_or(false),
         signatories: text(value, "signatories").unwrap_or_default(),
+        wall_city: Reflect::get(value, &"wall_city".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
         count: decode_count(value),
         countries: decode_countries(value),
     }

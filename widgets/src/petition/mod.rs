@@ -61,6 +61,8 @@ pub struct Entered {
     pub opt_in_partner: bool,
     /// Shown on the petition's wall of signatories.
     pub listed: bool,
+    /// Shown beside the name there, where the wall shows cities.
+    pub city: String,
 }
 
 /// Where a supporter is in signing.

@@ -82,6 +82,7 @@ pub fn to_json(form: &SignatureForm) -> String {
             ("email", &form.email),
             ("country", &form.country),
             ("comment", &form.comment),
+            ("city", &form.city),
             ("lang", &form.lang),
             ("consent_version", &form.consent_version),
             ("website", &form.website),

@@ -16,6 +16,7 @@ pub const MESSAGES: Messages = Messages {
     opt_in_organiser: "I would like to hear from the campaign's organisers by email.",
     opt_in_partner: "I would like to hear from {partner} by email.",
     listed: "Show my name on the public list of signers (my first name and the initial of my last name, at most). I will confirm by email.",
+    city: "Your city, shown beside your name",
     sign: "Sign the petition",
     sending: "Sending your signature…",
     saved_on_device: "Your signature is saved on this device and is being sent. You can keep reading; it will go through when the connection returns.",

@@ -16,6 +16,7 @@ pub const MESSAGES: Messages = Messages {
     opt_in_organiser: "Quiero recibir noticias de quienes organizan la campaña por correo electrónico.",
     opt_in_partner: "Quiero recibir noticias de {partner} por correo electrónico.",
     listed: "Mostrar mi nombre en la lista pública de firmantes (como mucho mi nombre y la inicial de mi apellido). Lo confirmaré por correo electrónico.",
+    city: "Tu ciudad, que se muestra junto a tu nombre",
     sign: "Firmar la petición",
     sending: "Enviando tu firma…",
     saved_on_device: "Tu firma está guardada en este dispositivo y se está enviando. Puedes seguir leyendo: se enviará cuando vuelva la conexión.",

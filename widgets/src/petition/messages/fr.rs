@@ -16,6 +16,7 @@ pub const MESSAGES: Messages = Messages {
     opt_in_organiser: "Je souhaite recevoir des nouvelles des organisateurs de la campagne par e-mail.",
     opt_in_partner: "Je souhaite recevoir des nouvelles de {partner} par e-mail.",
     listed: "Afficher mon nom dans la liste publique des signataires (au plus mon prénom et l'initiale de mon nom). Je confirmerai par e-mail.",
+    city: "Votre ville, affichée à côté de votre nom",
     sign: "Signer la pétition",
     sending: "Envoi de votre signature…",
     saved_on_device: "Votre signature est enregistrée sur cet appareil et en cours d'envoi. Vous pouvez continuer votre lecture : elle partira dès que la connexion reviendra.",

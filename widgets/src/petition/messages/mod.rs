@@ -31,6 +31,8 @@ pub struct Messages {
     pub opt_in_partner: &'static str,
     /// Asks to be named on the wall of signatories, and says how.
     pub listed: &'static str,
+    /// The city shown beside a listed name.
+    pub city: &'static str,
     pub sign: &'static str,
     pub sending: &'static str,
     /// Offline or failing: the signature waits on the device and is retried.
