@@ -335,8 +335,16 @@ fn content(
     let after = move || {
         if thanked.get() {
             // An organisation's signature is always confirmed by email.
-            let body = if as_organisation.get_untracked() {
-                messages.thanks_organisation
+            #[cfg(feature = "pledge")]
+            let organisation = as_organisation
+                .get_untracked()
+                .then_some(messages.thanks_organisation);
+            #[cfg(not(feature = "pledge"))]
+            let organisation = as_organisation
+                .get_untracked()
+                .then_some(messages.thanks_confirm);
+            let body = if let Some(body) = organisation {
+                body
             } else if confirm_by_email {
                 messages.thanks_confirm
             } else {

@@ -41,15 +41,25 @@ pub const MESSAGES: Messages = Messages {
     share_native: "Share…",
     mastodon_server: "Your Mastodon server",
     mastodon_share: "Share on Mastodon",
+    #[cfg(feature = "pledge")]
     signing_as: "Who is signing?",
+    #[cfg(feature = "pledge")]
     as_person: "As an individual",
+    #[cfg(feature = "pledge")]
     as_organisation: "As an organisation",
+    #[cfg(feature = "pledge")]
     organisation_title: "Add your organisation's name",
+    #[cfg(feature = "pledge")]
     organisation: "Organisation name",
+    #[cfg(feature = "pledge")]
     organisation_url: "Website",
+    #[cfg(feature = "pledge")]
     organisation_country: "Country where it works",
+    #[cfg(feature = "pledge")]
     kind: "Kind of organisation",
+    #[cfg(feature = "pledge")]
     choose_kind: "Choose a kind",
+    #[cfg(feature = "pledge")]
     kinds: [
         "NGO",
         "Trade union",
@@ -58,12 +68,20 @@ pub const MESSAGES: Messages = Messages {
         "Network or coalition",
         "Other",
     ],
+    #[cfg(feature = "pledge")]
     statement: "Why your organisation signs (shown publicly)",
+    #[cfg(feature = "pledge")]
     logo_url: "Logo: the web address of a PNG or JPEG image",
+    #[cfg(feature = "pledge")]
     unnamed: "Count our organisation, but do not show its name: for organisations at risk.",
+    #[cfg(feature = "pledge")]
     signer_name: "Your name",
+    #[cfg(feature = "pledge")]
     signer_role: "Your role",
+    #[cfg(feature = "pledge")]
     work_email: "Your email (one at your organisation's web domain lets us verify it)",
+    #[cfg(feature = "pledge")]
     organisation_sign: "Add our organisation",
+    #[cfg(feature = "pledge")]
     thanks_organisation: "One more step: we have sent you an email. Once you confirm it, the organisers review your organisation's signature before it is counted and listed.",
 };

@@ -41,15 +41,25 @@ pub const MESSAGES: Messages = Messages {
     share_native: "Compartir…",
     mastodon_server: "Tu servidor de Mastodon",
     mastodon_share: "Compartir en Mastodon",
+    #[cfg(feature = "pledge")]
     signing_as: "¿Quién firma?",
+    #[cfg(feature = "pledge")]
     as_person: "A título personal",
+    #[cfg(feature = "pledge")]
     as_organisation: "En nombre de una organización",
+    #[cfg(feature = "pledge")]
     organisation_title: "Añada el nombre de su organización",
+    #[cfg(feature = "pledge")]
     organisation: "Nombre de la organización",
+    #[cfg(feature = "pledge")]
     organisation_url: "Sitio web",
+    #[cfg(feature = "pledge")]
     organisation_country: "País donde trabaja",
+    #[cfg(feature = "pledge")]
     kind: "Tipo de organización",
+    #[cfg(feature = "pledge")]
     choose_kind: "Elija un tipo",
+    #[cfg(feature = "pledge")]
     kinds: [
         "ONG",
         "Sindicato",
@@ -58,12 +68,20 @@ pub const MESSAGES: Messages = Messages {
         "Red o coalición",
         "Otro",
     ],
+    #[cfg(feature = "pledge")]
     statement: "Por qué firma su organización (se muestra públicamente)",
+    #[cfg(feature = "pledge")]
     logo_url: "Logotipo: la dirección web de una imagen PNG o JPEG",
+    #[cfg(feature = "pledge")]
     unnamed: "Cuenten a nuestra organización sin mostrar su nombre: para organizaciones en riesgo.",
+    #[cfg(feature = "pledge")]
     signer_name: "Su nombre",
+    #[cfg(feature = "pledge")]
     signer_role: "Su cargo",
+    #[cfg(feature = "pledge")]
     work_email: "Su correo electrónico (uno del dominio de su organización nos permite verificarla)",
+    #[cfg(feature = "pledge")]
     organisation_sign: "Añadir nuestra organización",
+    #[cfg(feature = "pledge")]
     thanks_organisation: "Un paso más: le hemos enviado un correo electrónico. Cuando lo confirme, quienes organizan revisarán la firma de su organización antes de contarla y mostrarla.",
 };

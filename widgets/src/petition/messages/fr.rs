@@ -41,15 +41,25 @@ pub const MESSAGES: Messages = Messages {
     share_native: "Partager…",
     mastodon_server: "Votre serveur Mastodon",
     mastodon_share: "Partager sur Mastodon",
+    #[cfg(feature = "pledge")]
     signing_as: "Qui signe ?",
+    #[cfg(feature = "pledge")]
     as_person: "À titre personnel",
+    #[cfg(feature = "pledge")]
     as_organisation: "Au nom d'une organisation",
+    #[cfg(feature = "pledge")]
     organisation_title: "Ajoutez le nom de votre organisation",
+    #[cfg(feature = "pledge")]
     organisation: "Nom de l'organisation",
+    #[cfg(feature = "pledge")]
     organisation_url: "Site web",
+    #[cfg(feature = "pledge")]
     organisation_country: "Pays où elle agit",
+    #[cfg(feature = "pledge")]
     kind: "Type d'organisation",
+    #[cfg(feature = "pledge")]
     choose_kind: "Choisissez un type",
+    #[cfg(feature = "pledge")]
     kinds: [
         "ONG",
         "Syndicat",
@@ -58,12 +68,20 @@ pub const MESSAGES: Messages = Messages {
         "Réseau ou coalition",
         "Autre",
     ],
+    #[cfg(feature = "pledge")]
     statement: "Pourquoi votre organisation signe (affiché publiquement)",
+    #[cfg(feature = "pledge")]
     logo_url: "Logo : l'adresse web d'une image PNG ou JPEG",
+    #[cfg(feature = "pledge")]
     unnamed: "Comptez notre organisation sans afficher son nom : pour les organisations en danger.",
+    #[cfg(feature = "pledge")]
     signer_name: "Votre nom",
+    #[cfg(feature = "pledge")]
     signer_role: "Votre fonction",
+    #[cfg(feature = "pledge")]
     work_email: "Votre e-mail (une adresse au domaine de votre organisation nous permet de la vérifier)",
+    #[cfg(feature = "pledge")]
     organisation_sign: "Ajouter notre organisation",
+    #[cfg(feature = "pledge")]
     thanks_organisation: "Encore une étape : nous vous avons envoyé un e-mail. Une fois confirmée, la signature de votre organisation est examinée par les organisateurs avant d'être comptée et affichée.",
 };

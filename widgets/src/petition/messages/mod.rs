@@ -62,27 +62,45 @@ pub struct Messages {
     pub mastodon_server: &'static str,
     pub mastodon_share: &'static str,
     /// The choice between the petition's two asks.
+    #[cfg(feature = "pledge")]
     pub signing_as: &'static str,
+    #[cfg(feature = "pledge")]
     pub as_person: &'static str,
+    #[cfg(feature = "pledge")]
     pub as_organisation: &'static str,
+    #[cfg(feature = "pledge")]
     pub organisation_title: &'static str,
+    #[cfg(feature = "pledge")]
     pub organisation: &'static str,
+    #[cfg(feature = "pledge")]
     pub organisation_url: &'static str,
+    #[cfg(feature = "pledge")]
     pub organisation_country: &'static str,
+    #[cfg(feature = "pledge")]
     pub kind: &'static str,
+    #[cfg(feature = "pledge")]
     pub choose_kind: &'static str,
     /// The names of [`chorus_wire::endorsements::KINDS`], in their order.
+    #[cfg(feature = "pledge")]
     pub kinds: [&'static str; 6],
+    #[cfg(feature = "pledge")]
     pub statement: &'static str,
+    #[cfg(feature = "pledge")]
     pub logo_url: &'static str,
     /// Counted, never named: for an organisation at risk.
+    #[cfg(feature = "pledge")]
     pub unnamed: &'static str,
+    #[cfg(feature = "pledge")]
     pub signer_name: &'static str,
+    #[cfg(feature = "pledge")]
     pub signer_role: &'static str,
     /// The signer's address, and why one at the organisation's domain helps.
+    #[cfg(feature = "pledge")]
     pub work_email: &'static str,
+    #[cfg(feature = "pledge")]
     pub organisation_sign: &'static str,
     /// After an organisation's signature: confirm, then the organisers review.
+    #[cfg(feature = "pledge")]
     pub thanks_organisation: &'static str,
 }
 
