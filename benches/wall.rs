@@ -74,6 +74,7 @@ async fn run(postgres: Option<&str>, organisations: usize) {
                 unnamed: n % 10 == 0,
             },
             email_at_domain: true,
+            logo: None,
             sealed: chorus::personal::PersonalDetails {
                 first_name: format!("Signer {n}"),
                 email: format!("office@{domain}"),

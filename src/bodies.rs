@@ -16,16 +16,19 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::ApiError;
 
-/// The largest request body any endpoint accepts: an organiser's update,
-/// whose Markdown may be 50,000 bytes, which JSON escaping can double.
-pub const MAX_BODY_BYTES: usize = ADMIN_BYTES;
-/// The organisers' API (updates).
+/// The largest request body any endpoint accepts: an organisation's
+/// signature with its uploaded logo.
+pub const MAX_BODY_BYTES: usize = ENDORSEMENT_BYTES;
+/// The organisers' API (updates): an update's Markdown may be 50,000
+/// bytes, which JSON escaping can double.
 pub const ADMIN_BYTES: usize = 128 * 1024;
 /// A payment provider's event: Stripe's are a few kilobytes.
 pub const WEBHOOK_BYTES: usize = 64 * 1024;
 /// A signing form is well under 4 KB; this leaves room for long names in
 /// multi-byte scripts.
 pub const SIGNING_BYTES: usize = 16 * 1024;
+/// An organisation's signature, which may carry its uploaded logo.
+pub const ENDORSEMENT_BYTES: usize = 400 * 1024;
 /// A checkout request: a campaign, an amount, a return address.
 pub const CHECKOUT_BYTES: usize = 4 * 1024;
 /// Everything else (reads, the confirmation pages' buttons) sends nothing.

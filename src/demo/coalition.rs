@@ -268,6 +268,7 @@ fn organisation(
             domain: site.clone(),
         },
         email_at_domain: domain::email_is_at(&email, &site),
+        logo: None,
         sealed: PersonalDetails {
             first_name: "Demo".into(),
             email,

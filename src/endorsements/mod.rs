@@ -7,5 +7,6 @@ pub mod cli;
 pub mod confirm;
 pub mod domain;
 pub mod letters;
+pub mod logo;
 pub mod review;
 pub mod sign;

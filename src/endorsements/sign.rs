@@ -56,7 +56,7 @@ pub fn router(directory: Directory) -> Router<AppState> {
                 .is_some()
         }
     });
-    crate::bodies::limit(route, crate::bodies::SIGNING_BYTES).layer::<CorsLayer>(cors)
+    crate::bodies::limit(route, crate::bodies::ENDORSEMENT_BYTES).layer::<CorsLayer>(cors)
 }
 
 async fn endorse(
@@ -112,7 +112,7 @@ pub async fn accept(
             "petition {slug} has no organisation to seal details to"
         ))
     })?;
-    let site_domain = validate(&form)?;
+    let (site_domain, logo) = validate(&form)?;
 
     let now = now_millis();
     let proof = state
@@ -166,6 +166,7 @@ pub async fn accept(
             domain: site_domain.clone(),
         },
         email_at_domain: domain::email_is_at(&form.email, &site_domain),
+        logo,
         sealed: PersonalDetails {
             first_name: form.signer_name.trim().to_owned(),
             last_name: String::new(),
@@ -222,10 +223,18 @@ pub async fn accept(
 }
 
 /// The form's problems, the widget's and the server's own (a website that
-/// names no organisation, an address no one can receive mail at); without
-/// any, the website's registrable domain.
-fn validate(form: &EndorsementForm) -> Result<String, ApiError> {
+/// names no organisation, an address no one can receive mail at, an upload
+/// that is no raster image); without any, the website's registrable domain
+/// and Chorus's own copy of the uploaded logo.
+fn validate(form: &EndorsementForm) -> Result<(String, Option<Vec<u8>>), ApiError> {
     let mut problems = check(form);
+    let mut logo = None;
+    if !form.logo_upload.is_empty() && !problems.iter().any(|(f, _)| *f == "logo_upload") {
+        match super::logo::reencode(&form.logo_upload) {
+            Ok(png) => logo = Some(png),
+            Err(problem) => problems.push(("logo_upload", problem)),
+        }
+    }
     let site = domain::of_website(&form.organisation_url);
     if site.is_none() && !problems.iter().any(|(f, _)| *f == "organisation_url") {
         problems.push(("organisation_url", Problem::Invalid));
@@ -236,7 +245,7 @@ fn validate(form: &EndorsementForm) -> Result<String, ApiError> {
         problems.push(("email", Problem::InvalidEmail));
     }
     match site {
-        Some(site) if problems.is_empty() => Ok(site),
+        Some(site) if problems.is_empty() => Ok((site, logo)),
         _ => Err(ApiError::InvalidFields(problems)),
     }
 }

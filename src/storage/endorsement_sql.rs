@@ -101,9 +101,9 @@ macro_rules! endorsement_store {
                              domain, organisation, website, country, kind, statement, logo_url,
                              unnamed, email_at_domain, status, sealed, email_hash, token_hash,
                              lang, consent_version, opt_in_organiser, opt_in_partner,
-                             client_hash, created_at)
+                             client_hash, created_at, logo)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                             'unconfirmed', $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                             'unconfirmed', $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
                          ON CONFLICT DO NOTHING RETURNING id",
                     )
                     .bind(e.petition_id)
@@ -127,6 +127,7 @@ macro_rules! endorsement_store {
                     .bind(e.opt_in_partner)
                     .bind(e.client_hash.as_ref().map(|h| &h[..]))
                     .bind(e.at)
+                    .bind(&e.logo)
                     .fetch_optional(&mut *tx)
                     .await
                     .map_err(|error| missing_petition(error, e.petition_id))?;

@@ -101,6 +101,8 @@ pub struct NewEndorsement {
     pub public: EndorserPublic,
     /// The signer's email is at the organisation's own domain.
     pub email_at_domain: bool,
+    /// The logo it uploaded, re-encoded as a PNG by Chorus.
+    pub logo: Option<Vec<u8>>,
     /// The signer's name, role and email, sealed to the organisation
     /// running the petition.
     pub sealed: Vec<u8>,

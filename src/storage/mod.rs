@@ -69,7 +69,7 @@ pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
 };
 pub use wall::{
-    CountryRow, ListedCount, ListedOrganisationRow, ListedRow, PeopleCursor, WallName,
+    CountryRow, ListedCount, ListedOrganisationRow, ListedRow, Logo, PeopleCursor, WallName,
     WallSettings, WallStore,
 };
 

@@ -59,6 +59,15 @@ pub struct ListedOrganisationRow {
     pub has_logo: bool,
 }
 
+/// An organisation's logo, as it gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Logo {
+    /// Uploaded, and re-encoded by Chorus as a PNG.
+    Uploaded(Vec<u8>),
+    /// An address Chorus fetches it from.
+    Address(String),
+}
+
 /// A petition's individuals on the wall now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListedCount {
@@ -104,17 +113,14 @@ pub trait WallStore {
     async fn unnamed_organisations(&self, petition_id: i64) -> StoreResult<u64>;
     /// Counted people and approved organisations per country.
     async fn signatories_by_country(&self, petition_id: i64) -> StoreResult<Vec<CountryRow>>;
-    /// Takes the signer the token belongs to off the wall; their signature
-    /// still counts. `None`: no such token.
-    /// The logo address of an organisation the wall names: approved, not
-    /// unnamed, not from a hidden country. `None` otherwise, or without one.
-    async fn listed_logo(
-        &self,
-        petition_id: i64,
-        endorsement_id: i64,
-    ) -> StoreResult<Option<String>>;
+    /// The logo of an organisation the wall names: approved, not unnamed,
+    /// not from a hidden country. `None` otherwise, or without one.
+    async fn listed_logo(&self, petition_id: i64, endorsement_id: i64)
+    -> StoreResult<Option<Logo>>;
     /// Every petition's individuals on the wall at `now` (hidden countries
     /// left out), for the live count that tells walls to read again.
     async fn listed_counts(&self, now: Millis) -> StoreResult<Vec<ListedCount>>;
+    /// Takes the signer the token belongs to off the wall; their signature
+    /// still counts. `None`: no such token.
     async fn unlist_signer(&self, token: &TokenHash) -> StoreResult<Option<bool>>;
 }

@@ -14,7 +14,7 @@ macro_rules! wall_store {
 
             use super::$store;
             use crate::storage::{
-                CountryRow, ListedCount, ListedOrganisationRow, ListedRow, Millis, PeopleCursor,
+                CountryRow, ListedCount, ListedOrganisationRow, ListedRow, Logo, Millis, PeopleCursor,
                 StoreError, StoreResult, TokenHash, WallSettings, WallStore,
             };
 
@@ -136,7 +136,7 @@ macro_rules! wall_store {
                 ) -> StoreResult<Vec<ListedOrganisationRow>> {
                     let sql = format!(
                         "SELECT e.id, e.organisation, e.website, e.country, e.kind, e.statement,
-                             e.logo_url IS NOT NULL AS has_logo
+                             (e.logo_url IS NOT NULL OR e.logo IS NOT NULL) AS has_logo
                          FROM endorsements e JOIN petitions p ON p.id = e.petition_id
                          WHERE e.petition_id = $1 AND e.status = 'approved' AND NOT e.unnamed
                              AND {}
@@ -225,20 +225,23 @@ macro_rules! wall_store {
                     &self,
                     petition_id: i64,
                     endorsement_id: i64,
-                ) -> StoreResult<Option<String>> {
+                ) -> StoreResult<Option<Logo>> {
                     let sql = format!(
-                        "SELECT e.logo_url FROM endorsements e
+                        "SELECT e.logo_url, e.logo FROM endorsements e
                          JOIN petitions p ON p.id = e.petition_id
                          WHERE e.petition_id = $1 AND e.id = $2 AND e.status = 'approved'
                              AND NOT e.unnamed AND {}",
                         shown("e.country")
                     );
-                    let url: Option<Option<String>> = sqlx::query_scalar(&sql)
+                    let row = sqlx::query(&sql)
                         .bind(petition_id)
                         .bind(endorsement_id)
                         .fetch_optional(&self.pool)
                         .await?;
-                    Ok(url.flatten())
+                    let Some(row) = row else { return Ok(None) };
+                    let uploaded: Option<Vec<u8>> = row.try_get("logo")?;
+                    let address: Option<String> = row.try_get("logo_url")?;
+                    Ok(uploaded.map(Logo::Uploaded).or(address.map(Logo::Address)))
                 }
 
                 async fn listed_counts(&self, now: Millis) -> StoreResult<Vec<ListedCount>> {

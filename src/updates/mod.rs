@@ -13,7 +13,7 @@ pub mod sanitise;
 mod syndication;
 mod watch;
 
-pub use images::{ItemImages, MAX_IMAGE_BYTES};
+pub use images::{ItemImages, MAX_IMAGE_BYTES, Picture};
 pub use watch::FeedWatch;
 
 use axum::Router;

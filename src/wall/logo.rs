@@ -1,6 +1,6 @@
 //! `GET /api/v1/petitions/{slug}/signers/{id}/logo`: an organisation's logo,
-//! as the wall shows it. Fetched by Chorus from the address the
-//! organisation gave (kept in memory like items' pictures, through the one
+//! as the wall shows it: Chorus's own PNG of an uploaded one, or one
+//! fetched by Chorus from the address the organisation gave (kept in memory like items' pictures, through the one
 //! outbound client, public addresses only), raster only, at most
 //! [`MAX_LOGO_BYTES`], and served from Chorus's own origin: a supporter's
 //! browser never asks the organisation's host, which would learn who reads
@@ -16,6 +16,8 @@ use axum::routing::get;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::Path;
+use crate::storage::Logo;
+use crate::updates::Picture;
 
 /// A logo on a wall is shown small: a quarter of a megabyte is plenty.
 pub const MAX_LOGO_BYTES: usize = 256 * 1024;
@@ -41,15 +43,22 @@ async fn show(
     let missing = || ApiError::NotFound("no such logo".into());
     let campaign = crate::petitions::find(&state.directory, &slug).await?;
     let id: i64 = id.parse().map_err(|_| missing())?;
-    let url = state
+    let logo = state
         .store
         .listed_logo(campaign.record.id, id)
         .await?
         .ok_or_else(missing)?;
-    let picture = state.item_images.get(&url).await.map_err(|problem| {
-        tracing::warn!(endorsement = id, %problem, "an organisation's logo could not be served");
-        missing()
-    })?;
+    let picture = match logo {
+        // Chorus's own PNG of what was uploaded.
+        Logo::Uploaded(png) => Picture {
+            content_type: "image/png",
+            bytes: png.into(),
+        },
+        Logo::Address(url) => state.item_images.get(&url).await.map_err(|problem| {
+            tracing::warn!(endorsement = id, %problem, "an organisation's logo could not be served");
+            missing()
+        })?,
+    };
     if picture.bytes.len() > MAX_LOGO_BYTES {
         tracing::warn!(
             endorsement = id,

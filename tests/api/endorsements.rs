@@ -490,6 +490,7 @@ pub(crate) async fn stored_with_logo(
             unnamed,
         },
         email_at_domain: true,
+        logo: None,
         sealed: chorus::personal::PersonalDetails {
             first_name: "Lucía".into(),
             email: email.clone(),
@@ -565,4 +566,62 @@ pub(crate) async fn approved(
         .expect("decided");
     assert_eq!(outcome, chorus::storage::DecisionOutcome::Made);
     id
+}
+
+#[tokio::test]
+async fn an_uploaded_logo_is_kept_as_chorus_own_png_and_shown_once_approved() {
+    use base64::Engine;
+    let smtp = SmtpServer::start();
+    let app = TestApp::spawn_with_mail(Some(smtp.url())).await;
+    let petition = coalition_petition(&app).await;
+    let as_data = |kind: &str, bytes: &[u8]| {
+        format!(
+            "data:{kind};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        )
+    };
+    let mut svg = org_form(
+        "Red Dibujada",
+        "https://dibujo.org",
+        "ana@dibujo.org",
+        "k-logo-000000001",
+    );
+    svg["logo_upload"] = json!(as_data("image/svg+xml", b"<svg onload=\"alert(1)\"/>"));
+    let (status, answer) = endorse(&app, PARTNER, &svg).await;
+    assert_eq!(status, 422, "{answer}");
+    assert!(
+        answer["error"]["fields"].get("logo_upload").is_some(),
+        "{answer}"
+    );
+
+    let mut form = org_form(
+        "Red de Apoyo Migrante",
+        "https://apoyo-migrante.org.mx",
+        "lucia@apoyo-migrante.org.mx",
+        "k-logo-000000002",
+    );
+    form["logo_upload"] = json!(as_data("image/png", crate::picture_host::PHOTO));
+    let (status, answer) = endorse(&app, PARTNER, &form).await;
+    assert_eq!(status, 200, "{answer}");
+    confirm(&app, &smtp.wait_for(1).await[0].link("/endorsement/")).await;
+    let id = endorsements(&app, &petition).await[0].id;
+    let logo_at = format!("{}/api/v1/petitions/p/signers/{id}/logo", app.origin);
+    let before = app.client.get(&logo_at).send().await.expect("answered");
+    assert_eq!(before.status(), 404, "not shown before approval");
+    let (ok, said) = review(&app, &["--approve-organisation", &id.to_string()]);
+    assert!(ok, "{said}");
+
+    let wall: serde_json::Value = app
+        .get("/api/v1/petitions/p/signers")
+        .await
+        .json()
+        .await
+        .expect("wall");
+    assert_eq!(wall["organisations"][0]["logo"], json!(logo_at));
+    let served = app.client.get(&logo_at).send().await.expect("served");
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    let png = served.bytes().await.expect("bytes");
+    let read = image::load_from_memory_with_format(&png, image::ImageFormat::Png).expect("a PNG");
+    assert_eq!((read.width(), read.height()), (16, 9));
 }

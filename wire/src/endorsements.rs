@@ -22,6 +22,8 @@ pub const ORGANISATIONS_NOT_TAKEN: &str = "organisations_not_taken";
 pub const ORGANISATION_MAX: usize = 200;
 pub const ROLE_MAX: usize = 100;
 pub const STATEMENT_MAX: usize = crate::signing::COMMENT_MAX;
+/// The largest logo file an organisation may upload, in bytes.
+pub const LOGO_UPLOAD_MAX: usize = 256 * 1024;
 
 /// What the petition widget posts to
 /// `POST /api/v1/petitions/{slug}/endorsements`. A missing field reads as
@@ -46,6 +48,10 @@ pub struct EndorsementForm {
     /// Optional: a raster logo's address, which Chorus fetches once and
     /// serves itself.
     pub logo_url: String,
+    /// Optional, instead of `logo_url`: an uploaded logo as a `data:` URL
+    /// (PNG, JPEG, WebP or GIF, at most [`LOGO_UPLOAD_MAX`] bytes), which
+    /// Chorus re-encodes and serves itself.
+    pub logo_upload: String,
     /// Counted, never named: listed only as "and N organisations that
     /// cannot be named".
     pub unnamed: bool,
@@ -85,6 +91,10 @@ pub fn check(form: &EndorsementForm) -> Vec<(&'static str, Problem)> {
         ),
         ("statement", check_comment(&form.statement)),
         ("logo_url", check_web_address(&form.logo_url, false)),
+        (
+            "logo_upload",
+            check_upload(&form.logo_upload, &form.logo_url),
+        ),
         ("signer_name", check_name(&form.signer_name, true)),
         (
             "signer_role",
@@ -106,6 +116,19 @@ pub fn check(form: &EndorsementForm) -> Vec<(&'static str, Problem)> {
         .into_iter()
         .filter_map(|(field, problem)| problem.map(|p| (field, p)))
         .collect()
+}
+
+/// An uploaded logo's shape: a raster image's `data:` URL within the size
+/// limit, and not beside an address (one logo or the other).
+fn check_upload(upload: &str, address: &str) -> Option<Problem> {
+    if upload.is_empty() {
+        return None;
+    }
+    if !address.trim().is_empty() || !upload.starts_with("data:image/") {
+        return Some(Problem::Invalid);
+    }
+    // Base64 carries three bytes in four characters.
+    (upload.len() > LOGO_UPLOAD_MAX / 3 * 4 + 64).then_some(Problem::TooLong)
 }
 
 /// A web address's shape: `https://` or `http://`, then a host with a dot,

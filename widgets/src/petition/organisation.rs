@@ -95,6 +95,8 @@ struct Entries {
     kind: RwSignal<String>,
     statement: RwSignal<String>,
     logo_url: RwSignal<String>,
+    /// An uploaded logo, read as a `data:` URL.
+    logo_upload: RwSignal<String>,
     unnamed: RwSignal<bool>,
     signer_name: RwSignal<String>,
     signer_role: RwSignal<String>,
@@ -114,6 +116,7 @@ impl Entries {
             kind: text(),
             statement: text(),
             logo_url: text(),
+            logo_upload: text(),
             unnamed: RwSignal::new(false),
             signer_name: text(),
             signer_role: text(),
@@ -133,6 +136,7 @@ impl Entries {
             kind: self.kind.get(),
             statement: self.statement.get(),
             logo_url: self.logo_url.get(),
+            logo_upload: self.logo_upload.get(),
             unnamed: self.unnamed.get(),
             signer_name: self.signer_name.get(),
             signer_role: self.signer_role.get(),
@@ -295,6 +299,7 @@ fn organisation_form(
             {select("kind", messages.kind, messages.choose_kind, kinds, entries.kind)}
             {hooks.text_area("statement", messages.statement, messages.optional, entries.statement)}
             {field("logo_url", messages.logo_url, optional, "url", "off", entries.logo_url)}
+            {upload(&hooks, entries.logo_upload, messages)}
             {field("signer_name", messages.signer_name, None, "text", "name", entries.signer_name)}
             {field("signer_role", messages.signer_role, optional, "text", "organization-title", entries.signer_role)}
             {field("email", messages.work_email, None, "email", "email", entries.email)}
@@ -319,4 +324,70 @@ fn organisation_form(
             <p class="status" role="status">{status}</p>
         </form>
     }
+}
+
+/// "Or upload your logo": the file is read on the device as a `data:` URL
+/// and sent with the form; Chorus keeps its own PNG of it.
+fn upload(
+    hooks: &Hooks,
+    value: RwSignal<String>,
+    messages: &'static Messages,
+) -> impl IntoView + use<> {
+    let (problem, edited) = (hooks.problem.clone(), hooks.edited.clone());
+    let too_large = RwSignal::new(false);
+    let shown = move || {
+        if too_large.get() {
+            Some(messages.problem(Problem::TooLong))
+        } else {
+            problem("logo_upload")
+        }
+    };
+    let invalid = {
+        let shown = shown.clone();
+        move || shown().is_some().to_string()
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        edited("logo_upload");
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else {
+            return value.set(String::new());
+        };
+        too_large.set(file.size() > chorus_wire::endorsements::LOGO_UPLOAD_MAX as f64);
+        if too_large.get_untracked() {
+            return value.set(String::new());
+        }
+        leptos::task::spawn_local(async move {
+            value.set(read_as_data_url(&file).await.unwrap_or_default());
+        });
+    };
+    view! {
+        <div class="field">
+            <label for="logo-upload">
+                {messages.logo_upload} " " <span class="optional">{messages.optional}</span>
+            </label>
+            <input
+                id="logo-upload"
+                type="file"
+                accept="image/png,image/jpeg,image/webp,image/gif"
+                aria-invalid=invalid
+                aria-describedby="logo-upload-error"
+                on:change=on_change
+            />
+            <p class="error" id="logo-upload-error">{shown}</p>
+        </div>
+    }
+}
+
+/// The file as a `data:` URL, by the browser's own reader.
+async fn read_as_data_url(file: &web_sys::File) -> Option<String> {
+    let reader = web_sys::FileReader::new().ok()?;
+    let done = js_sys::Promise::new(&mut |resolve, _| reader.set_onloadend(Some(&resolve)));
+    reader.read_as_data_url(file).ok()?;
+    wasm_bindgen_futures::JsFuture::from(done).await.ok()?;
+    reader.result().ok()?.as_string()
 }

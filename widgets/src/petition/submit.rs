@@ -109,6 +109,7 @@ pub fn endorsement_json(form: &EndorsementForm) -> String {
             ("kind", &form.kind),
             ("statement", &form.statement),
             ("logo_url", &form.logo_url),
+            ("logo_upload", &form.logo_upload),
             ("signer_name", &form.signer_name),
             ("signer_role", &form.signer_role),
             ("email", &form.email),

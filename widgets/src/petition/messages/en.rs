@@ -73,6 +73,8 @@ pub const MESSAGES: Messages = Messages {
     #[cfg(feature = "pledge")]
     logo_url: "Logo: the web address of a PNG or JPEG image",
     #[cfg(feature = "pledge")]
+    logo_upload: "Or upload it: PNG, JPEG, WebP or GIF, up to 256 KB",
+    #[cfg(feature = "pledge")]
     unnamed: "Count our organisation, but do not show its name: for organisations at risk.",
     #[cfg(feature = "pledge")]
     signer_name: "Your name",

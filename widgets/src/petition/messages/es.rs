@@ -73,6 +73,8 @@ pub const MESSAGES: Messages = Messages {
     #[cfg(feature = "pledge")]
     logo_url: "Logotipo: la dirección web de una imagen PNG o JPEG",
     #[cfg(feature = "pledge")]
+    logo_upload: "O súbelo: PNG, JPEG, WebP o GIF, hasta 256 KB",
+    #[cfg(feature = "pledge")]
     unnamed: "Cuenten a nuestra organización sin mostrar su nombre: para organizaciones en riesgo.",
     #[cfg(feature = "pledge")]
     signer_name: "Su nombre",

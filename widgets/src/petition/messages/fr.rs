@@ -73,6 +73,8 @@ pub const MESSAGES: Messages = Messages {
     #[cfg(feature = "pledge")]
     logo_url: "Logo : l'adresse web d'une image PNG ou JPEG",
     #[cfg(feature = "pledge")]
+    logo_upload: "Ou téléversez-le : PNG, JPEG, WebP ou GIF, 256 Ko au plus",
+    #[cfg(feature = "pledge")]
     unnamed: "Comptez notre organisation sans afficher son nom : pour les organisations en danger.",
     #[cfg(feature = "pledge")]
     signer_name: "Votre nom",

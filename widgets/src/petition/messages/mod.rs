@@ -87,6 +87,8 @@ pub struct Messages {
     pub statement: &'static str,
     #[cfg(feature = "pledge")]
     pub logo_url: &'static str,
+    #[cfg(feature = "pledge")]
+    pub logo_upload: &'static str,
     /// Counted, never named: for an organisation at risk.
     #[cfg(feature = "pledge")]
     pub unnamed: &'static str,
