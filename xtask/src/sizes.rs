@@ -9,11 +9,11 @@ use crate::Result;
 /// What a page downloads for a widget, and the most it may download, in
 /// brotli bytes. The ceilings are the sizes measured when the size targets
 /// gave way to rendering on the server (issue 18): they must not grow, and
-/// a change that crosses one says why. Issue 19 raised four, by what its
-/// code needs on the pages that run it: the organisation's form and the
-/// choice of asks in every petition (about 9.6 KB), organisations on
-/// counters (about 1 KB, on every page with a counter), and the wall on
-/// the page with every widget.
+/// a change that crosses one says why. Issue 19 raised three, by what its
+/// code needs on the pages that run it: "show my name" (and its city) in
+/// every petition, organisations on every counter (about 1.2 KB), and the
+/// organisation's form, the wall and the sign-up on the page with every
+/// widget; the organisation's form is only in the bundles that need it.
 struct Download {
     what: &'static str,
     files: &'static [&'static str],
@@ -74,7 +74,7 @@ const DOWNLOADS: [Download; 9] = [
             "chorus-widgets.js",
             "chorus-widgets_bg.wasm",
         ],
-        ceiling: 127_500,
+        ceiling: 122_000,
     },
     Download {
         // One bundle with the petition, the donate button and the updates
@@ -87,7 +87,7 @@ const DOWNLOADS: [Download; 9] = [
             "chorus-campaign.js",
             "chorus-campaign_bg.wasm",
         ],
-        ceiling: 165_000,
+        ceiling: 159_000,
     },
     Download {
         // The events widget arrived after the ceilings were set (issue
@@ -113,7 +113,7 @@ const DOWNLOADS: [Download; 9] = [
             "chorus-coalition.js",
             "chorus-coalition_bg.wasm",
         ],
-        ceiling: 146_000,
+        ceiling: 160_500,
     },
     Download {
         what: "a page with events and other kinds",
@@ -124,7 +124,7 @@ const DOWNLOADS: [Download; 9] = [
             "chorus-all.js",
             "chorus-all_bg.wasm",
         ],
-        ceiling: 241_500,
+        ceiling: 255_500,
     },
 ];
 
