@@ -212,7 +212,7 @@ impl Feed {
             _ => Vec::new(),
         };
         let limit = setup.limit.max(before.len() as u32).min(MAX_PAGE);
-        let query = self.query(limit, None);
+        let mut query = self.query(limit, None);
         let mut pause = Duration::from_secs(1);
         loop {
             let read = page::fetch(&setup.slug, &query, fresh).await;
@@ -220,6 +220,13 @@ impl Feed {
                 return;
             }
             match read {
+                // "More" opened a page meanwhile: read as many as it shows.
+                Ok(Some(_))
+                    if fresh
+                        && self.shown_count().min(MAX_PAGE as usize) > query.limit as usize =>
+                {
+                    query.limit = (self.shown_count() as u32).min(MAX_PAGE);
+                }
                 Ok(Some(page)) => {
                     if fresh {
                         self.announce_arrivals(&before, &page.items);
@@ -261,6 +268,13 @@ impl Feed {
             .set(fill(message, &[("count", &count.to_string())]));
     }
 
+    fn shown_count(&self) -> usize {
+        match self.shown.get_untracked() {
+            Shown::Ready(page) => page.items.len(),
+            _ => 0,
+        }
+    }
+
     /// Adds the next page under the items shown, and moves focus to the
     /// first one added, so a keyboard user carries on reading from there.
     async fn read_more(self) {
@@ -270,23 +284,30 @@ impl Feed {
         let Some(cursor) = shown.next.clone() else {
             return;
         };
-        let generation = self.generation.load(Ordering::Relaxed);
-        let query = self.query(self.setup.limit, Some(cursor));
+        let query = self.query(self.setup.limit, Some(cursor.clone()));
         self.fetching_more.set(true);
         let read = page::fetch(&self.setup.slug, &query, false).await;
         self.fetching_more.set(false);
-        // A filter or a refresh changed the list meanwhile: this page is stale.
-        if self.generation.load(Ordering::Relaxed) != generation {
-            return;
-        }
         if let Ok(Some(more)) = read {
             let first_added = more.items.first().map(|item| item.id);
+            let mut added = false;
+            // Only onto the list it was read after: a new filter changes
+            // it, a live refresh of the same items does not (and must not
+            // swallow the supporter's click).
+            let same_filter = self.query(self.setup.limit, Some(cursor.clone())) == query;
             self.shown.update(|shown| {
-                if let Shown::Ready(page) = shown {
+                if let Shown::Ready(page) = shown
+                    && same_filter
+                    && page.next.as_ref() == Some(&cursor)
+                {
                     page.items.extend(more.items);
                     page.next = more.next;
+                    added = true;
                 }
             });
+            if !added {
+                return;
+            }
             if let Some(id) = first_added {
                 focus_later(&self.setup.placeholder, format!("[data-item=\"{id}\"]"));
             }
