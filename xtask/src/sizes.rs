@@ -14,6 +14,8 @@ use crate::Result;
 /// every petition, organisations on every counter (about 1.2 KB), and the
 /// organisation's form, the wall and the sign-up on the page with every
 /// widget; the organisation's form is only in the bundles that need it.
+/// The feed's "more" kept through a live refresh added 0.4 KB to pages
+/// with several kinds.
 struct Download {
     what: &'static str,
     files: &'static [&'static str],
@@ -87,7 +89,7 @@ const DOWNLOADS: [Download; 9] = [
             "chorus-campaign.js",
             "chorus-campaign_bg.wasm",
         ],
-        ceiling: 159_000,
+        ceiling: 159_500,
     },
     Download {
         // The events widget arrived after the ceilings were set (issue
