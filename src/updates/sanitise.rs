@@ -82,12 +82,18 @@ fn builder<'a>(base: Option<&Url>) -> Builder<'a> {
 /// `html` reduced to the allow-list. Relative links resolve against `base`
 /// when there is one, and are dropped when there is none.
 pub fn clean(html: &str, base: Option<&Url>) -> String {
-    let readable = readable_links(html);
-    let once = allowed_only(readable.as_deref().unwrap_or(html), base);
     // Lifting the children of an element that is not allowed (a table
     // cell) can leave markup the parser reads another way (a heading in a
-    // heading): a second pass settles it, so a stored body cleans to itself.
-    allowed_only(&once, base)
+    // heading), and the allow-list can empty a link (ammonia drops an SVG
+    // name such as `<g>` with its text): a second pass settles both, so a
+    // stored body cleans to itself.
+    let once = readable_and_allowed(html, base);
+    readable_and_allowed(&once, base)
+}
+
+fn readable_and_allowed(html: &str, base: Option<&Url>) -> String {
+    let readable = readable_links(html);
+    allowed_only(readable.as_deref().unwrap_or(html), base)
 }
 
 fn allowed_only(html: &str, base: Option<&Url>) -> String {
@@ -567,6 +573,20 @@ mod tests {
         );
         let kept = r#"<p><a href="https://n.example/" rel="noopener noreferrer">read</a></p>"#;
         assert_eq!(clean(kept, None), kept);
+    }
+
+    #[test]
+    fn a_link_the_allow_list_empties_goes_too() {
+        // `g` is an SVG name: ammonia drops it with its text, outside an
+        // `<svg>` as inside one.
+        assert_eq!(
+            clean(
+                r#"<p><a href="https://n.example/"><g>go</g></a>!</p>"#,
+                None
+            ),
+            "<p>!</p>"
+        );
+        assert_eq!(clean("<a><g>!", None), "");
     }
 
     proptest! {
