@@ -181,32 +181,42 @@ impl Board {
         let Some(next) = next else { return };
         let mut query = self.query();
         if people {
-            query.people_after = Some(next);
+            query.people_after = Some(next.clone());
         } else {
-            query.organisations_after = Some(next);
+            query.organisations_after = Some(next.clone());
         }
-        let generation = self.generation.load(Ordering::Relaxed);
         self.fetching.set(true);
         let read = page::fetch(&self.setup.slug, &query, false).await;
         self.fetching.set(false);
-        if self.generation.load(Ordering::Relaxed) != generation {
-            return;
-        }
         let Ok(Some(more)) = read else { return };
-        let mut first_added = 0;
+        let mut first_added = None;
+        // Only onto the list it was read after: a new search changes it, a
+        // live batch that leaves the page's end where it was does not (and
+        // must not swallow the supporter's click).
+        let same_search = self.search.get_untracked() == query.search;
         self.shown.update(|shown| {
-            if let Shown::Ready(wall) = shown {
-                if people {
-                    first_added = wall.people.len();
-                    wall.people.extend(more.people);
-                    wall.people_next = more.people_next;
-                } else {
-                    first_added = wall.organisations.len();
-                    wall.organisations.extend(more.organisations);
-                    wall.organisations_next = more.organisations_next;
-                }
+            let Shown::Ready(wall) = shown else { return };
+            let end = if people {
+                &wall.people_next
+            } else {
+                &wall.organisations_next
+            };
+            if !same_search || end.as_ref() != Some(&next) {
+                return;
+            }
+            if people {
+                first_added = Some(wall.people.len());
+                wall.people.extend(more.people);
+                wall.people_next = more.people_next;
+            } else {
+                first_added = Some(wall.organisations.len());
+                wall.organisations.extend(more.organisations);
+                wall.organisations_next = more.organisations_next;
             }
         });
+        let Some(first_added) = first_added else {
+            return;
+        };
         let list = if people { "people" } else { "organisations" };
         focus_later(
             &self.setup.placeholder,
