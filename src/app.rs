@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -57,6 +57,10 @@ pub struct AppState {
     pub guard: crate::guard::Guard,
     /// How long new names on walls of signatories wait.
     pub wall: crate::wall::WallConfig,
+    /// The time storms are read by: the system's, or a test's.
+    pub clock: crate::clock::Clock,
+    /// Which networks clicked which storm's share buttons this hour.
+    pub share_clicks: crate::storm::ShareClicks,
 }
 
 /// The whole application, without a socket: tests and `serve` share it.
@@ -69,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::events::router())
         .merge(crate::wall::router())
         .merge(crate::signup::router())
+        .merge(crate::storm::router())
         .merge(live::router())
         .merge(crate::guard::router());
     let api = Router::new()
@@ -76,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .merge(bodies::limit(updates::admin::router(), bodies::ADMIN_BYTES))
         .merge(bodies::limit(
             crate::events::admin::router(),
+            bodies::ADMIN_BYTES,
+        ))
+        .merge(bodies::limit(
+            crate::storm::admin::router(),
             bodies::ADMIN_BYTES,
         ))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
@@ -103,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::endorsements::sign::router(state.directory.clone()))
         .merge(donations::writes(state.store.clone()))
         .merge(crate::events::writes(&state))
+        .merge(crate::storm::writes(&state))
         .merge(crate::signup::join::router(state.store.clone()))
         .merge(public)
         .layer(SetResponseHeaderLayer::overriding(
@@ -230,6 +240,20 @@ pub fn any_partner_cors(store: Arc<dyn Store>) -> CorsLayer {
 }
 
 /// Whether `origin` is one of the partners Chorus knows.
+/// Whether a write comes from a partner's page or from Chorus's own, by
+/// its `Origin`.
+pub async fn from_partner_page(state: &AppState, headers: &HeaderMap) -> bool {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Origin::parse(v).ok());
+    match &origin {
+        Some(origin) if origin.as_str() == state.public_url.as_str() => true,
+        Some(origin) => is_partner(&*state.store, origin).await,
+        None => false,
+    }
+}
+
 pub async fn is_partner(store: &dyn Store, origin: &Origin) -> bool {
     store
         .partners()

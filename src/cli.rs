@@ -70,6 +70,9 @@ pub enum Command {
     /// "Join us" sign-up lists: create, list, export.
     #[command(subcommand)]
     Signup(crate::signup::cli::SignupCommand),
+    /// Social-media storms: plan one, change it, list them.
+    #[command(subcommand)]
+    Storm(crate::storm::cli::StormCommand),
 }
 
 // Parsed once per process: the size of a variant does not matter.
@@ -357,6 +360,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Update(command) => crate::updates::cli::update(command).await,
         Command::Event(command) => crate::events::cli::event(command).await,
         Command::Signup(command) => crate::signup::cli::signup(command).await,
+        Command::Storm(command) => crate::storm::cli::storm(command).await,
     }
 }
 

@@ -7,6 +7,7 @@ pub mod app;
 pub mod assets;
 pub mod bodies;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod directory;
@@ -32,6 +33,7 @@ pub mod signing;
 pub mod signup;
 pub mod site;
 pub mod storage;
+pub mod storm;
 pub mod updates;
 pub mod wall;
 pub mod widget_page;
@@ -69,6 +71,7 @@ pub async fn start(
         mail: &config.mail,
         guard: &config.guard,
         wall: config.wall,
+        clock: clock::Clock::system(),
     };
     state_for(store, &settings, personal::ServerKeys::new(secret)).await
 }
@@ -87,6 +90,8 @@ pub struct Settings<'a> {
     pub mail: &'a mail::MailConfig,
     pub guard: &'a guard::GuardConfig,
     pub wall: wall::WallConfig,
+    /// The time handlers read: the system's, or a test's.
+    pub clock: clock::Clock,
 }
 
 /// The application state over an already open store.
@@ -105,6 +110,7 @@ pub async fn state_for(
         mail,
         guard,
         wall,
+        clock,
     } = settings;
     let data_dir: &std::path::Path = data_dir;
     let counts = Counts::load(store.clone()).await?;
@@ -139,6 +145,8 @@ pub async fn state_for(
         public_url: (*public_url).clone(),
         guard: guard::Guard::new(guard, keys),
         wall: *wall,
+        clock: clock.clone(),
+        share_clicks: storm::ShareClicks::default(),
     })
 }
 

@@ -3,8 +3,33 @@
 //! private address) cannot reach a calendar. Times are written in UTC, which
 //! every calendar converts to its reader's zone without a VTIMEZONE.
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chorus_wire::events::EventCard;
 use icalendar::{Calendar, Component, EventLike, EventStatus};
+
+/// A calendar app polls a calendar it subscribed to.
+const CALENDAR_CACHE: &str = "public, max-age=300";
+
+/// `calendar` as a file `file.ics` to open in a calendar app (events'
+/// calendars, and storms').
+pub fn response(calendar: String, file: &str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (header::CACHE_CONTROL, CALENDAR_CACHE.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}.ics\""),
+            ),
+        ],
+        calendar,
+    )
+        .into_response()
+}
 
 /// A calendar of `cards`, named `name`.
 pub fn calendar(name: &str, cards: &[EventCard]) -> String {

@@ -39,7 +39,7 @@ pub use reminders::Reminders;
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
-use crate::ident::{Lang, Origin};
+use crate::ident::Lang;
 use crate::storage::{EventQuery, EventRecord, Millis, now_millis};
 
 /// Lists change when events are approved or edited; a minute is news.
@@ -71,16 +71,7 @@ pub fn writes(state: &AppState) -> Router<AppState> {
 
 /// Writes come from a partner's page or from Chorus's own.
 async fn check_sender(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| Origin::parse(v).ok());
-    let allowed = match &origin {
-        Some(origin) if origin.as_str() == state.public_url.as_str() => true,
-        Some(origin) => crate::app::is_partner(&*state.store, origin).await,
-        None => false,
-    };
-    if allowed {
+    if crate::app::from_partner_page(state, headers).await {
         Ok(())
     } else {
         Err(ApiError::Forbidden(

@@ -24,9 +24,6 @@ use crate::ident::Lang;
 use crate::signing::confirm::token_hash;
 use crate::storage::{EventQuery, EventRecord, EventStatus, now_millis};
 
-/// A day's calendar, and an event's: a calendar app polls them.
-const CALENDAR_CACHE: &str = "public, max-age=300";
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events/{file}", get(show))
@@ -381,21 +378,7 @@ async fn day_calendar(
 }
 
 fn calendar_response(name: &str, cards: &[EventCard], file: &str) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (header::CACHE_CONTROL, CALENDAR_CACHE.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}.ics\""),
-            ),
-        ],
-        super::calendar::calendar(name, cards),
-    )
-        .into_response()
+    super::calendar::response(super::calendar::calendar(name, cards), file)
 }
 
 fn link_page(words: &Words, heading: &str, button: Option<&str>, status: StatusCode) -> Response {

@@ -24,6 +24,8 @@ mod signup_sql;
 mod signups;
 mod sqlite;
 mod sqlite_batch;
+mod storm_sql;
+mod storms;
 mod update_sql;
 mod updates;
 mod wal;
@@ -65,6 +67,7 @@ pub use signups::{
     SignupStore,
 };
 pub use sqlite::SqliteStore;
+pub use storms::{StormPlan, StormRecord, StormStore, StormText};
 pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
 };
@@ -343,6 +346,7 @@ pub trait Store:
     + EndorsementStore
     + WallStore
     + SignupStore
+    + StormStore
     + Send
     + Sync
     + std::fmt::Debug

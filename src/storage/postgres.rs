@@ -490,6 +490,7 @@ super::event_sql::event_store!(PostgresStore, sqlx::Postgres);
 super::endorsement_sql::endorsement_store!(PostgresStore, sqlx::Postgres);
 super::wall_sql::wall_store!(PostgresStore, sqlx::Postgres);
 super::signup_sql::signup_store!(PostgresStore, sqlx::Postgres);
+super::storm_sql::storm_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
     /// A transaction for writing (donations, anonymisation).

@@ -142,6 +142,7 @@ super::event_sql::event_store!(SqliteStore, sqlx::Sqlite);
 super::endorsement_sql::endorsement_store!(SqliteStore, sqlx::Sqlite);
 super::wall_sql::wall_store!(SqliteStore, sqlx::Sqlite);
 super::signup_sql::signup_store!(SqliteStore, sqlx::Sqlite);
+super::storm_sql::storm_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

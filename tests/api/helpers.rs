@@ -44,6 +44,8 @@ pub struct Options {
     /// Seconds in a batch of new names on walls: short, so a test can
     /// await a batch's close.
     pub wall: chorus::wall::WallConfig,
+    /// The time storms are read by: the system's unless a test sets one.
+    pub clock: chorus::clock::Clock,
 }
 
 impl Default for Options {
@@ -65,6 +67,7 @@ impl Default for Options {
                 ..Default::default()
             },
             wall: chorus::wall::WallConfig { wall_batch_secs: 2 },
+            clock: chorus::clock::Clock::system(),
         }
     }
 }
@@ -101,6 +104,8 @@ pub struct TestApp {
     pub org_key: OrgSecretKey,
     /// Events' reminders, queued at whatever time a test names.
     pub reminders: chorus::events::Reminders,
+    /// The clock it reads storms by; a fixed one moves when a test sets it.
+    pub clock: chorus::clock::Clock,
     /// The "other process" of `sign_elsewhere`: one pool per test, opened on
     /// first use, since a burst of calls would otherwise exhaust the server's
     /// connections on PostgreSQL.
@@ -253,6 +258,7 @@ impl TestApp {
             mail: &mail,
             guard: &options.guard,
             wall: options.wall,
+            clock: options.clock.clone(),
         };
         let state = chorus::state_for(store.clone(), &settings, keys)
             .await
@@ -279,6 +285,7 @@ impl TestApp {
             stripe,
             org_key,
             reminders,
+            clock: options.clock,
             elsewhere: tokio::sync::OnceCell::new(),
             _dir: dir,
         }

@@ -31,6 +31,7 @@ mod signing;
 mod signup;
 mod site;
 mod smtp;
+mod storm;
 mod stripe_standin;
 mod updates;
 mod wall;

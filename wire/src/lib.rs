@@ -22,6 +22,7 @@ pub mod money;
 pub mod proof;
 pub mod signing;
 pub mod signup;
+pub mod storm;
 pub mod text;
 pub mod updates;
 pub mod wall;

@@ -1,0 +1,64 @@
+//! What storage knows about social-media storms, and the part of the
+//! storage interface that keeps them. A storm holds nothing personal: its
+//! plan is the organiser's, its shares are bare counts per platform.
+
+use async_trait::async_trait;
+use chorus_wire::storm::Platform;
+
+use super::{Millis, StoreResult};
+use crate::ident::{Lang, Slug};
+
+/// What an organiser decides about a storm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StormPlan {
+    /// The language shown where the reader's has no texts.
+    pub default_lang: Lang,
+    pub starts_at: Millis,
+    pub minutes: u32,
+    /// Without the `#`, as written.
+    pub hashtags: Vec<String>,
+    /// The page supporters share, as the organiser gave it.
+    pub link: String,
+    /// The storm's name, per language.
+    pub titles: Vec<(Lang, String)>,
+    /// The variants, per language, for every platform (`None`) or for one.
+    pub messages: Vec<StormText>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StormText {
+    pub lang: Lang,
+    pub platform: Option<Platform>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StormRecord {
+    pub id: i64,
+    pub slug: Slug,
+    pub plan: StormPlan,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+impl StormRecord {
+    pub fn ends_at(&self) -> Millis {
+        self.plan.starts_at + i64::from(self.plan.minutes) * 60_000
+    }
+}
+
+#[async_trait]
+pub trait StormStore {
+    /// `AlreadyExists` if the slug is taken.
+    async fn create_storm(&self, slug: &Slug, plan: &StormPlan) -> StoreResult<StormRecord>;
+    /// Replaces a storm's plan whole; `NotFound` if there is no such storm.
+    async fn update_storm(&self, id: i64, plan: &StormPlan) -> StoreResult<StormRecord>;
+    async fn storm_by_slug(&self, slug: &Slug) -> StoreResult<Option<StormRecord>>;
+    /// Every storm, the soonest first.
+    async fn storms(&self) -> StoreResult<Vec<StormRecord>>;
+    /// Adds `shares` clicks on `platform`'s button to a storm's count.
+    async fn count_shares(&self, storm_id: i64, platform: Platform, shares: u64)
+    -> StoreResult<()>;
+    /// A storm's shares per platform, those with none left out.
+    async fn storm_shares(&self, storm_id: i64) -> StoreResult<Vec<(Platform, u64)>>;
+}
