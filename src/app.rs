@@ -59,6 +59,8 @@ pub struct AppState {
     pub wall: crate::wall::WallConfig,
     /// The time storms are read by: the system's, or a test's.
     pub clock: crate::clock::Clock,
+    /// Every storm's state and shares, pushed to live connections.
+    pub storm_watch: crate::storm::StormWatch,
     /// Which networks clicked which storm's share buttons this hour.
     pub share_clicks: crate::storm::ShareClicks,
 }

@@ -121,6 +121,8 @@ pub async fn state_for(
     feed_watch.spawn_refresher();
     let attendance = events::Attendance::load(store.clone()).await?;
     attendance.spawn_refresher();
+    let storm_watch = storm::StormWatch::load(store.clone(), clock.clone()).await?;
+    storm_watch.spawn_refresher();
     events::Reminders::new(store.clone(), keys.clone(), public_url.as_str()).spawn();
     let signatures = signing::SignatureWriter::spawn(store.clone(), counts.clone(), &guard.queue);
     mail::Outbox::new(store.clone(), keys.clone(), mail)?.spawn();
@@ -146,6 +148,7 @@ pub async fn state_for(
         guard: guard::Guard::new(guard, keys),
         wall: *wall,
         clock: clock.clone(),
+        storm_watch,
         share_clicks: storm::ShareClicks::default(),
     })
 }

@@ -1,6 +1,7 @@
 //! `GET /api/v1/live`: one Server-Sent Events stream per page, carrying the
 //! counts of every petition, the totals of every donation campaign, the
-//! changes of every feed and the attendance of every event on that page.
+//! changes of every feed, the attendance of every event and the state and
+//! shares of every storm on that page.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -20,6 +21,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use chorus_wire::COUNT_EVENT;
 use chorus_wire::donate::TOTALS_EVENT;
 use chorus_wire::events::ATTENDANCE_EVENT;
+use chorus_wire::storm::STORM_EVENT;
 use chorus_wire::updates::{FEED_EVENT, FeedChanged};
 
 use super::CountUpdate;
@@ -52,6 +54,9 @@ struct LiveQuery {
     /// Comma-separated action day slugs (`all`: every event's).
     #[serde(default)]
     days: String,
+    /// Comma-separated storm slugs.
+    #[serde(default)]
+    storms: String,
 }
 
 async fn follow_counts(
@@ -62,10 +67,14 @@ async fn follow_counts(
     let campaigns = parse_slugs(&query.campaigns)?;
     let feeds = parse_slugs(&query.feeds)?;
     let days = parse_slugs(&query.days)?;
-    if petitions.is_empty() && campaigns.is_empty() && feeds.is_empty() && days.is_empty() {
+    let storms = parse_slugs(&query.storms)?;
+    let nothing = [&petitions, &campaigns, &feeds, &days, &storms]
+        .iter()
+        .all(|slugs| slugs.is_empty());
+    if nothing {
         return Err(ApiError::bad_request(
             "invalid_query",
-            "name what to follow: ?petitions=a,b&campaigns=c&feeds=d&days=e",
+            "name what to follow: ?petitions=a,b&campaigns=c&feeds=d&days=e&storms=f",
         ));
     }
     for slug in days
@@ -86,6 +95,7 @@ async fn follow_counts(
     let totals_updates = state.totals.subscribe();
     let feed_updates = state.feed_watch.subscribe();
     let attendance_updates = state.attendance.subscribe();
+    let storm_updates = state.storm_watch.subscribe();
     let mut current = Vec::with_capacity(petitions.len() + campaigns.len());
     for slug in &petitions {
         let count = state
@@ -109,6 +119,14 @@ async fn follow_counts(
             &serde_json::to_string(&totals).unwrap_or_default(),
         ));
     }
+    for slug in &storms {
+        let storm = state
+            .storm_watch
+            .read(slug)
+            .await?
+            .ok_or_else(|| ApiError::NotFound(format!("no storm {slug}")))?;
+        current.push(event(STORM_EVENT, &storm));
+    }
     for slug in &days {
         current.extend(
             state
@@ -130,6 +148,7 @@ async fn follow_counts(
     let counts = state.counts.clone();
     let totals = state.totals.clone();
     let attendance = state.attendance.clone();
+    let storm_watch = state.storm_watch.clone();
     let live = stream::select(
         stream::select(
             follow(count_updates, petitions, COUNT_EVENT, move |slug| {
@@ -152,7 +171,12 @@ async fn follow_counts(
                 })
                 .ok()
             }),
-            follow_days(attendance_updates, days, attendance),
+            stream::select(
+                follow_days(attendance_updates, days, attendance),
+                follow(storm_updates, storms, STORM_EVENT, move |slug| {
+                    storm_watch.current(slug)
+                }),
+            ),
         ),
     );
     let sse = Sse::new(opening.chain(live).map(Ok::<_, Infallible>))

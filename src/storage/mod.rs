@@ -67,7 +67,7 @@ pub use signups::{
     SignupStore,
 };
 pub use sqlite::SqliteStore;
-pub use storms::{StormPlan, StormRecord, StormStore, StormText};
+pub use storms::{StormPlan, StormRecord, StormStore, StormTally, StormText};
 pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
 };

@@ -108,7 +108,7 @@ macro_rules! storm_store {
             use crate::storage::read::{conflict, slug};
             use crate::storage::storm_sql::{plan, texts_json};
             use crate::storage::{
-                StoreError, StoreResult, StormPlan, StormRecord, StormStore, now_millis,
+                StoreError, StoreResult, StormPlan, StormRecord, StormStore, StormTally, now_millis,
             };
 
             type DbRow = <$db as sqlx::Database>::Row;
@@ -240,6 +240,30 @@ macro_rules! storm_store {
                         }
                     }
                     Ok(shares)
+                }
+
+                async fn storm_tallies(&self) -> StoreResult<Vec<StormTally>> {
+                    let rows = sqlx::query(
+                        "SELECT s.slug, s.starts_at, s.minutes,
+                             CAST(COALESCE(SUM(c.shares), 0) AS BIGINT) AS shares
+                         FROM storms s LEFT JOIN storm_shares c ON c.storm_id = s.id
+                         GROUP BY s.id, s.slug, s.starts_at, s.minutes",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            let starts_at: i64 = row.try_get("starts_at")?;
+                            let minutes: i64 = row.try_get("minutes")?;
+                            let shares: i64 = row.try_get("shares")?;
+                            Ok(StormTally {
+                                slug: slug(&row.try_get::<String, _>("slug")?)?,
+                                starts_at,
+                                ends_at: starts_at + minutes * 60_000,
+                                shares: u64::try_from(shares).unwrap_or(0),
+                            })
+                        })
+                        .collect()
                 }
             }
         }

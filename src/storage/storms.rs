@@ -47,6 +47,15 @@ impl StormRecord {
     }
 }
 
+/// A storm's times and all its shares: what the live watch reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StormTally {
+    pub slug: Slug,
+    pub starts_at: Millis,
+    pub ends_at: Millis,
+    pub shares: u64,
+}
+
 #[async_trait]
 pub trait StormStore {
     /// `AlreadyExists` if the slug is taken.
@@ -61,4 +70,6 @@ pub trait StormStore {
     -> StoreResult<()>;
     /// A storm's shares per platform, those with none left out.
     async fn storm_shares(&self, storm_id: i64) -> StoreResult<Vec<(Platform, u64)>>;
+    /// Every storm's times and shares, in one read.
+    async fn storm_tallies(&self) -> StoreResult<Vec<StormTally>>;
 }

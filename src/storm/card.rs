@@ -9,9 +9,14 @@ use crate::storage::{Millis, StormRecord, rfc3339};
 
 /// Where a storm stands at `now`.
 pub fn state(storm: &StormRecord, now: Millis) -> StormState {
-    if now < storm.plan.starts_at {
+    state_at(storm.plan.starts_at, storm.ends_at(), now)
+}
+
+/// Where a storm from `starts_at` to `ends_at` stands at `now`.
+pub fn state_at(starts_at: Millis, ends_at: Millis, now: Millis) -> StormState {
+    if now < starts_at {
         StormState::Upcoming
-    } else if now < storm.ends_at() {
+    } else if now < ends_at {
         StormState::On
     } else {
         StormState::Over

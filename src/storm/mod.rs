@@ -14,6 +14,7 @@ pub mod cli;
 pub mod length;
 pub mod plan;
 pub mod shares;
+mod watch;
 
 use std::net::SocketAddr;
 
@@ -25,6 +26,7 @@ use axum::routing::{get, post};
 use chorus_wire::storm::{Platform, Share, Storm};
 
 pub use shares::ShareClicks;
+pub use watch::StormWatch;
 
 use crate::app::AppState;
 use crate::error::ApiError;

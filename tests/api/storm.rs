@@ -415,3 +415,49 @@ async fn storms_are_planned_edited_and_listed_with_the_cli() {
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn the_switch_to_on_now_and_the_shares_arrive_on_the_live_connection() {
+    use std::time::Duration;
+
+    let app = app_at(START - MINUTE).await;
+    let petition = app.create_petition("p", None).await;
+    app.add_partner(&petition, "Harbour", PARTNER, false).await;
+    assert_eq!(create(&app, &plan()).await.0, 201);
+    let response = app.get("/api/v1/live?storms=migrants-day").await;
+    assert_eq!(response.status(), 200);
+    let mut live = crate::helpers::EventReader::from_response(response);
+    let mut last = Value::Null;
+    // The next change: a value may come twice (the opening one, and the
+    // watch's first read of a new storm).
+    let mut next = async || {
+        loop {
+            let event = live
+                .next_within(Duration::from_secs(10))
+                .await
+                .expect("a storm event");
+            assert_eq!(event.event, "storm");
+            let storm: Value = serde_json::from_str(&event.data).expect("JSON");
+            if storm != last {
+                last = storm.clone();
+                return storm;
+            }
+        }
+    };
+    assert_eq!(
+        next().await,
+        json!({"storm": "migrants-day", "state": "upcoming", "shares": 0})
+    );
+    app.clock.set(START);
+    assert_eq!(
+        next().await,
+        json!({"storm": "migrants-day", "state": "on", "shares": 0})
+    );
+    assert_eq!(share(&app, PARTNER, "telegram").await, 204);
+    assert_eq!(
+        next().await,
+        json!({"storm": "migrants-day", "state": "on", "shares": 1})
+    );
+    let (status, _) = body(app.get("/api/v1/live?storms=no-such-storm").await).await;
+    assert_eq!(status, 404);
+}
