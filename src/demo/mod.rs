@@ -5,6 +5,7 @@ mod coalition;
 mod content;
 mod events;
 mod partner_site;
+mod storm;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +98,7 @@ pub async fn seed(
     seed_donations(store, partner_origin, partner_id).await?;
     seed_updates(store).await?;
     coalition::seed(store, keys, base).await?;
+    storm::seed(store, partner_origin).await?;
     events::seed(store, content::ORGANISATION_NAME).await
 }
 

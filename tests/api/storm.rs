@@ -461,3 +461,30 @@ async fn the_switch_to_on_now_and_the_shares_arrive_on_the_live_connection() {
     let (status, _) = body(app.get("/api/v1/live?storms=no-such-storm").await).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn the_demo_seeds_its_migrants_day_storm_in_three_languages_once() {
+    let app = TestApp::spawn().await;
+    for _ in 0..2 {
+        app.seed_demo().await;
+    }
+    for (lang, words) in [("en", "ratify"), ("fr", "ratifi"), ("es", "ratif")] {
+        let (status, storm) = body(
+            app.get(&format!("/api/v1/storms/migrants-day-2026?lang={lang}"))
+                .await,
+        )
+        .await;
+        assert_eq!(status, 200, "{storm}");
+        assert_eq!(storm["lang"], lang);
+        assert_eq!(storm["state"], "upcoming");
+        let starts = storm["starts_at"].as_str().unwrap_or_default();
+        assert!(starts.ends_with("-12-18T17:00:00Z"), "{starts}");
+        let messages = storm["messages"].as_array().cloned().unwrap_or_default();
+        assert!(messages.len() >= 3, "{storm}");
+        for message in messages {
+            let text = message["text"].as_str().unwrap_or_default().to_lowercase();
+            assert!(text.contains(words), "{text}");
+            assert!(text.contains("#migrantsday"), "{text}");
+        }
+    }
+}
