@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::embed::router())
         .merge(donations::router())
         .merge(updates::router())
+        .merge(updates::attachments::router())
         .merge(crate::events::router())
         .merge(crate::wall::router())
         .merge(crate::signup::router())
@@ -81,6 +82,10 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(bodies::limit(reads, bodies::PUBLIC_BYTES))
         .merge(bodies::limit(updates::admin::router(), bodies::ADMIN_BYTES))
+        .merge(bodies::limit(
+            updates::admin::uploads(),
+            bodies::ATTACHMENT_BYTES,
+        ))
         .merge(bodies::limit(
             crate::events::admin::router(),
             bodies::ADMIN_BYTES,

@@ -16,9 +16,11 @@ use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::error::ApiError;
 
-/// The largest request body any endpoint accepts: an organisation's
-/// signature with its uploaded logo.
-pub const MAX_BODY_BYTES: usize = ENDORSEMENT_BYTES;
+/// The largest request body any endpoint accepts: an attachment's upload.
+/// Every route group has its own, smaller limit but that one.
+pub const MAX_BODY_BYTES: usize = ATTACHMENT_BYTES;
+/// An attachment uploaded through the organisers' API: the file itself.
+pub const ATTACHMENT_BYTES: usize = crate::updates::attachments::MAX_BYTES;
 /// The organisers' API (updates): an update's Markdown may be 50,000
 /// bytes, which JSON escaping can double.
 pub const ADMIN_BYTES: usize = 128 * 1024;

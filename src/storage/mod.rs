@@ -4,6 +4,8 @@
 //! implements it in its own module with its own migrations folder. The backend
 //! is chosen at start-up from the database URL.
 
+mod attachment_sql;
+mod attachments;
 mod batching;
 mod donation_sql;
 mod donations;
@@ -41,6 +43,7 @@ use crate::config::DatabaseUrl;
 use crate::ident::{Lang, Origin, Slug};
 use crate::personal::EmailHash;
 
+pub use attachments::{AttachedFile, AttachmentRecord, AttachmentStore, NewAttachment};
 pub use donations::{
     Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
@@ -347,6 +350,7 @@ pub trait Store:
     + WallStore
     + SignupStore
     + StormStore
+    + AttachmentStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -143,6 +143,7 @@ super::endorsement_sql::endorsement_store!(SqliteStore, sqlx::Sqlite);
 super::wall_sql::wall_store!(SqliteStore, sqlx::Sqlite);
 super::signup_sql::signup_store!(SqliteStore, sqlx::Sqlite);
 super::storm_sql::storm_store!(SqliteStore, sqlx::Sqlite);
+super::attachment_sql::attachment_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

@@ -30,6 +30,59 @@ pub fn router() -> Router<AppState> {
         .route("/admin/items/{id}/publish", post(publish_item))
 }
 
+/// The upload of an attachment: its body is the file itself, up to
+/// [`super::attachments::MAX_BYTES`].
+pub fn uploads() -> Router<AppState> {
+    Router::new().route("/admin/items/{id}/attachments", post(attach_route))
+}
+
+#[derive(Debug, Deserialize)]
+struct AttachQuery {
+    title: String,
+    lang: String,
+    /// The name it is downloaded under; without one, its title.
+    #[serde(default)]
+    name: Option<String>,
+    /// The attachment of this item it is an alternate of.
+    #[serde(default)]
+    alternate_of: Option<i64>,
+}
+
+async fn attach_route(
+    _: Organiser,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<AttachQuery>,
+    bytes: axum::body::Bytes,
+) -> Result<impl IntoResponse, ApiError> {
+    let upload = super::attachments::Upload {
+        item_id: id,
+        alternate_of: query.alternate_of,
+        file_name: query.name.unwrap_or_else(|| query.title.clone()),
+        title: query.title,
+        lang: query.lang,
+        bytes: bytes.to_vec(),
+    };
+    let attachment =
+        super::attachments::check(upload).map_err(|e| ApiError::bad_request("invalid_file", e))?;
+    let attached = state
+        .store
+        .attach(&attachment)
+        .await
+        .map_err(|error| match error {
+            crate::storage::StoreError::Missing(what) => ApiError::NotFound(format!("no {what}")),
+            error => error.into(),
+        })?;
+    state.feed_watch.wake();
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(super::attachments::to_wire(
+            &attached,
+            state.public_url.as_str(),
+        )),
+    ))
+}
+
 /// An update as an organiser's tool sends it; the body in Markdown.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -93,6 +93,23 @@ pub enum UpdateCommand {
         #[command(flatten)]
         storage: StorageConfig,
     },
+    /// Attach a file to an update: a PDF, PNG, JPEG or WebP, at most 8 MB.
+    Attach {
+        id: i64,
+        file: std::path::PathBuf,
+        /// What the download is called: "Flyer (English)".
+        #[arg(long)]
+        title: String,
+        /// The file's language.
+        #[arg(long)]
+        lang: String,
+        /// The attachment of this update it is the same file of, in
+        /// another language.
+        #[arg(long)]
+        alternate_of: Option<i64>,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
     /// List a feed's updates, unpublished and scheduled ones too.
     List {
         feed: String,
@@ -207,6 +224,48 @@ pub async fn update(command: UpdateCommand) -> anyhow::Result<()> {
                 } else {
                     "unpublished"
                 }
+            );
+        }
+        UpdateCommand::Attach {
+            id,
+            file,
+            title,
+            lang,
+            alternate_of,
+            storage,
+        } => {
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("reading {}", file.display()))?
+                .len();
+            anyhow::ensure!(
+                size <= super::attachments::MAX_BYTES as u64,
+                "{} is {} KB; attachments are at most {} KB",
+                file.display(),
+                size / 1024,
+                super::attachments::MAX_BYTES / 1024
+            );
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let upload = super::attachments::Upload {
+                item_id: id,
+                alternate_of,
+                title,
+                lang,
+                file_name: file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                bytes,
+            };
+            let attachment = super::attachments::check(upload).map_err(anyhow::Error::msg)?;
+            let attached = open(&storage).await?.attach(&attachment).await?;
+            println!(
+                "attached {} to update {id} as {} ({}, {} bytes, SHA-256 {})",
+                attached.id,
+                attached.file_name,
+                attached.media_type,
+                attached.length,
+                attached.sha256.unwrap_or_default()
             );
         }
         UpdateCommand::List { feed, storage } => {

@@ -3,6 +3,7 @@
 //! JSON Feed.
 
 pub mod admin;
+pub mod attachments;
 pub mod cli;
 mod dates;
 mod feed_picture;
@@ -140,7 +141,7 @@ pub async fn read_items(
     Ok(UpdatesPage {
         feed: feed.slug.to_string(),
         title: feed.title.clone(),
-        items: items.iter().map(to_wire).collect(),
+        items: with_attachments(state, &items).await?,
         next: next.flatten(),
         tags,
     })
@@ -191,6 +192,37 @@ fn parse_cursor(raw: &str) -> Result<(i64, i64), ApiError> {
         })
 }
 
+/// `items` as widgets read them, each with its attachments.
+pub async fn with_attachments(
+    state: &AppState,
+    items: &[ItemRecord],
+) -> Result<Vec<Update>, ApiError> {
+    let mut attached = attachments_by_item(state, items).await?;
+    Ok(items
+        .iter()
+        .map(|item| Update {
+            attachments: attached.remove(&item.id).unwrap_or_default(),
+            ..to_wire(item)
+        })
+        .collect())
+}
+
+/// The attachments of `items`, by item id.
+async fn attachments_by_item(
+    state: &AppState,
+    items: &[ItemRecord],
+) -> Result<std::collections::HashMap<i64, Vec<chorus_wire::updates::Attachment>>, ApiError> {
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    let mut by_item = std::collections::HashMap::<i64, Vec<_>>::new();
+    for attachment in state.store.attachments_of(&ids).await? {
+        by_item
+            .entry(attachment.item_id)
+            .or_default()
+            .push(attachments::to_wire(&attachment, state.public_url.as_str()));
+    }
+    Ok(by_item)
+}
+
 fn to_wire(item: &ItemRecord) -> Update {
     let content = &item.content;
     Update {
@@ -204,6 +236,7 @@ fn to_wire(item: &ItemRecord) -> Update {
         tags: content.tags.clone(),
         lang: content.lang.to_string(),
         published_at: rfc3339(content.published_at).unwrap_or_default(),
+        attachments: Vec::new(),
     }
 }
 
@@ -227,6 +260,7 @@ async fn syndicate(
             limit: SYNDICATED,
         })
         .await?;
+    let attached = attachments_by_item(&state, &items).await?;
     let origin = state.public_url.as_str();
     let urls = syndication::FeedUrls {
         atom: format!("{origin}/feeds/{}.atom", feed.slug),
@@ -236,11 +270,11 @@ async fn syndicate(
     let (content_type, body) = match format {
         "atom" => (
             "application/atom+xml; charset=utf-8",
-            syndication::atom(&feed, &items, &urls),
+            syndication::atom(&feed, &items, &attached, &urls),
         ),
         _ => (
             "application/feed+json; charset=utf-8",
-            syndication::json(&feed, &items, &urls),
+            syndication::json(&feed, &items, &attached, &urls),
         ),
     };
     Ok((

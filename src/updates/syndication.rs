@@ -1,9 +1,11 @@
 //! The feed for feed readers: Atom (RFC 4287) and JSON Feed 1.1, built from
 //! the same published items the widgets show.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Text};
+use chorus_wire::updates::Attachment;
 use serde::Serialize;
 
 use crate::storage::{FeedRecord, ItemRecord, Millis, rfc3339};
@@ -36,7 +38,28 @@ fn item_id(feed: &FeedRecord, item: &ItemRecord) -> String {
     format!("tag:chorus,2026:{}/{}", feed.slug, item.id)
 }
 
-pub fn atom(feed: &FeedRecord, items: &[ItemRecord], urls: &FeedUrls) -> String {
+/// Each item's attachments, by item id.
+pub type Attached = HashMap<i64, Vec<Attachment>>;
+
+/// An attachment as an Atom `enclosure` link (RFC 4287 4.2.7.2), with its
+/// language as `hreflang`.
+fn enclosure(attachment: &Attachment) -> Link {
+    let mut link = Link::default();
+    link.set_rel("enclosure");
+    link.set_href(attachment.url.clone());
+    link.set_mime_type(Some(attachment.media_type.clone()));
+    link.set_length(Some(attachment.length.to_string()));
+    link.set_hreflang(Some(attachment.lang.clone()));
+    link.set_title(Some(attachment.title.clone()));
+    link
+}
+
+pub fn atom(
+    feed: &FeedRecord,
+    items: &[ItemRecord],
+    attached: &Attached,
+    urls: &FeedUrls,
+) -> String {
     let mut atom = Feed::default();
     atom.set_id(format!("tag:chorus,2026:{}", feed.slug));
     atom.set_title(Text::plain(feed.title.clone()));
@@ -69,7 +92,8 @@ pub fn atom(feed: &FeedRecord, items: &[ItemRecord], urls: &FeedUrls) -> String 
             entry.set_content(Some(body));
             let mut link = Link::default();
             link.set_href(item_url(item, urls));
-            entry.set_links(vec![link]);
+            let enclosures = attached.get(&item.id).into_iter().flatten().map(enclosure);
+            entry.set_links(std::iter::once(link).chain(enclosures).collect::<Vec<_>>());
             entry.set_categories(
                 content
                     .tags
@@ -113,9 +137,45 @@ struct JsonItem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
     language: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment>,
 }
 
-pub fn json(feed: &FeedRecord, items: &[ItemRecord], urls: &FeedUrls) -> String {
+#[derive(Debug, Serialize)]
+struct JsonAttachment {
+    url: String,
+    mime_type: String,
+    /// JSON Feed reads attachments with one title as alternates of one
+    /// file: alternates take their group's first title.
+    title: String,
+    size_in_bytes: u64,
+}
+
+fn json_attachments(attachments: Option<&Vec<Attachment>>) -> Vec<JsonAttachment> {
+    let attachments = attachments.map_or(&[][..], Vec::as_slice);
+    attachments
+        .iter()
+        .map(|attachment| {
+            let first = attachments
+                .iter()
+                .find(|a| a.group == attachment.group)
+                .unwrap_or(attachment);
+            JsonAttachment {
+                url: attachment.url.clone(),
+                mime_type: attachment.media_type.clone(),
+                title: first.title.clone(),
+                size_in_bytes: attachment.length,
+            }
+        })
+        .collect()
+}
+
+pub fn json(
+    feed: &FeedRecord,
+    items: &[ItemRecord],
+    attached: &Attached,
+    urls: &FeedUrls,
+) -> String {
     let document = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: feed.title.clone(),
@@ -137,6 +197,7 @@ pub fn json(feed: &FeedRecord, items: &[ItemRecord], urls: &FeedUrls) -> String 
                     date_modified: rfc3339(item.updated_at).unwrap_or_default(),
                     tags: content.tags.clone(),
                     language: content.lang.to_string(),
+                    attachments: json_attachments(attached.get(&item.id)),
                 }
             })
             .collect(),

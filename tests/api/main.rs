@@ -2,6 +2,7 @@
 //! database, and the widgets in headless Chromium. `cargo xtask test` runs
 //! it on SQLite, then again on PostgreSQL.
 
+mod attachments;
 mod bodies;
 mod browser;
 mod cli;

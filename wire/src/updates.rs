@@ -24,6 +24,28 @@ pub struct Update {
     pub lang: String,
     /// RFC 3339, UTC.
     pub published_at: String,
+    /// Files to download: flyers, posters, tip sheets. Absent from servers
+    /// before attachments.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to an update, in one language. Alternates of one file
+/// in other languages share `group`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub group: i64,
+    pub title: String,
+    pub lang: String,
+    pub media_type: String,
+    /// In bytes.
+    pub length: u64,
+    pub url: String,
+    /// Hex SHA-256 of the bytes, to check a copy by; `None` for a mirrored
+    /// feed's enclosure, which Chorus does not keep.
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 /// A page of `GET /api/v1/feeds/{slug}/items`, newest first.
