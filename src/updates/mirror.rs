@@ -20,7 +20,9 @@ use super::feed_picture::{self, JsonPictures};
 use super::{dates, item, sanitise};
 use crate::ident::Lang;
 use crate::outbound::{FetchConfig, Outbound, describe};
-use crate::storage::{FeedRecord, FeedSource, ItemContent, Store, now_millis};
+use crate::storage::{
+    AttachedFile, FeedRecord, FeedSource, ItemContent, NewAttachment, Store, now_millis,
+};
 
 /// The largest feed accepted: real feeds are tens of kilobytes.
 pub const MAX_FEED_BYTES: usize = 2 * 1024 * 1024;
@@ -188,16 +190,35 @@ pub struct SourceEntry {
     /// The source gave a date Chorus could read. Otherwise the content's
     /// time is now, and an item already stored keeps its own.
     pub dated: bool,
+    /// Its enclosures: files Chorus links to where the source keeps them,
+    /// never fetched.
+    pub enclosures: Vec<Enclosure>,
 }
+
+/// A file a source's entry links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enclosure {
+    pub url: String,
+    pub media_type: String,
+    /// In bytes, as the source says; 0 when it does not.
+    pub length: u64,
+    pub title: String,
+    pub lang: Lang,
+}
+
+/// Enclosures kept of one entry, at most.
+const MAX_ENCLOSURES: usize = 10;
 
 /// A feed's entries as Chorus would store them, sanitised: everything done
 /// with a source's bytes short of the database. `Err`: the bytes are not a
 /// feed. The fuzz target runs this.
 pub fn read_feed(bytes: &[u8], url: &str, default_lang: &Lang) -> Result<Vec<SourceEntry>, String> {
     let parsed = parse(bytes, url)?;
-    let json = match parsed.feed_type {
-        FeedType::JSON => JsonPictures::read(bytes),
-        _ => JsonPictures::default(),
+    let json_feed = matches!(parsed.feed_type, FeedType::JSON);
+    let json = if json_feed {
+        JsonPictures::read(bytes)
+    } else {
+        JsonPictures::default()
     };
     // RSS says nothing of its text's type; Atom and JSON Feed do.
     let rss = matches!(
@@ -219,8 +240,77 @@ pub fn read_feed(bytes: &[u8], url: &str, default_lang: &Lang) -> Result<Vec<Sou
             content: content_of(entry, &json, rss, &feed_lang, base.as_ref())
                 .map(item::within_limits),
             dated: entry.published.or(entry.updated).is_some(),
+            enclosures: enclosures_of(entry, json_feed, &feed_lang),
         })
         .collect())
+}
+
+/// The files an entry links to, of the kinds Chorus shows: Atom's
+/// `enclosure` links, JSON Feed's attachments, and RSS's `<enclosure>`
+/// (which feed-rs reads as media) when it is a document. An RSS picture is
+/// the item's picture, not a file to download.
+fn enclosures_of(entry: &Entry, json_feed: bool, feed_lang: &Lang) -> Vec<Enclosure> {
+    let kept = |media_type: &str| {
+        let media_type = media_type.split(';').next().unwrap_or_default().trim();
+        matches!(
+            media_type,
+            "application/pdf" | "image/png" | "image/jpeg" | "image/webp"
+        )
+        .then(|| media_type.to_owned())
+    };
+    let title = |given: Option<&str>| {
+        let given = given.map(sanitise::text).unwrap_or_default();
+        if given.is_empty() {
+            entry
+                .title
+                .as_ref()
+                .map(|t| sanitise::text(&t.content))
+                .unwrap_or_default()
+        } else {
+            given
+        }
+    };
+    let lang = |given: Option<&str>| {
+        given
+            .and_then(|l| Lang::parse(l).ok())
+            .or_else(|| entry.language.as_deref().and_then(|l| Lang::parse(l).ok()))
+            .unwrap_or_else(|| feed_lang.clone())
+    };
+    let linked = entry
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure") || (json_feed && l.media_type.is_some()))
+        .filter_map(|l| {
+            Some(Enclosure {
+                url: item::web_address(&l.href, "enclosure").ok()?,
+                media_type: kept(l.media_type.as_deref()?)?,
+                length: l.length.unwrap_or(0),
+                title: title(l.title.as_deref()),
+                lang: lang(l.href_lang.as_deref()),
+            })
+        });
+    let documents = entry
+        .media
+        .iter()
+        .flat_map(|media| &media.content)
+        .filter_map(|content| {
+            let media_type = kept(content.content_type.as_ref()?.as_ref())?;
+            (media_type == "application/pdf").then_some(())?;
+            Some(Enclosure {
+                url: item::web_address(content.url.as_ref()?.as_str(), "enclosure").ok()?,
+                media_type,
+                length: content.size.unwrap_or(0),
+                title: title(None),
+                lang: lang(None),
+            })
+        });
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    for enclosure in linked.chain(documents) {
+        if enclosures.len() < MAX_ENCLOSURES && !enclosures.iter().any(|e| e.url == enclosure.url) {
+            enclosures.push(enclosure);
+        }
+    }
+    enclosures
 }
 
 async fn store_entries(
@@ -234,10 +324,11 @@ async fn store_entries(
             fetched.skipped += 1;
             continue;
         };
-        match store.item_by_source(feed.id, &entry.id).await? {
+        let item_id = match store.item_by_source(feed.id, &entry.id).await? {
             None => {
-                store.post_mirrored(feed.id, &entry.id, &content).await?;
+                let item = store.post_mirrored(feed.id, &entry.id, &content).await?;
                 fetched.added += 1;
+                item.id
             }
             Some(existing) => {
                 // An undated entry keeps the time it was first seen: a
@@ -249,10 +340,67 @@ async fn store_entries(
                     store.edit_item(existing.id, &content).await?;
                     fetched.changed += 1;
                 }
+                existing.id
             }
-        }
+        };
+        keep_enclosures(store, item_id, &entry.enclosures).await?;
     }
     Ok(fetched)
+}
+
+/// Stores an item's enclosures as links, when they changed since the last
+/// fetch.
+async fn keep_enclosures(
+    store: &dyn Store,
+    item_id: i64,
+    enclosures: &[Enclosure],
+) -> anyhow::Result<()> {
+    let stored: Vec<(String, String, u64, String, String)> = store
+        .attachments_of(&[item_id])
+        .await?
+        .into_iter()
+        .filter_map(|a| {
+            Some((
+                a.source_url?,
+                a.media_type,
+                a.length,
+                a.title,
+                a.lang.to_string(),
+            ))
+        })
+        .collect();
+    let fresh: Vec<(String, String, u64, String, String)> = enclosures
+        .iter()
+        .map(|e| {
+            (
+                e.url.clone(),
+                e.media_type.clone(),
+                e.length,
+                e.title.clone(),
+                e.lang.to_string(),
+            )
+        })
+        .collect();
+    if stored == fresh {
+        return Ok(());
+    }
+    let linked: Vec<NewAttachment> = enclosures
+        .iter()
+        .map(|e| NewAttachment {
+            item_id,
+            alternate_of: None,
+            title: e.title.clone(),
+            lang: e.lang.clone(),
+            file_name: String::new(),
+            file: AttachedFile::Linked {
+                url: e.url.clone(),
+                media_type: e.media_type.clone(),
+                length: e.length,
+            },
+        })
+        .collect();
+    store.replace_linked(item_id, &linked).await?;
+    Ok(())
 }
 
 /// An entry as Chorus stores it, sanitised; `None` for an entry without a title.

@@ -315,3 +315,70 @@ async fn an_organiser_attaches_a_file_with_the_cli() {
         "Fiche pratique"
     );
 }
+
+const ENCLOSING_ATOM: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+  <id>tag:harbour.example,2026:news</id>
+  <title>Harbour news</title>
+  <updated>2026-12-01T10:00:00Z</updated>
+  <entry>
+    <id>tag:harbour.example,2026:toolkit</id>
+    <title>The day of action toolkit</title>
+    <updated>2026-12-01T10:00:00Z</updated>
+    <link href="https://harbour.example/toolkit"/>
+    <link rel="enclosure" href="https://harbour.example/files/flyer-en.pdf" type="application/pdf" length="245760" hreflang="en" title="Flyer (English)"/>
+    <link rel="enclosure" href="https://harbour.example/files/volante-es.pdf" type="application/pdf" length="250000" hreflang="es" title="Volante (español)"/>
+    <link rel="enclosure" href="https://harbour.example/files/song.mp3" type="audio/mpeg" length="4000000"/>
+    <link rel="enclosure" href="javascript:alert(1)" type="application/pdf"/>
+    <summary>Everything for the 18th.</summary>
+  </entry>
+</feed>"#;
+
+const ENCLOSING_RSS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel>
+  <title>Harbour news</title><link>https://harbour.example/</link><description>News</description>
+  <item>
+    <guid>tip-sheet</guid>
+    <title>Tip sheet for organisers</title>
+    <link>https://harbour.example/tips</link>
+    <enclosure url="https://harbour.example/files/tips.pdf" length="120000" type="application/pdf"/>
+  </item>
+</channel></rss>"#;
+
+#[tokio::test]
+async fn a_mirrored_feeds_enclosures_are_kept_as_links_to_their_source() {
+    use crate::mirror::{Site, mirror, mirrored_feed};
+
+    let app = TestApp::spawn().await;
+    let (site, url) = Site::start().await;
+    site.serve(ENCLOSING_ATOM, "application/atom+xml");
+    let feed = mirrored_feed(&app, &url).await;
+    mirror().fetch(&*app.store, &feed).await.expect("fetched");
+    let (_, page) = body(app.get("/api/v1/feeds/harbour-news/items").await).await;
+    let attached = page["items"][0]["attachments"].clone();
+    // Documents and pictures only, at web addresses; nothing fetched.
+    assert_eq!(
+        attached,
+        serde_json::json!([
+            {"id": attached[0]["id"], "group": attached[0]["id"], "title": "Flyer (English)", "lang": "en",
+             "media_type": "application/pdf", "length": 245760,
+             "url": "https://harbour.example/files/flyer-en.pdf", "sha256": null},
+            {"id": attached[1]["id"], "group": attached[1]["id"], "title": "Volante (español)", "lang": "es",
+             "media_type": "application/pdf", "length": 250000,
+             "url": "https://harbour.example/files/volante-es.pdf", "sha256": null},
+        ])
+    );
+    // Fetched again unchanged: the same attachments, not new ones.
+    mirror().fetch(&*app.store, &feed).await.expect("fetched");
+    let (_, again) = body(app.get("/api/v1/feeds/harbour-news/items").await).await;
+    assert_eq!(again["items"][0]["attachments"], attached);
+
+    site.serve(ENCLOSING_RSS, "application/rss+xml");
+    let rss = crate::mirror::mirrored_feed_at(&app, "harbour-rss", &url).await;
+    mirror().fetch(&*app.store, &rss).await.expect("fetched");
+    let (_, page) = body(app.get("/api/v1/feeds/harbour-rss/items").await).await;
+    let tips = &page["items"][0]["attachments"][0];
+    assert_eq!(tips["url"], "https://harbour.example/files/tips.pdf");
+    assert_eq!(tips["title"], "Tip sheet for organisers");
+    assert_eq!(tips["length"], 120000);
+}
