@@ -118,7 +118,7 @@ async fn an_oversize_body_is_refused_before_it_is_read() {
     let response = app
         .client
         .post(format!("{}/api/v1/petitions/x/count", app.origin))
-        .body(vec![b'x'; 1024 * 1024])
+        .body(vec![b'x'; chorus::bodies::MAX_BODY_BYTES + 1])
         .send()
         .await
         .expect("request sent");
