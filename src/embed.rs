@@ -254,6 +254,33 @@ async fn embed_one(
                 lang,
             }
         }
+        "storm" => {
+            let storm = found(crate::storm::read(state, &wanted.slug, Some(&lang)).await)?;
+            EmbeddedWidget {
+                data: json(storm.as_ref()),
+                html: render::storm(&wanted.slug, storm, &wanted.ask, state.public_url.as_str()),
+                lang,
+            }
+        }
+        "resources" => {
+            // Every language's items: each file is shown in the reader's
+            // language by its alternates.
+            let query = crate::updates::ItemsQuery {
+                limit: Some(render::RESOURCES_ITEMS),
+                ..Default::default()
+            };
+            let first = found(crate::updates::read_items(state, &wanted.slug, query).await)?;
+            EmbeddedWidget {
+                data: json(first.as_ref()),
+                html: render::resources(
+                    &wanted.slug,
+                    first,
+                    &wanted.ask,
+                    state.public_url.as_str(),
+                ),
+                lang,
+            }
+        }
         // A kind this Chorus does not know: the bundle says so.
         _ => EmbeddedWidget {
             lang,

@@ -8,6 +8,8 @@
 //   <div data-chorus="events" data-day="action-day-slug"></div>
 //   <div data-chorus="signers" data-campaign="petition-slug"></div>
 //   <div data-chorus="signup" data-list="list-slug"></div>
+//   <div data-chorus="storm" data-storm="storm-slug"></div>
+//   <div data-chorus="resources" data-feed="feed-slug"></div>
 //
 // It asks Chorus once for every placeholder's HTML and shows it at once, so
 // the widgets can be read (and the petition filled in) before any
@@ -48,13 +50,14 @@ function fetchCount(slug) {
 const BUNDLES = {
   counter: [],
   signup: ["signup"],
-  updates: ["updates"],
+  updates: ["updates", "resources"],
   donate: ["donate"],
   widgets: ["petition"],
   coalition: ["petition", "pledge", "signers", "signup"],
+  storm: ["storm", "resources"],
   events: ["events"],
   campaign: ["petition", "donate", "updates"],
-  all: ["petition", "pledge", "donate", "updates", "events", "signers", "signup"],
+  all: ["petition", "pledge", "donate", "updates", "events", "signers", "signup", "storm", "resources"],
 };
 
 function bundleRunning(kinds) {
@@ -85,7 +88,7 @@ function isFramed(element) {
 // server's rendering says (or may, when there was none).
 function kindsNeeded(element, rendered) {
   const kind = element.dataset.chorus;
-  if (["donate", "updates", "events", "signers", "signup"].includes(kind)) return [kind];
+  if (["donate", "updates", "events", "signers", "signup", "storm", "resources"].includes(kind)) return [kind];
   if (kind !== "petition" || isFramed(element)) return [];
   const signatories = rendered?.data?.signatories;
   return !rendered?.data || (signatories && signatories !== "people") ? [kind, "pledge"] : [kind];
@@ -118,8 +121,8 @@ function languagesOf(element) {
 
 // Chorus's stylesheets, each fetched once and adopted into the shadow roots
 // that need it: constructed sheets, which a partner's style-src policy does
-// not block. Every widget has widgets.css; the events widget and the wall
-// add their own, which pages without them never download.
+// not block. Every widget has widgets.css; the events widget, the wall and
+// the storm add their own, which pages without them never download.
 const sheets = new Map();
 function stylesheet(file) {
   if (!sheets.has(file)) {
@@ -137,16 +140,17 @@ function stylesheet(file) {
 }
 
 function stylesheetsFor(element) {
-  const own = { events: "events.css", signers: "coalition.css" }[element.dataset.chorus];
+  const own = { events: "events.css", signers: "coalition.css", storm: "storm.css" }[element.dataset.chorus];
   const files = own ? ["widgets.css", own] : ["widgets.css"];
   return Promise.all(files.map(stylesheet)).then((found) => found.filter(Boolean));
 }
 
-// The slug a placeholder names: a feed for updates, a day for events (none:
-// every day's), a list for a sign-up, else a campaign.
+// The slug a placeholder names: a feed for updates and resources, a day for
+// events (none: every day's), a list for a sign-up, a storm, else a campaign.
 function slugOf(element) {
-  const { chorus, feed, day, list, campaign } = element.dataset;
-  if (chorus === "updates") return feed || "";
+  const { chorus, feed, day, list, storm, campaign } = element.dataset;
+  if (chorus === "updates" || chorus === "resources") return feed || "";
+  if (chorus === "storm") return storm || "";
   if (chorus === "events") return day || campaign || "";
   if (chorus === "signup") return list || "";
   return campaign || "";

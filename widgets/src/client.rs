@@ -19,7 +19,9 @@ use std::time::Duration;
 use chorus_wire::donate::{DonationTotals, TOTALS_EVENT};
 #[cfg(feature = "events")]
 use chorus_wire::events::{ATTENDANCE_EVENT, Attendance};
-#[cfg(feature = "updates")]
+#[cfg(feature = "storm")]
+use chorus_wire::storm::{STORM_EVENT, StormState};
+#[cfg(feature = "feeds")]
 use chorus_wire::updates::FEED_EVENT;
 use chorus_wire::{API_PREFIX, COUNT_EVENT, PetitionCount};
 use futures_core::Stream;
@@ -48,6 +50,11 @@ pub enum Load {
 #[cfg(feature = "events")]
 type AttendanceFollower = std::rc::Rc<dyn Fn(Option<&Attendance>)>;
 
+/// What a storm widget does with its storm's state and shares, or with
+/// `None` when a change may have been missed: read the storm again.
+#[cfg(feature = "storm")]
+type StormFollower = std::rc::Rc<dyn Fn(Option<(StormState, u64)>)>;
+
 struct Live {
     /// Owns the shared count signals for the page's lifetime, apart from any
     /// widget, so no widget's cleanup can dispose them.
@@ -59,16 +66,19 @@ struct Live {
     totals: ByName<RwSignal<DonationTotals>>,
     /// Updates feeds, each with what its widgets do when it may have
     /// changed: read it again.
-    #[cfg(feature = "updates")]
+    #[cfg(feature = "feeds")]
     feeds: ByName<Vec<std::rc::Rc<dyn Fn()>>>,
     /// Action days' events widgets (by day, or `all`), each with what it
     /// does with a change of attendance, or with `None` when changes may
     /// have been missed: read the list again.
     #[cfg(feature = "events")]
     days: ByName<Vec<AttendanceFollower>>,
+    /// Storms' widgets, by storm.
+    #[cfg(feature = "storm")]
+    storms: ByName<Vec<StormFollower>>,
     /// Whether a live connection was ever open: one that opens again may
     /// have missed feed and attendance changes meanwhile.
-    #[cfg(any(feature = "updates", feature = "events"))]
+    #[cfg(any(feature = "feeds", feature = "events", feature = "storm"))]
     was_open: bool,
     /// Dropping it closes it.
     connection: Option<EventSource>,
@@ -101,9 +111,9 @@ impl Live {
 
     /// The updates feeds on the page.
     fn followed_feeds(&self) -> Vec<String> {
-        #[cfg(feature = "updates")]
+        #[cfg(feature = "feeds")]
         return self.feeds.names();
-        #[cfg(not(feature = "updates"))]
+        #[cfg(not(feature = "feeds"))]
         Vec::new()
     }
 
@@ -122,11 +132,13 @@ impl Default for Live {
             counts: ByName::default(),
             #[cfg(feature = "donate")]
             totals: ByName::default(),
-            #[cfg(feature = "updates")]
+            #[cfg(feature = "feeds")]
             feeds: ByName::default(),
             #[cfg(feature = "events")]
             days: ByName::default(),
-            #[cfg(any(feature = "updates", feature = "events"))]
+            #[cfg(feature = "storm")]
+            storms: ByName::default(),
+            #[cfg(any(feature = "feeds", feature = "events", feature = "storm"))]
             was_open: false,
             connection: None,
             generation: 0,
@@ -167,7 +179,12 @@ impl<V> ByName<V> {
     }
 
     #[cfg_attr(
-        not(any(feature = "donate", feature = "updates", feature = "events")),
+        not(any(
+            feature = "donate",
+            feature = "feeds",
+            feature = "events",
+            feature = "storm"
+        )),
         allow(dead_code)
     )]
     fn names(&self) -> Vec<String> {
@@ -229,7 +246,7 @@ pub fn follow_totals(origin: &str, initial: DonationTotals) -> RwSignal<Donation
 /// Calls `changed` whenever the updates feed `slug` may have changed. Call
 /// it once the feed is known to exist: the live connection refuses unknown
 /// feeds.
-#[cfg(feature = "updates")]
+#[cfg(feature = "feeds")]
 pub fn follow_feed(origin: &str, slug: &str, changed: impl Fn() + 'static) {
     set_origin(origin);
     let is_new = LIVE.with_borrow_mut(|live| {
@@ -244,7 +261,7 @@ pub fn follow_feed(origin: &str, slug: &str, changed: impl Fn() + 'static) {
 }
 
 /// Tells the widgets of `slugs` to read their feeds again.
-#[cfg(feature = "updates")]
+#[cfg(feature = "feeds")]
 fn feeds_changed(slugs: &[String]) {
     // Called outside the borrow: a follower may read the page's state.
     let followers: Vec<std::rc::Rc<dyn Fn()>> = LIVE.with_borrow(|live| {
@@ -304,6 +321,54 @@ fn decode_attendance(value: &JsValue) -> Option<Attendance> {
     })
 }
 
+/// Calls `changed` with each state and share count the live connection
+/// says storm `slug` has, and with `None` when changes may have been
+/// missed. Call it once the storm is known to exist.
+#[cfg(feature = "storm")]
+pub fn follow_storm(
+    origin: &str,
+    slug: &str,
+    changed: impl Fn(Option<(StormState, u64)>) + 'static,
+) {
+    set_origin(origin);
+    let is_new = LIVE.with_borrow_mut(|live| {
+        let (followers, _) = live.storms.entry(slug, Vec::new);
+        followers.push(std::rc::Rc::new(changed));
+        followers.len() == 1
+    });
+    if is_new {
+        schedule_connect(Duration::ZERO);
+    }
+}
+
+/// Hands storm `slug`'s news to its widgets; `None` for every storm: read
+/// again.
+#[cfg(feature = "storm")]
+fn storm_changed(slug: Option<&str>, news: Option<(StormState, u64)>) {
+    let followers: Vec<StormFollower> = LIVE.with_borrow(|live| {
+        live.storms
+            .0
+            .iter()
+            .filter(|(name, _)| slug.is_none_or(|slug| slug == name))
+            .flat_map(|(_, followers)| followers.iter().cloned())
+            .collect()
+    });
+    for changed in followers {
+        changed(news);
+    }
+}
+
+/// A storm's state as the wire writes it.
+#[cfg(feature = "storm")]
+pub fn decode_storm_state(name: &str) -> Option<StormState> {
+    match name {
+        "upcoming" => Some(StormState::Upcoming),
+        "on" => Some(StormState::On),
+        "over" => Some(StormState::Over),
+        _ => None,
+    }
+}
+
 /// Reads totals from JSON the browser parsed (no serde, as for counts).
 #[cfg(feature = "donate")]
 pub fn decode_totals(value: &JsValue) -> Option<DonationTotals> {
@@ -328,9 +393,10 @@ pub fn field_text(value: &JsValue, name: &str) -> Option<String> {
 /// An array field of parsed JSON, as its elements; empty when missing.
 #[cfg(any(
     feature = "donate",
-    feature = "updates",
+    feature = "feeds",
     feature = "events",
-    feature = "signers"
+    feature = "signers",
+    feature = "storm"
 ))]
 pub fn field_list(value: &JsValue, name: &str) -> Vec<JsValue> {
     field(value, name)
@@ -394,7 +460,7 @@ pub struct Answer {
 
 /// A GET of `path` that skips the browser's HTTP cache (revalidating, where
 /// Chorus gave a validator): for what the live connection says has changed.
-#[cfg(any(feature = "updates", feature = "signers"))]
+#[cfg(any(feature = "feeds", feature = "signers"))]
 pub async fn request_fresh(path: &str) -> Result<Answer, JsValue> {
     let sent = Request::get(&api_url(path))
         .cache(web_sys::RequestCache::NoCache)
@@ -414,7 +480,8 @@ pub async fn request(path: &str, json: Option<&str>) -> Result<Answer, JsValue> 
             feature = "petition",
             feature = "donate",
             feature = "events",
-            feature = "signup"
+            feature = "signup",
+            feature = "storm"
         ))]
         Some(json) => {
             let request = Request::post(&url)
@@ -545,6 +612,14 @@ fn connect() {
             nothing && days.is_empty(),
         )
     };
+    #[cfg(feature = "storm")]
+    let (path, nothing) = {
+        let storms = LIVE.with_borrow(|live| live.storms.names());
+        (
+            path + "&storms=" + &storms.join(","),
+            nothing && storms.is_empty(),
+        )
+    };
     if nothing {
         return;
     }
@@ -572,7 +647,7 @@ fn connect() {
         },
         None,
     );
-    #[cfg(feature = "updates")]
+    #[cfg(feature = "feeds")]
     listen(
         FEED_EVENT,
         |event| {
@@ -588,6 +663,23 @@ fn connect() {
         |event| {
             if let Some(change) = event_json(event).as_ref().and_then(decode_attendance) {
                 attendance_changed(Some(&change));
+            }
+        },
+        None,
+    );
+    #[cfg(feature = "storm")]
+    listen(
+        STORM_EVENT,
+        |event| {
+            let Some(json) = event_json(event) else {
+                return;
+            };
+            let state = field_text(&json, "state").and_then(|s| decode_storm_state(&s));
+            let shares = field(&json, "shares").and_then(whole);
+            if let (Some(slug), Some(state), Some(shares)) =
+                (field_text(&json, "storm"), state, shares)
+            {
+                storm_changed(Some(&slug), Some((state, shares)));
             }
         },
         None,
@@ -633,17 +725,19 @@ async fn each(
 fn opened() {
     LIVE.with_borrow_mut(|live| live.failures = 0);
     stop_polling();
-    #[cfg(any(feature = "updates", feature = "events"))]
+    #[cfg(any(feature = "feeds", feature = "events", feature = "storm"))]
     {
         let (reopened, _feeds) = LIVE.with_borrow_mut(|live| {
             let reopened = std::mem::replace(&mut live.was_open, true);
             (reopened, live.followed_feeds())
         });
         if reopened {
-            #[cfg(feature = "updates")]
+            #[cfg(feature = "feeds")]
             feeds_changed(&_feeds);
             #[cfg(feature = "events")]
             attendance_changed(None);
+            #[cfg(feature = "storm")]
+            storm_changed(None, None);
         }
     }
 }
@@ -710,10 +804,12 @@ fn poll_once() {
             }
         });
     }
-    #[cfg(feature = "updates")]
+    #[cfg(feature = "feeds")]
     feeds_changed(&LIVE.with_borrow(Live::followed_feeds));
     #[cfg(feature = "events")]
     attendance_changed(None);
+    #[cfg(feature = "storm")]
+    storm_changed(None, None);
     #[cfg(feature = "donate")]
     for slug in LIVE.with_borrow(Live::followed_campaigns) {
         spawn_local(async move {

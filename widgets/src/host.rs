@@ -160,7 +160,8 @@ fn negotiate_locale(data_lang: Option<String>) -> Locale {
 /// `embed.js` adopts Chorus's stylesheets into every shadow root it makes,
 /// and the frame page writes them in (or links them). A root made
 /// otherwise (Chorus could not render the widget, a loader older than this
-/// bundle) links them here: `widgets.css`, and the events' own for events.
+/// bundle) links them here: `widgets.css`, and the events' or the storm's
+/// own.
 fn ensure_style(root: &ShadowRoot, kind: &str) -> Result<(), JsValue> {
     let adopted = root.adopted_style_sheets().length() > 0;
     if adopted
@@ -171,13 +172,13 @@ fn ensure_style(root: &ShadowRoot, kind: &str) -> Result<(), JsValue> {
         return Ok(());
     }
     let document = root.owner_document().ok_or("shadow root has no document")?;
-    #[cfg(feature = "events")]
-    let own = (kind == "events").then_some("/events.css");
-    // Other bundles show no events: only the shared sheet.
-    #[cfg(not(feature = "events"))]
-    let own: Option<&str> = {
-        let _ = kind;
-        None
+    // Each bundle knows the sheets of the widgets it has.
+    let own = match kind {
+        #[cfg(feature = "events")]
+        "events" => Some("/events.css"),
+        #[cfg(feature = "storm")]
+        "storm" => Some("/storm.css"),
+        _ => None,
     };
     for sheet in own.into_iter().chain(["/widgets.css"]) {
         let link = document.create_element("link")?;

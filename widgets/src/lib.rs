@@ -10,8 +10,12 @@ mod counter;
 // the sign-up's): labelled fields, and what waits on the device.
 #[cfg(feature = "donate")]
 mod donate;
+#[cfg(feature = "feeds")]
+mod downloads;
 #[cfg(feature = "events")]
 mod events;
+#[cfg(feature = "feeds")]
+mod feed;
 #[cfg(any(feature = "petition", feature = "signup"))]
 mod fields;
 mod goal;
@@ -25,6 +29,8 @@ mod petition;
 mod proof;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod render;
+#[cfg(feature = "resources")]
+mod resources;
 // Sending what is sent again until Chorus answers (RSVPs, proposals,
 // sign-ups).
 #[cfg(any(feature = "events", feature = "signup"))]
@@ -33,6 +39,8 @@ mod send;
 mod signers;
 #[cfg(feature = "signup")]
 mod signup;
+#[cfg(feature = "storm")]
+mod storm;
 #[cfg(feature = "updates")]
 mod updates;
 
@@ -79,6 +87,10 @@ pub fn mount(
         "signers" => mount_signers(placeholder, &chorus_origin, initial),
         #[cfg(feature = "signup")]
         "signup" => mount_signup(placeholder, &chorus_origin, initial),
+        #[cfg(feature = "storm")]
+        "storm" => mount_storm(placeholder, &chorus_origin, initial),
+        #[cfg(feature = "resources")]
+        "resources" => mount_resources(placeholder, &chorus_origin, initial),
         other => {
             web_sys::console::warn_1(&format!("Chorus: no widget named \"{other}\"").into());
             Ok(())
@@ -298,5 +310,55 @@ fn mount_signup(placeholder: Placeholder, origin: &str, initial: JsValue) -> Res
     mount_in(
         &placeholder,
         move || view! { <signup::Signup setup first /> },
+    )
+}
+
+#[cfg(feature = "storm")]
+fn mount_storm(placeholder: Placeholder, origin: &str, initial: JsValue) -> Result<(), JsValue> {
+    let Some(slug) = placeholder
+        .element
+        .dataset()
+        .get("storm")
+        .filter(|s| !s.is_empty())
+    else {
+        return Err("Chorus: a storm needs data-storm=\"storm-slug\"".into());
+    };
+    client::set_origin(origin);
+    let setup = storm::Setup {
+        slug,
+        origin: origin.to_owned(),
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+        placeholder: host::Anchor::new(placeholder.element.clone()),
+    };
+    let first = storm::decode(&initial);
+    mount_in(&placeholder, move || view! { <storm::Storm setup first /> })
+}
+
+#[cfg(feature = "resources")]
+fn mount_resources(
+    placeholder: Placeholder,
+    origin: &str,
+    initial: JsValue,
+) -> Result<(), JsValue> {
+    let Some(slug) = placeholder
+        .element
+        .dataset()
+        .get("feed")
+        .filter(|f| !f.is_empty())
+    else {
+        return Err("Chorus: a resources box needs data-feed=\"feed-slug\"".into());
+    };
+    client::set_origin(origin);
+    let setup = resources::Setup {
+        slug,
+        origin: origin.to_owned(),
+        locale: placeholder.locale.clone(),
+        theme: placeholder.theme,
+    };
+    let first = feed::decode_page(&initial);
+    mount_in(
+        &placeholder,
+        move || view! { <resources::Resources setup first /> },
     )
 }

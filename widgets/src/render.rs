@@ -287,6 +287,46 @@ pub fn signup(slug: &str, list: Option<chorus_wire::signup::SignupList>, ask: &A
     html(move || crate::signup::on_server(setup, list))
 }
 
+/// A storm's widget; `None`: no such storm.
+#[cfg(feature = "storm")]
+pub fn storm(
+    slug: &str,
+    storm: Option<chorus_wire::storm::Storm>,
+    ask: &Ask,
+    origin: &str,
+) -> String {
+    let setup = crate::storm::Setup {
+        slug: slug.to_owned(),
+        origin: origin.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+        placeholder: Default::default(),
+    };
+    html(move || crate::storm::on_server(setup, storm.map(Into::into)))
+}
+
+/// A feed's files as a toolkit box, from its first [`RESOURCES_ITEMS`]
+/// items in every language; `None`: no such feed.
+#[cfg(feature = "resources")]
+pub fn resources(
+    slug: &str,
+    first: Option<chorus_wire::updates::UpdatesPage>,
+    ask: &Ask,
+    origin: &str,
+) -> String {
+    let setup = crate::resources::Setup {
+        slug: slug.to_owned(),
+        origin: origin.to_owned(),
+        locale: ask.locale(),
+        theme: ask.theme(),
+    };
+    html(move || crate::resources::on_server(setup, first.map(Into::into)))
+}
+
+/// How many items a toolkit box reads, in every language.
+#[cfg(feature = "resources")]
+pub const RESOURCES_ITEMS: u32 = crate::resources::ITEMS;
+
 /// Events per page, as the widget reads them.
 #[cfg(feature = "events")]
 pub use crate::events::PER_PAGE as EVENTS_PER_PAGE;

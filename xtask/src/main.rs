@@ -99,6 +99,7 @@ fn build_widgets() -> Result {
     build_partial_bundle("donate")?;
     build_partial_bundle("updates")?;
     build_partial_bundle("events")?;
+    build_partial_bundle("storm")?;
     build_partial_bundle("campaign")?;
     build_partial_bundle("coalition")?;
     build_partial_bundle("all")?;
@@ -142,16 +143,18 @@ fn short_paths() -> String {
 }
 
 /// The widget bundles in `dist/`: the petition's, the counter's alone, the
-/// sign-up's, the donate button's, the updates feed's, the events', the
-/// campaign's (the first three together), the coalition's (the petition,
-/// its wall and the sign-up) and every widget's.
-const BUNDLES: [&str; 9] = [
+/// sign-up's, the donate button's, the updates feed's (with the toolkit
+/// box), the events', the storm's (with the toolkit box), the campaign's
+/// (the first three together), the coalition's (the petition, its wall and
+/// the sign-up) and every widget's.
+const BUNDLES: [&str; 10] = [
     "chorus-widgets",
     "chorus-counter",
     "chorus-signup",
     "chorus-donate",
     "chorus-updates",
     "chorus-events",
+    "chorus-storm",
     "chorus-campaign",
     "chorus-coalition",
     "chorus-all",
@@ -159,9 +162,9 @@ const BUNDLES: [&str; 9] = [
 
 /// The widgets' stylesheets in `dist/`, each joined from its sources in
 /// the order they build on each other: `widgets.css`, which every widget
-/// has, and the events' and the wall's own, which only pages showing them
-/// download.
-const STYLESHEETS: [(&str, &[&str]); 3] = [
+/// has, and the events', the wall's and the storm's own, which only pages
+/// showing them download.
+const STYLESHEETS: [(&str, &[&str]); 4] = [
     (
         "widgets.css",
         &[
@@ -174,6 +177,7 @@ const STYLESHEETS: [(&str, &[&str]); 3] = [
     ),
     ("events.css", &["widgets/src/events/style.css"]),
     ("coalition.css", &["widgets/src/signers/style.css"]),
+    ("storm.css", &["widgets/src/storm/style.css"]),
 ];
 
 /// Writes the stylesheets into `dist/`: cached files, adopted into the
@@ -268,13 +272,14 @@ fn test() -> Result {
     ]))?;
     // Every feature set: all widgets (development), and each bundle's: the
     // counter alone, the petition, the donate button, the updates feed,
-    // the events, and the campaign bundle's three.
+    // the events, the storm's, and the campaign bundle's three.
     for features in [
         &[][..],
         &["--no-default-features"][..],
         &["--no-default-features", "--features", "donate"][..],
         &["--no-default-features", "--features", "petition"][..],
-        &["--no-default-features", "--features", "updates"][..],
+        &["--no-default-features", "--features", "updates,resources"][..],
+        &["--no-default-features", "--features", "storm,resources"][..],
         &["--no-default-features", "--features", "events"][..],
         &[
             "--no-default-features",

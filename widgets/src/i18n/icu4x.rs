@@ -106,8 +106,21 @@ pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
     named
 }
 
+/// A language's name, or its code where CLDR has none.
+#[cfg(feature = "feeds")]
+pub fn language_name(tag: &str, code: &str) -> String {
+    use icu::experimental::displaynames::multi::LanguageDisplayNames;
+    use icu::locale::subtags::Language;
+
+    LanguageDisplayNames::try_new(locale(tag).into(), Default::default())
+        .ok()
+        .zip(Language::try_from_str(code).ok())
+        .and_then(|(names, language)| names.of(language).map(str::to_owned))
+        .unwrap_or_else(|| code.to_owned())
+}
+
 /// A day as a wall calendar at the event shows it: "Friday, December 18".
-#[cfg(feature = "events")]
+#[cfg(any(feature = "events", feature = "storm"))]
 pub fn wall_day(tag: &str, year: i16, month: i8, day: i8) -> String {
     use icu::calendar::Date;
     use icu::datetime::DateTimeFormatter;
@@ -126,7 +139,7 @@ pub fn wall_day(tag: &str, year: i16, month: i8, day: i8) -> String {
 
 /// A time of day as a clock at the event shows it, in the language's short
 /// time: "6:00 PM", "18:00".
-#[cfg(feature = "events")]
+#[cfg(any(feature = "events", feature = "storm"))]
 pub fn wall_time(tag: &str, hour: i8, minute: i8) -> String {
     use icu::datetime::NoCalendarFormatter;
     use icu::datetime::fieldsets::T;
@@ -145,6 +158,26 @@ pub fn wall_time(tag: &str, hour: i8, minute: i8) -> String {
     )
     .map(|formatter| formatter.format(&time).write_to_string().into_owned())
     .unwrap_or_default()
+}
+
+/// An instant in UTC, named so ("Friday, December 18, 5:00 PM UTC"): the
+/// reader's zone is the browser's to know.
+#[cfg(feature = "storm")]
+pub fn moment(tag: &str, millis: f64, with_day: bool) -> String {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp((millis / 1000.0).floor() as i64) else {
+        return String::new();
+    };
+    let clock = wall_time(tag, at.hour() as i8, at.minute() as i8);
+    if !with_day {
+        return format!("{clock} UTC");
+    }
+    let day = wall_day(
+        tag,
+        at.year() as i16,
+        u8::from(at.month()) as i8,
+        at.day() as i8,
+    );
+    format!("{day}, {clock} UTC")
 }
 
 /// The reader's zone is the browser's to know.

@@ -124,6 +124,31 @@ pub fn regions(tag: &str, codes: &[&str]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A language's name, or its code where the browser has no names.
+#[cfg(feature = "feeds")]
+pub fn language_name(tag: &str, code: &str) -> String {
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).unwrap_or(JsValue::UNDEFINED);
+    if !Reflect::has(&intl, &"DisplayNames".into()).unwrap_or(false) {
+        return code.to_owned();
+    }
+    Intl::DisplayNames::new(&locales(tag), &options(&[("type", "language")]))
+        .of(code)
+        .map(String::from)
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// An instant on the reader's own clock: "Friday, December 18 at 6:00 PM",
+/// or the time alone.
+#[cfg(feature = "storm")]
+pub fn moment(tag: &str, millis: f64, with_day: bool) -> String {
+    let mut pairs = vec![("hour", "numeric"), ("minute", "2-digit")];
+    if with_day {
+        pairs.extend([("weekday", "long"), ("month", "long"), ("day", "numeric")]);
+    }
+    let format = Intl::DateTimeFormat::new(&locales(tag), &options(&pairs)).format();
+    call_format(format, &js_sys::Date::new(&millis.into())).unwrap_or_default()
+}
+
 /// A wall-clock time formatted as if it were UTC, so no zone data is
 /// needed and it reads as on the wall at the event.
 #[cfg(feature = "events")]

@@ -126,6 +126,12 @@ impl Locale {
         formats::date(&self.tag, millis)
     }
 
+    /// A language's name in this locale: "Spanish", "espagnol".
+    #[cfg(feature = "feeds")]
+    pub fn language_name(&self, code: &str) -> String {
+        formats::language_name(&self.tag, code)
+    }
+
     /// An amount of `currency` in minor units: "€5", "5,50 €".
     #[cfg(feature = "donate")]
     pub fn money(&self, amount: u64, currency: &str, minor_units: u8) -> String {
@@ -152,6 +158,27 @@ impl Locale {
         chorus_wire::events::parse_local_time(local)
             .map(|(y, m, d, _, _)| formats::wall_day(&self.tag, y, m, d))
             .unwrap_or_default()
+    }
+
+    /// The instant `millis` on the reader's own clock ("Friday, December
+    /// 18 at 6:00 PM"), or its time alone; on the server, in UTC and named
+    /// so, the reader's zone being the browser's to know.
+    #[cfg(feature = "storm")]
+    pub fn moment(&self, millis: f64, with_day: bool) -> String {
+        formats::moment(&self.tag, millis, with_day)
+    }
+
+    /// How long until something `seconds` away: "in 3 days", "in 5
+    /// hours", "in 25 minutes", in the largest unit that counts two.
+    #[cfg(feature = "storm")]
+    pub fn within(&self, seconds: f64) -> String {
+        let seconds = seconds.max(0.0);
+        let (value, unit) = match seconds {
+            s if s >= 2.0 * 86_400.0 => ((s / 86_400.0).floor(), Unit::Day),
+            s if s >= 2.0 * 3_600.0 => ((s / 3_600.0).floor(), Unit::Hour),
+            s => ((s / 60.0).ceil(), Unit::Minute),
+        };
+        formats::relative(&self.tag, value as i64, unit)
     }
 
     /// The time of day of a wall-clock time: "6:00 PM", "18:00".
@@ -273,6 +300,23 @@ mod tests {
             en.reader_time("2026-12-18T17:00:00Z", "+01:00", "2026-12-18T18:00"),
             None
         );
+    }
+
+    #[test]
+    #[cfg(feature = "storm")]
+    fn the_server_writes_a_storms_moment_in_utc_and_the_wait_in_words() {
+        let (en, fr) = (negotiate(["en"]), negotiate(["fr"]));
+        // 2026-12-18T17:00:00Z
+        let at = 1_797_613_200_000.0;
+        assert_eq!(
+            en.moment(at, true),
+            "Friday, December 18, 5:00\u{202f}PM UTC"
+        );
+        assert_eq!(fr.moment(at, false), "17:00 UTC");
+        assert_eq!(en.within(3.0 * 86_400.0 + 7_200.0), "in 3 days");
+        assert_eq!(en.within(5.5 * 3_600.0), "in 5 hours");
+        assert_eq!(en.within(90.0 * 60.0), "in 90 minutes");
+        assert_eq!(fr.within(30.0), "dans 1 minute");
     }
 
     #[test]

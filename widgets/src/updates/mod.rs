@@ -2,7 +2,6 @@
 //! language, more on request, and new items arriving live.
 
 mod messages;
-mod page;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,11 +12,11 @@ use leptos::task::spawn_local;
 
 use crate::client;
 use crate::clock;
+use crate::feed::{self as page, Item, Query};
+pub use crate::feed::{Page, decode_page};
 use crate::host::{Anchor, Theme, focus_later, sleep};
 use crate::i18n::{Locale, fill};
 use messages::Messages;
-use page::{Item, Query};
-pub use page::{Page, decode_page};
 
 /// The longest pause between two attempts to read the feed.
 const MAX_RETRY: Duration = Duration::from_secs(30);
@@ -407,6 +406,7 @@ impl Feed {
             image_alt,
             link,
             lang,
+            attachments,
             ..
         } = item;
         // Compact: the title is the link. Full: a picture, the summary and a
@@ -441,6 +441,9 @@ impl Feed {
             }
         });
         let summary = (!setup.compact).then(|| view! { <p class="summary">{summary}</p> });
+        let downloads = (!setup.compact)
+            .then(|| crate::downloads::downloads_view(&setup.locale, attachments, false))
+            .flatten();
         let read_more = read_more.map(|href| {
             view! {
                 <a class="read-more" href=href target="_blank" rel="noopener noreferrer">
@@ -457,6 +460,7 @@ impl Feed {
                 <h3 class="item-title">{title_link} {plain_title}</h3>
                 {date}
                 {summary}
+                {downloads}
                 {read_more}
             </li>
         }

@@ -1,4 +1,5 @@
-//! Reading a page of a feed's items from Chorus.
+//! Reading a page of a feed's items from Chorus: what the updates feed
+//! and the resources box both show.
 
 use wasm_bindgen::JsValue;
 
@@ -17,6 +18,23 @@ pub struct Item {
     pub lang: String,
     /// RFC 3339, for `<time datetime>`.
     pub published_at: String,
+    /// Files to download, alternates of one file sharing a group.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to an item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub group: u64,
+    pub title: String,
+    pub lang: String,
+    pub media_type: String,
+    /// In bytes.
+    pub length: u64,
+    /// Only `http(s)` addresses.
+    pub url: String,
+    /// `None` for a mirrored feed's file, which Chorus does not keep.
+    pub sha256: Option<String>,
 }
 
 /// A page of items, newest first.
@@ -103,6 +121,22 @@ fn decode_item(value: &JsValue) -> Option<Item> {
         link,
         lang: field_text(value, "lang").unwrap_or_default(),
         published_at: field_text(value, "published_at")?,
+        attachments: field_list(value, "attachments")
+            .iter()
+            .filter_map(decode_attachment)
+            .collect(),
+    })
+}
+
+fn decode_attachment(value: &JsValue) -> Option<Attachment> {
+    Some(Attachment {
+        group: whole(field(value, "group")?)?,
+        title: field_text(value, "title")?,
+        lang: field_text(value, "lang").unwrap_or_default(),
+        media_type: field_text(value, "media_type")?,
+        length: whole(field(value, "length")?)?,
+        url: web_link(field_text(value, "url"))?,
+        sha256: field_text(value, "sha256"),
     })
 }
 
@@ -122,6 +156,21 @@ impl From<chorus_wire::updates::UpdatesPage> for Page {
                     link: web_link(item.link),
                     lang: item.lang,
                     published_at: item.published_at,
+                    attachments: item
+                        .attachments
+                        .into_iter()
+                        .filter_map(|a| {
+                            Some(Attachment {
+                                group: u64::try_from(a.group).ok()?,
+                                title: a.title,
+                                lang: a.lang,
+                                media_type: a.media_type,
+                                length: a.length,
+                                url: web_link(Some(a.url))?,
+                                sha256: a.sha256,
+                            })
+                        })
+                        .collect(),
                 })
             })
             .collect();
