@@ -4,6 +4,7 @@
 mod coalition;
 mod content;
 mod events;
+mod flyers;
 mod partner_site;
 mod storm;
 
@@ -121,7 +122,8 @@ async fn demo_organisation(store: &dyn Store) -> anyhow::Result<i64> {
         .id)
 }
 
-/// The demo updates feed: a dozen items in three languages.
+/// The demo updates feed: a dozen items in three languages, and the
+/// toolkit's item with its files.
 async fn seed_updates(store: &dyn Store) -> anyhow::Result<()> {
     let slug = Slug::parse(content::FEED_SLUG).map_err(anyhow::Error::msg)?;
     if store.feed_by_slug(&slug).await?.is_some() {
@@ -148,7 +150,7 @@ async fn seed_updates(store: &dyn Store) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)?;
         store.post_item(feed.id, &item).await?;
     }
-    Ok(())
+    flyers::seed(store, feed.id).await
 }
 
 /// The demo donation campaign: paid on the partner site's stand-in payment

@@ -9,7 +9,7 @@
 
 pub mod cli;
 mod html;
-mod pdf;
+pub mod pdf;
 mod words;
 
 use std::collections::BTreeMap;
@@ -198,7 +198,7 @@ impl HandIn {
 
 /// One block of the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Line {
+pub enum Line {
     Title(String),
     Heading(String),
     Subheading(String),

@@ -83,15 +83,21 @@ impl Measure<'_> {
 }
 
 pub fn render(hand_in: &HandIn) -> Vec<u8> {
+    document(&hand_in.title, hand_in.lines())
+}
+
+/// `lines` set on A4 pages as a hand-in is: Chorus's other printed
+/// documents (the demo's flyers) share its type and wrapping.
+pub fn document(title: &str, lines: Vec<Line>) -> Vec<u8> {
     let font = ParsedFont::from_bytes(dejavu::sans::regular(), 0, &mut Vec::new())
         .expect("DejaVu Sans parses");
-    let mut doc = PdfDocument::new(&hand_in.title);
+    let mut doc = PdfDocument::new(title);
     let font_id = doc.add_font(&font);
     let measure = Measure(&font);
     let mut pages = Vec::new();
     let mut ops = Vec::new();
     let mut y = PAGE_HEIGHT - MARGIN;
-    for line in hand_in.lines() {
+    for line in lines {
         let (size, above, indent) = style(&line);
         let leading = size * 1.35 / POINTS_PER_MM;
         let width = PAGE_WIDTH - 2.0 * MARGIN - indent;
