@@ -181,6 +181,12 @@ async fn serve(
                 format!("attachment; filename=\"{file_name}\""),
             ),
             (header::ETAG, format!("\"{sha256}\"")),
+            // Opened in a tab rather than saved, a file runs nothing and
+            // loads nothing: an image or a PDF needs neither.
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'".to_owned(),
+            ),
             // Linked from partner pages, which are other sites.
             (
                 header::HeaderName::from_static("cross-origin-resource-policy"),

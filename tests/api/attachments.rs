@@ -38,7 +38,7 @@ async fn upload(app: &TestApp, item: i64, query: &str, bytes: Vec<u8>) -> (u16, 
 }
 
 /// An update with a flyer in English and its Spanish alternate.
-async fn with_flyers(app: &TestApp) -> (i64, Value, Value) {
+pub(crate) async fn with_flyers(app: &TestApp) -> (i64, Value, Value) {
     let feed = feed(app).await;
     let item = post(app, &feed, "Day of action toolkit", "en", "", 1).await;
     let (status, english) = upload(app, item, "title=Flyer%20(English)&lang=en", flyer("en")).await;
@@ -98,6 +98,10 @@ async fn a_flyer_and_its_alternate_are_kept_and_served_by_every_instance() {
             "attachment; filename=\"flyer-english.pdf\""
         );
         assert_eq!(header("x-content-type-options"), "nosniff");
+        assert!(
+            header("content-security-policy").starts_with("sandbox;"),
+            "a file opened in a tab runs nothing"
+        );
         assert!(header("cache-control").contains("immutable"));
         assert_eq!(header("etag"), format!("\"{sha256}\""));
         assert_eq!(response.bytes().await.expect("bytes").to_vec(), flyer("en"));
@@ -381,4 +385,49 @@ async fn a_mirrored_feeds_enclosures_are_kept_as_links_to_their_source() {
     assert_eq!(tips["url"], "https://harbour.example/files/tips.pdf");
     assert_eq!(tips["title"], "Tip sheet for organisers");
     assert_eq!(tips["length"], 120000);
+}
+
+#[tokio::test]
+async fn the_demo_seeds_a_toolkit_with_a_flyer_in_english_and_spanish_and_a_tip_sheet() {
+    let app = TestApp::spawn().await;
+    app.seed_demo().await;
+    let (status, page) = body(
+        app.get("/api/v1/feeds/defenders-news/items?tag=toolkit")
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let files = page["items"][0]["attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(files.len(), 3, "{page}");
+    let (english, spanish, tips) = (&files[0], &files[1], &files[2]);
+    assert_eq!(
+        (english["lang"].as_str(), spanish["lang"].as_str()),
+        (Some("en"), Some("es"))
+    );
+    assert_eq!(
+        english["group"], spanish["group"],
+        "the Spanish flyer is an alternate"
+    );
+    assert_ne!(tips["group"], english["group"]);
+    for file in &files {
+        assert_eq!(file["media_type"], "application/pdf");
+        let served = app
+            .client
+            .get(file["url"].as_str().unwrap_or_default())
+            .send()
+            .await
+            .expect("served");
+        assert_eq!(served.status(), 200);
+        assert!(served.bytes().await.expect("bytes").starts_with(b"%PDF-"));
+    }
+    // The toolkit box renders them, in the reader's language first.
+    let (_, embed) = body(app.get("/api/v1/embed?w=resources:defenders-news:es").await).await;
+    let html = embed["widgets"][0]["html"].as_str().unwrap_or_default();
+    assert!(html.contains("Materiales"), "{html}");
+    let spanish_at = html.find("Volante").expect("the Spanish flyer");
+    let english_at = html.find("inglés (PDF").expect("its English alternate");
+    assert!(spanish_at < english_at, "{html}");
 }

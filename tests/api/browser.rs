@@ -7,6 +7,7 @@ mod driver;
 mod events;
 mod rendered;
 mod signing;
+mod storm;
 mod updates;
 mod without_script;
 

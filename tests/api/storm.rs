@@ -10,13 +10,13 @@ use crate::cli::{chorus, text};
 use crate::events::admin;
 use crate::helpers::{Options, TestApp, body};
 
-const PARTNER: &str = "https://harbour.example";
+pub(crate) const PARTNER: &str = "https://harbour.example";
 /// 2026-12-18T17:00:00Z.
-const START: i64 = 1_797_613_200_000;
-const MINUTE: i64 = 60_000;
-const LINK: &str = "https://coalition.example/ratify";
+pub(crate) const START: i64 = 1_797_613_200_000;
+pub(crate) const MINUTE: i64 = 60_000;
+pub(crate) const LINK: &str = "https://coalition.example/ratify";
 
-async fn app_at(at: i64) -> TestApp {
+pub(crate) async fn app_at(at: i64) -> TestApp {
     TestApp::spawn_with(Options {
         clock: Clock::fixed(at),
         ..Options::default()
@@ -24,7 +24,7 @@ async fn app_at(at: i64) -> TestApp {
     .await
 }
 
-fn plan() -> Value {
+pub(crate) fn plan() -> Value {
     json!({
         "starts_at": "2026-12-18T17:00:00Z",
         "minutes": 60,
@@ -57,7 +57,7 @@ async fn storm(app: &TestApp, lang: &str) -> Value {
     storm
 }
 
-async fn create(app: &TestApp, plan: &Value) -> (u16, Value) {
+pub(crate) async fn create(app: &TestApp, plan: &Value) -> (u16, Value) {
     admin(
         app,
         reqwest::Method::POST,
@@ -487,4 +487,31 @@ async fn the_demo_seeds_its_migrants_day_storm_in_three_languages_once() {
             assert!(text.contains("#migrantsday"), "{text}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_embed_renders_the_storm_in_the_readers_language_with_its_start_in_utc() {
+    let app = app_at(START - 3 * 60 * MINUTE).await;
+    create(&app, &plan()).await;
+    let (status, answer) = body(
+        app.get("/api/v1/embed?w=storm:migrants-day:es:&w=storm:no-such-storm:en")
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let storm = &answer["widgets"][0];
+    let html = storm["html"].as_str().unwrap_or_default();
+    assert!(html.contains("Tormenta del Día del Migrante"), "{html}");
+    // The server cannot know the reader's zone: it names UTC, and the
+    // widget says it on the reader's own clock once it runs.
+    assert!(
+        html.contains("Empieza viernes, 18 de diciembre, 17:00 UTC"),
+        "{html}"
+    );
+    assert!(html.contains("dentro de 3 horas"), "{html}");
+    assert!(html.contains("https://x.com/intent/post?text="), "{html}");
+    assert_eq!(storm["data"]["storm"], "migrants-day");
+    assert_eq!(storm["data"]["lang"], "es");
+    let missing = answer["widgets"][1]["html"].as_str().unwrap_or_default();
+    assert!(missing.contains("could not be found"), "{missing}");
 }

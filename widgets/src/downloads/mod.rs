@@ -41,7 +41,11 @@ fn kind(media_type: &str) -> String {
     match media_type {
         "application/pdf" => "PDF".into(),
         "image/webp" => "WebP".into(),
-        other => other.rsplit('/').next().unwrap_or(other).to_uppercase(),
+        other => other
+            .rsplit('/')
+            .next()
+            .unwrap_or(other)
+            .to_ascii_uppercase(),
     }
 }
 

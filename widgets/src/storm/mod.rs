@@ -129,12 +129,13 @@ fn platform_name(messages: &Messages, platform: &str) -> String {
         "email" => messages.email,
         "copy" => messages.copy,
         "native" => messages.more,
+        // Platform names are ASCII: no Unicode case tables in the bundle.
         other => {
-            let mut letters = other.chars();
-            return letters
-                .next()
-                .map(|first| first.to_uppercase().chain(letters).collect())
-                .unwrap_or_default();
+            let mut name = other.to_owned();
+            if let Some(first) = name.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            return name;
         }
     };
     name.to_owned()

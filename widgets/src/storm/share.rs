@@ -55,7 +55,9 @@ pub fn intent(
 /// (`mastodon.social`, `https://mastodon.social/`, `@me@mastodon.social`),
 /// or `None` when it is no host name.
 pub fn mastodon_server(typed: &str) -> Option<String> {
-    let typed = typed.trim().to_lowercase();
+    // Host names are ASCII (an international one in its xn-- form): no
+    // Unicode case tables in the bundle.
+    let typed = typed.trim().to_ascii_lowercase();
     let typed = typed
         .strip_prefix("https://")
         .or_else(|| typed.strip_prefix("http://"))
