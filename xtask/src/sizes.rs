@@ -15,7 +15,10 @@ use crate::Result;
 /// organisation's form, the wall and the sign-up on the page with every
 /// widget; the organisation's form is only in the bundles that need it.
 /// The feed's "more" kept through a live refresh added 0.4 KB to pages
-/// with several kinds.
+/// with several kinds. Issue 21 raised three by what its code needs on
+/// the pages that run it: each item's files in the updates feed (and the
+/// toolkit box in its bundle), and the storm and the box on the page with
+/// every widget.
 struct Download {
     what: &'static str,
     files: &'static [&'static str],
@@ -63,7 +66,7 @@ const DOWNLOADS: [Download; 10] = [
             "chorus-updates.js",
             "chorus-updates_bg.wasm",
         ],
-        ceiling: 91_000,
+        ceiling: 94_000,
     },
     Download {
         // Frame mode adds the frame page's HTML (served by Chorus, not in
@@ -89,7 +92,7 @@ const DOWNLOADS: [Download; 10] = [
             "chorus-campaign.js",
             "chorus-campaign_bg.wasm",
         ],
-        ceiling: 159_500,
+        ceiling: 166_000,
     },
     Download {
         // The events widget arrived after the ceilings were set (issue
@@ -115,7 +118,7 @@ const DOWNLOADS: [Download; 10] = [
             "chorus-storm.js",
             "chorus-storm_bg.wasm",
         ],
-        ceiling: 0,
+        ceiling: 108_500,
     },
     Download {
         // The wall arrived after the ceilings were set (issue 19): its
@@ -139,7 +142,7 @@ const DOWNLOADS: [Download; 10] = [
             "chorus-all.js",
             "chorus-all_bg.wasm",
         ],
-        ceiling: 255_500,
+        ceiling: 290_000,
     },
 ];
 
