@@ -55,6 +55,7 @@ async fn run(postgres: Option<&str>, events: usize) {
     let store = &*server.store;
     admin::create_day(
         store,
+        chorus::admin::Acting::Operator,
         &DayInput {
             slug: DAY.into(),
             day: DATE.into(),
@@ -98,7 +99,9 @@ async fn run(postgres: Option<&str>, events: usize) {
             organisation: None,
             partner: None,
         };
-        admin::create(store, &input).await.expect("event created");
+        admin::create(store, chorus::admin::Acting::Operator, &input)
+            .await
+            .expect("event created");
     }
     println!(
         "  {name}: seeded in {:.1} s",

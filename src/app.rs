@@ -37,7 +37,6 @@ pub struct AppState {
     /// The organisation's Stripe account.
     pub stripe: Stripe,
     /// Who may use the organisers' API.
-    pub admin: crate::admin::AdminTokens,
     /// Tells live connections when a feed changes.
     pub feed_watch: crate::updates::FeedWatch,
     /// Every upcoming event's attendance, pushed to live connections.

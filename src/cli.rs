@@ -73,6 +73,9 @@ pub enum Command {
     /// Social-media storms: plan one, change it, list them.
     #[command(subcommand)]
     Storm(crate::storm::cli::StormCommand),
+    /// An organisation's API tokens.
+    #[command(subcommand)]
+    Token(crate::admin::cli::TokenCommand),
 }
 
 // Parsed once per process: the size of a variant does not matter.
@@ -361,6 +364,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Event(command) => crate::events::cli::event(command).await,
         Command::Signup(command) => crate::signup::cli::signup(command).await,
         Command::Storm(command) => crate::storm::cli::storm(command).await,
+        Command::Token(command) => crate::admin::cli::token(command).await,
     }
 }
 
@@ -412,6 +416,19 @@ pub(crate) async fn open(storage: &StorageConfig) -> anyhow::Result<Arc<dyn Stor
         .with_context(|| format!("opening {}", storage.url()))
 }
 
+/// The organisation an organiser named on the command line.
+pub(crate) async fn organisation(
+    store: &dyn Store,
+    name: &str,
+) -> anyhow::Result<crate::storage::Organisation> {
+    store
+        .organisation_by_name(name.trim())
+        .await?
+        .with_context(|| {
+            format!("no organisation {name:?}; `chorus org keygen NAME` registers one")
+        })
+}
+
 fn parse_text(args: TextArgs) -> anyhow::Result<PetitionText> {
     crate::petitions::validate_text(crate::petitions::TextDraft {
         lang: args.lang,
@@ -458,13 +475,7 @@ async fn petition(command: PetitionCommand) -> anyhow::Result<()> {
                 share_url: parse_link(share_url)?,
             };
             let store = open(&storage).await?;
-            let organisation =
-                store
-                    .organisation_by_name(org.trim())
-                    .await?
-                    .with_context(|| {
-                        format!("no organisation {org:?}; `chorus org keygen NAME` registers one")
-                    })?;
+            let organisation = organisation(&*store, &org).await?;
             let petition = store
                 .create_petition(&NewPetition {
                     slug,

@@ -94,8 +94,6 @@ pub struct ServeConfig {
     pub storage: StorageConfig,
     #[command(flatten)]
     pub payments: PaymentsConfig,
-    #[command(flatten)]
-    pub admin: AdminConfig,
     /// How often mirrored update feeds are fetched, in seconds.
     #[arg(long, env = "CHORUS_MIRROR_EVERY_SECS", default_value_t = 900)]
     pub mirror_every_secs: u64,
@@ -234,20 +232,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(REDACTED)")
     }
-}
-
-/// Who may use the organisers' API.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct AdminConfig {
-    /// Bearer tokens for the organisers' API, comma-separated (one per
-    /// person or tool, so one can be withdrawn alone). None: the API is closed.
-    #[arg(
-        long,
-        env = "CHORUS_ADMIN_TOKENS",
-        value_delimiter = ',',
-        hide_env_values = true
-    )]
-    pub admin_tokens: Vec<Secret>,
 }
 
 /// The organisation's payment provider accounts. Secrets come from here,

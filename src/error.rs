@@ -30,8 +30,11 @@ pub enum ApiError {
     /// petition).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
-    #[error("this needs an organiser's token: Authorization: Bearer TOKEN")]
+    #[error("this needs an organisation's API token that is current: Authorization: Bearer TOKEN")]
     Unauthorized,
+    /// A valid token without the scope the route needs.
+    #[error("this token may not do that: it needs the scope {0}")]
+    MissingScope(&'static str),
     /// A body the endpoint cannot read: wrong media type, too large, not JSON.
     #[error("{message}")]
     UnreadableBody {
@@ -76,6 +79,7 @@ impl ApiError {
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden_origin"),
             Self::Conflict { code, .. } => (StatusCode::CONFLICT, code),
             Self::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::MissingScope(_) => (StatusCode::FORBIDDEN, "insufficient_scope"),
             Self::UnreadableBody { status, code, .. } => (*status, code),
             Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),

@@ -67,7 +67,6 @@ pub async fn start(
         public_url,
         fetch: config.fetch.clone(),
         payments: &config.payments,
-        admin: &config.admin,
         mail: &config.mail,
         guard: &config.guard,
         wall: config.wall,
@@ -86,7 +85,6 @@ pub struct Settings<'a> {
     /// Which addresses outbound fetches may reach.
     pub fetch: outbound::FetchConfig,
     pub payments: &'a config::PaymentsConfig,
-    pub admin: &'a config::AdminConfig,
     pub mail: &'a mail::MailConfig,
     pub guard: &'a guard::GuardConfig,
     pub wall: wall::WallConfig,
@@ -106,7 +104,6 @@ pub async fn state_for(
         public_url,
         fetch,
         payments,
-        admin,
         mail,
         guard,
         wall,
@@ -136,7 +133,6 @@ pub async fn state_for(
         later: signing::Later::default(),
         totals,
         stripe: donations::Stripe::new(payments),
-        admin: admin::AdminTokens::new(&admin.admin_tokens),
         feed_watch,
         attendance,
         item_images: updates::ItemImages::new(fetch.clone(), std::time::Duration::from_secs(10)),
@@ -155,6 +151,14 @@ pub async fn state_for(
 
 /// `chorus serve`.
 pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    // Deployment-wide tokens reached every organisation's content; they
+    // were replaced by each organisation's own. Starting without them
+    // silently would leave an operator's tools failing with no reason.
+    anyhow::ensure!(
+        std::env::var_os("CHORUS_ADMIN_TOKENS").is_none(),
+        "CHORUS_ADMIN_TOKENS is no longer read: give each organisation's tools their own \
+         token with `chorus token create --org NAME --label WHO --scope SCOPE`, then unset it"
+    );
     let public_url = config.require_public_url()?;
     let state = start(&config, public_url, &config.keys.require()?).await?;
     if config.fetch.allow_private_fetch {

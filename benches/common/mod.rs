@@ -243,6 +243,10 @@ impl Server {
             .store
             .create_feed(&chorus::storage::NewFeed {
                 slug,
+                organisation_id: self
+                    .petition
+                    .organisation_id
+                    .expect("the petition has an organisation"),
                 title: "News from the coalition".into(),
                 default_lang: Lang::parse("en").expect("valid"),
                 source_url: None,

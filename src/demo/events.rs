@@ -5,6 +5,7 @@
 
 use chorus_wire::events::EventProposal;
 
+use crate::admin::Acting;
 use crate::events::admin::{self, DayInput, EventInput};
 use crate::events::event::{Author, check, public_id};
 use crate::ident::Slug;
@@ -450,6 +451,7 @@ pub async fn seed(store: &dyn Store, organisation: &str) -> anyhow::Result<()> {
     }
     let day = admin::create_day(
         store,
+        Acting::Operator,
         &DayInput {
             slug: DAY_SLUG.into(),
             day: DATE.into(),
@@ -480,7 +482,7 @@ pub async fn seed(store: &dyn Store, organisation: &str) -> anyhow::Result<()> {
             organisation: None,
             partner: None,
         };
-        admin::create(store, &input)
+        admin::create(store, Acting::Operator, &input)
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", demo.2))?;
     }

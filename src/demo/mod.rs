@@ -97,9 +97,9 @@ pub async fn seed(
             .await?;
     }
     seed_donations(store, partner_origin, partner_id).await?;
-    seed_updates(store).await?;
+    seed_updates(store, organisation_id).await?;
     coalition::seed(store, keys, base).await?;
-    storm::seed(store, partner_origin).await?;
+    storm::seed(store, organisation_id, partner_origin).await?;
     events::seed(store, content::ORGANISATION_NAME).await
 }
 
@@ -124,7 +124,7 @@ async fn demo_organisation(store: &dyn Store) -> anyhow::Result<i64> {
 
 /// The demo updates feed: a dozen items in three languages, and the
 /// toolkit's item with its files.
-async fn seed_updates(store: &dyn Store) -> anyhow::Result<()> {
+async fn seed_updates(store: &dyn Store, organisation_id: i64) -> anyhow::Result<()> {
     let slug = Slug::parse(content::FEED_SLUG).map_err(anyhow::Error::msg)?;
     if store.feed_by_slug(&slug).await?.is_some() {
         return Ok(());
@@ -132,6 +132,7 @@ async fn seed_updates(store: &dyn Store) -> anyhow::Result<()> {
     let feed = store
         .create_feed(&NewFeed {
             slug,
+            organisation_id,
             title: content::FEED_TITLE.into(),
             default_lang: Lang::parse("en").map_err(anyhow::Error::msg)?,
             source_url: None,

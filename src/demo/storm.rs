@@ -89,7 +89,11 @@ fn next_migrants_day(now: i64) -> anyhow::Result<i64> {
     anyhow::bail!("no 18 December ahead")
 }
 
-pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<()> {
+pub async fn seed(
+    store: &dyn Store,
+    organisation_id: i64,
+    partner_origin: &Origin,
+) -> anyhow::Result<()> {
     let slug = Slug::parse(STORM_SLUG).map_err(anyhow::Error::msg)?;
     if store.storm_by_slug(&slug).await?.is_some() {
         return Ok(());
@@ -116,7 +120,7 @@ pub async fn seed(store: &dyn Store, partner_origin: &Origin) -> anyhow::Result<
             })
             .collect(),
     };
-    crate::storm::admin::create(store, STORM_SLUG, &input).await?;
+    crate::storm::admin::create(store, organisation_id, STORM_SLUG, &input).await?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::{Author, check, public_id};
 use super::letters::{To, decision_letter};
-use crate::admin::Organiser;
+use crate::admin::{Acting, Organiser, WriteEvents};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
@@ -77,11 +77,39 @@ pub struct DayInput {
     pub day: String,
     pub lang: String,
     pub name: String,
-    /// The organisation whose key the day's people are sealed to.
+    /// The organisation whose key the day's people are sealed to; through
+    /// the API, the token's when not given.
+    #[serde(default)]
     pub organisation: String,
 }
 
-pub async fn create_day(store: &dyn Store, input: &DayInput) -> Result<ActionDayRecord, Refused> {
+/// The organisation named, if `acting` reaches it; without a name, the one
+/// `acting` is for.
+async fn organisation_for(
+    store: &dyn Store,
+    acting: Acting,
+    name: Option<&str>,
+) -> Result<i64, Refused> {
+    let name = name.map(str::trim).filter(|n| !n.is_empty());
+    let Some(name) = name else {
+        return match acting {
+            Acting::For(id) => Ok(id),
+            Acting::Operator => Err(Refused::Unknown("name the organisation it is for".into())),
+        };
+    };
+    store
+        .organisation_by_name(name)
+        .await?
+        .map(|organisation| organisation.id)
+        .filter(|id| acting.reaches(*id))
+        .ok_or_else(|| Refused::Unknown(format!("no organisation {name:?}")))
+}
+
+pub async fn create_day(
+    store: &dyn Store,
+    acting: Acting,
+    input: &DayInput,
+) -> Result<ActionDayRecord, Refused> {
     use chorus_wire::signing::Problem;
     let mut problems = Vec::new();
     let slug = Slug::parse(&input.slug)
@@ -107,14 +135,11 @@ pub async fn create_day(store: &dyn Store, input: &DayInput) -> Result<ActionDay
     let (Some(slug), Some(lang), true) = (slug, lang, problems.is_empty()) else {
         return Err(Refused::Fields(problems));
     };
-    let organisation = store
-        .organisation_by_name(&input.organisation)
-        .await?
-        .ok_or_else(|| Refused::Unknown(format!("no organisation {:?}", input.organisation)))?;
+    let organisation_id = organisation_for(store, acting, Some(&input.organisation)).await?;
     Ok(store
         .create_action_day(&NewActionDay {
             slug,
-            organisation_id: organisation.id,
+            organisation_id,
             day: input.day.clone(),
             lang,
             name: input.name.trim().to_owned(),
@@ -149,7 +174,11 @@ async fn day_of(store: &dyn Store, slug: &str) -> Result<Option<ActionDayRecord>
 }
 
 /// Creates an approved event.
-pub async fn create(store: &dyn Store, input: &EventInput) -> Result<EventRecord, Refused> {
+pub async fn create(
+    store: &dyn Store,
+    acting: Acting,
+    input: &EventInput,
+) -> Result<EventRecord, Refused> {
     let day = day_of(store, &input.event.day).await?;
     let mut form = input.event.clone();
     if form.idempotency_key.is_empty() {
@@ -160,20 +189,10 @@ pub async fn create(store: &dyn Store, input: &EventInput) -> Result<EventRecord
     let mut checked =
         check(&form, day.as_ref(), Author::Organiser, now_millis()).map_err(Refused::Fields)?;
     checked.details.host_partner_id = partner_id(store, input.partner.as_deref()).await?;
-    let organisation_id = match (&day, &input.organisation) {
-        (Some(day), _) => day.organisation_id,
-        (None, Some(name)) => {
-            store
-                .organisation_by_name(name)
-                .await?
-                .ok_or_else(|| Refused::Unknown(format!("no organisation {name:?}")))?
-                .id
-        }
-        (None, None) => {
-            return Err(Refused::Unknown(
-                "name the event's action day or its organisation".into(),
-            ));
-        }
+    let organisation_id = match &day {
+        Some(day) if acting.reaches(day.organisation_id) => day.organisation_id,
+        Some(day) => return Err(Refused::Unknown(format!("no action day {}", day.slug))),
+        None => organisation_for(store, acting, input.organisation.as_deref()).await?,
     };
     let event = NewEvent {
         public_id: public_id(),
@@ -207,10 +226,11 @@ async fn partner_id(store: &dyn Store, origin: Option<&str>) -> Result<Option<i6
 /// [`put_text`]).
 pub async fn edit(
     store: &dyn Store,
+    acting: Acting,
     public_id: &str,
     input: &EventInput,
 ) -> Result<EventRecord, Refused> {
-    let event = find(store, public_id).await?;
+    let event = find(store, acting, public_id).await?;
     let day = day_of(store, &input.event.day).await?;
     let mut form = input.event.clone();
     form.idempotency_key = "organiser-edited-event".into();
@@ -219,7 +239,7 @@ pub async fn edit(
     checked.details.host_partner_id = partner_id(store, input.partner.as_deref()).await?;
     store.update_event(event.id, &checked.details).await?;
     store.put_event_text(event.id, &checked.text).await?;
-    find(store, public_id).await
+    find(store, acting, public_id).await
 }
 
 /// The words of an event in one language.
@@ -234,11 +254,12 @@ pub struct TextInput {
 
 pub async fn put_text(
     store: &dyn Store,
+    acting: Acting,
     public_id: &str,
     input: &TextInput,
 ) -> Result<(), Refused> {
     use chorus_wire::events::{DESCRIPTION_MAX, TITLE_MAX, check_text};
-    let event = find(store, public_id).await?;
+    let event = find(store, acting, public_id).await?;
     let mut problems = Vec::new();
     let lang = Lang::parse(&input.lang).ok();
     if lang.is_none() {
@@ -289,10 +310,11 @@ pub async fn decide(
     store: &dyn Store,
     keys: Option<&ServerKeys>,
     origin: &str,
+    acting: Acting,
     public_id: &str,
     decision: Decision,
 ) -> Result<EventRecord, Refused> {
-    let event = find(store, public_id).await?;
+    let event = find(store, acting, public_id).await?;
     let status = match decision {
         Decision::Approve => EventStatus::Approved,
         Decision::Reject => EventStatus::Rejected,
@@ -324,13 +346,19 @@ pub async fn decide(
     };
     store.set_event_status(event.id, status, letter).await?;
     tracing::info!(event = %event.public_id, status = status.as_str(), "an organiser decided on an event");
-    find(store, public_id).await
+    find(store, acting, public_id).await
 }
 
-pub async fn find(store: &dyn Store, public_id: &str) -> Result<EventRecord, Refused> {
+/// Event `public_id`, if `acting` reaches its organisation.
+pub async fn find(
+    store: &dyn Store,
+    acting: Acting,
+    public_id: &str,
+) -> Result<EventRecord, Refused> {
     store
         .event_by_public_id(public_id)
         .await?
+        .filter(|event| acting.reaches(event.organisation_id))
         .ok_or_else(|| Refused::Unknown(format!("no event {public_id}")))
 }
 
@@ -374,11 +402,11 @@ pub async fn upcoming(
 }
 
 async fn create_day_route(
-    _: Organiser,
+    organiser: Organiser<WriteEvents>,
     State(state): State<AppState>,
     Json(input): Json<DayInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let day = create_day(&*state.store, &input).await?;
+    let day = create_day(&*state.store, organiser.acting(), &input).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(serde_json::json!({"slug": day.slug.as_str(), "day": day.day})),
@@ -393,7 +421,7 @@ struct ListQuery {
 }
 
 async fn list_route(
-    _: Organiser,
+    organiser: Organiser<WriteEvents>,
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -408,16 +436,20 @@ async fn list_route(
     };
     let events = upcoming(&*state.store, status, 500).await?;
     let origin = state.public_url.as_str();
-    let views: Vec<EventView> = events.iter().map(|e| view(e, origin)).collect();
+    let views: Vec<EventView> = events
+        .iter()
+        .filter(|e| organiser.acting().reaches(e.organisation_id))
+        .map(|e| view(e, origin))
+        .collect();
     Ok(axum::Json(views))
 }
 
 async fn create_route(
-    _: Organiser,
+    organiser: Organiser<WriteEvents>,
     State(state): State<AppState>,
     Json(input): Json<EventInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let event = create(&*state.store, &input).await?;
+    let event = create(&*state.store, organiser.acting(), &input).await?;
     state.attendance.wake();
     Ok((
         StatusCode::CREATED,
@@ -426,27 +458,27 @@ async fn create_route(
 }
 
 async fn edit_route(
-    _: Organiser,
+    organiser: Organiser<WriteEvents>,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Json(input): Json<EventInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let event = edit(&*state.store, &id, &input).await?;
+    let event = edit(&*state.store, organiser.acting(), &id, &input).await?;
     Ok(axum::Json(view(&event, state.public_url.as_str())))
 }
 
 async fn text_route(
-    _: Organiser,
+    organiser: Organiser<WriteEvents>,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Json(input): Json<TextInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    put_text(&*state.store, &id, &input).await?;
+    put_text(&*state.store, organiser.acting(), &id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn decide_route(
-    _: Organiser,
+    organiser: Organiser<WriteEvents>,
     State(state): State<AppState>,
     Path((id, decision)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -456,6 +488,7 @@ async fn decide_route(
         &*state.store,
         Some(&state.keys),
         state.public_url.as_str(),
+        organiser.acting(),
         &id,
         decision,
     )

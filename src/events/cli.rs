@@ -6,6 +6,7 @@ use chorus_wire::events::EventProposal;
 use clap::Subcommand;
 
 use super::admin::{self, DayInput, Decision, EventInput, Refused, TextInput};
+use crate::admin::Acting;
 use crate::cli::open;
 use crate::config::{KeysConfig, PublicUrl, StorageConfig};
 use crate::personal::ServerKeys;
@@ -200,19 +201,21 @@ pub async fn event(command: EventCommand) -> anyhow::Result<()> {
                 name,
                 organisation,
             };
-            let day = admin::create_day(&*store, &input).await.map_err(refused)?;
+            let day = admin::create_day(&*store, Acting::Operator, &input)
+                .await
+                .map_err(refused)?;
             println!("created action day {} on {}", day.slug, day.day);
         }
         EventCommand::Create { event, storage } => {
             let store = open(&storage).await?;
-            let created = admin::create(&*store, &event.input())
+            let created = admin::create(&*store, Acting::Operator, &event.input())
                 .await
                 .map_err(refused)?;
             println!("created event {}", summary(&created));
         }
         EventCommand::Edit { id, event, storage } => {
             let store = open(&storage).await?;
-            let edited = admin::edit(&*store, &id, &event.input())
+            let edited = admin::edit(&*store, Acting::Operator, &id, &event.input())
                 .await
                 .map_err(refused)?;
             println!("edited event {}", summary(&edited));
@@ -230,14 +233,14 @@ pub async fn event(command: EventCommand) -> anyhow::Result<()> {
                 title,
                 description,
             };
-            admin::put_text(&*store, &id, &input)
+            admin::put_text(&*store, Acting::Operator, &id, &input)
                 .await
                 .map_err(refused)?;
             println!("event {id} now has a {} text", input.lang);
         }
         EventCommand::Cancel { id, storage } => {
             let store = open(&storage).await?;
-            let event = admin::decide(&*store, None, "", &id, Decision::Cancel)
+            let event = admin::decide(&*store, None, "", Acting::Operator, &id, Decision::Cancel)
                 .await
                 .map_err(refused)?;
             println!("cancelled event {}", summary(&event));
@@ -288,9 +291,16 @@ pub async fn event(command: EventCommand) -> anyhow::Result<()> {
             let keys = ServerKeys::new(&keys.require()?);
             let origin =
                 public_url.context("the host's email links to the event: set CHORUS_PUBLIC_URL")?;
-            let event = admin::decide(&*store, Some(&keys), origin.as_str(), &id, decision)
-                .await
-                .map_err(refused)?;
+            let event = admin::decide(
+                &*store,
+                Some(&keys),
+                origin.as_str(),
+                Acting::Operator,
+                &id,
+                decision,
+            )
+            .await
+            .map_err(refused)?;
             println!("{} event {}", event.status.as_str(), summary(&event));
         }
         EventCommand::Attendees {
@@ -300,7 +310,9 @@ pub async fn event(command: EventCommand) -> anyhow::Result<()> {
         } => {
             let key = crate::personal::cli::read_secret_key(&secret_key_file)?;
             let store = open(&storage).await?;
-            let event = admin::find(&*store, &id).await.map_err(refused)?;
+            let event = admin::find(&*store, Acting::Operator, &id)
+                .await
+                .map_err(refused)?;
             let out = std::io::stdout().lock();
             let written = super::attendees::write_csv(&*store, &event, &key, out).await?;
             eprintln!(

@@ -29,6 +29,17 @@ pub enum OrgCommand {
     },
     /// List organisations with their public keys.
     List(StorageConfig),
+    /// Make an organisation the owner of feeds and storms made before
+    /// Chorus kept owners, so its API tokens reach them.
+    Adopt {
+        name: String,
+        #[arg(long = "feed")]
+        feeds: Vec<String>,
+        #[arg(long = "storm")]
+        storms: Vec<String>,
+        #[command(flatten)]
+        storage: StorageConfig,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +98,31 @@ pub async fn org(command: OrgCommand) -> anyhow::Result<()> {
             for org in store.organisations().await? {
                 let since = rfc3339(org.created_at).unwrap_or_default();
                 println!("{:<32} {}  {since}", org.name, org.public_key);
+            }
+        }
+        OrgCommand::Adopt {
+            name,
+            feeds,
+            storms,
+            storage,
+        } => {
+            let store = open(&storage).await?;
+            let organisation = crate::cli::organisation(&*store, &name).await?;
+            for slug in feeds {
+                let feed = store
+                    .feed_by_slug(&crate::ident::Slug::parse(&slug).map_err(anyhow::Error::msg)?)
+                    .await?
+                    .with_context(|| format!("no feed {slug}"))?;
+                store.set_feed_owner(feed.id, organisation.id).await?;
+                eprintln!("feed {slug} is {}'s", organisation.name);
+            }
+            for slug in storms {
+                let storm = store
+                    .storm_by_slug(&crate::ident::Slug::parse(&slug).map_err(anyhow::Error::msg)?)
+                    .await?
+                    .with_context(|| format!("no storm {slug}"))?;
+                store.set_storm_owner(storm.id, organisation.id).await?;
+                eprintln!("storm {slug} is {}'s", organisation.name);
             }
         }
     }

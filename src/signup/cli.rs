@@ -70,10 +70,7 @@ pub async fn signup(command: SignupCommand) -> anyhow::Result<()> {
                     "the privacy notice must be a web address"
                 );
             }
-            let organisation = store
-                .organisation_by_name(&org)
-                .await?
-                .with_context(|| format!("no organisation named {org:?}: see chorus org add"))?;
+            let organisation = crate::cli::organisation(&*store, &org).await?;
             let list = store
                 .create_signup_list(&NewSignupList {
                     slug,

@@ -28,6 +28,8 @@ mod sqlite;
 mod sqlite_batch;
 mod storm_sql;
 mod storms;
+mod token_sql;
+mod tokens;
 mod update_sql;
 mod updates;
 mod wal;
@@ -71,6 +73,7 @@ pub use signups::{
 };
 pub use sqlite::SqliteStore;
 pub use storms::{StormPlan, StormRecord, StormStore, StormTally, StormText};
+pub use tokens::{ApiTokenRecord, NewApiToken, TokenStore};
 pub use updates::{
     FeedRecord, FeedSource, ItemContent, ItemQuery, ItemRecord, NewFeed, UpdateStore,
 };
@@ -331,10 +334,11 @@ pub trait PetitionStore {
 }
 
 /// Everything Chorus stores. Petitions, personal data, mail, donations,
-/// updates, events, endorsements and the wall have their own parts of the
-/// interface ([`PetitionStore`], [`PersonalStore`], [`MailStore`],
-/// [`DonationStore`], [`UpdateStore`], [`EventStore`], [`EndorsementStore`],
-/// [`WallStore`]), each implemented once for both
+/// updates, events, endorsements, the wall, sign-ups, storms, attachments
+/// and API tokens have their own parts of the interface ([`PetitionStore`],
+/// [`PersonalStore`], [`MailStore`], [`DonationStore`], [`UpdateStore`],
+/// [`EventStore`], [`EndorsementStore`], [`WallStore`], [`SignupStore`],
+/// [`StormStore`], [`AttachmentStore`], [`TokenStore`]), each implemented once for both
 /// backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
@@ -351,6 +355,7 @@ pub trait Store:
     + SignupStore
     + StormStore
     + AttachmentStore
+    + TokenStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -492,6 +492,7 @@ super::wall_sql::wall_store!(PostgresStore, sqlx::Postgres);
 super::signup_sql::signup_store!(PostgresStore, sqlx::Postgres);
 super::storm_sql::storm_store!(PostgresStore, sqlx::Postgres);
 super::attachment_sql::attachment_store!(PostgresStore, sqlx::Postgres);
+super::token_sql::token_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
     /// A transaction for writing (donations, anonymisation).

@@ -332,7 +332,8 @@ where
 }
 
 /// The columns every feed query selects.
-pub(super) const FEED_COLUMNS: &str = "id, slug, title, default_lang, source_url, created_at";
+pub(super) const FEED_COLUMNS: &str =
+    "id, slug, organisation_id, title, default_lang, source_url, created_at";
 
 /// The columns every item query selects.
 pub(super) const ITEM_COLUMNS: &str = "id, feed_id, title, summary, body_html, image_url, \
@@ -348,6 +349,7 @@ where
     Ok(FeedRecord {
         id: row.try_get("id")?,
         slug: Slug::parse(&row.try_get::<String, _>("slug")?).map_err(StoreError::Unsafe)?,
+        organisation_id: row.try_get("organisation_id")?,
         title: row.try_get("title")?,
         default_lang: Lang::parse(&row.try_get::<String, _>("default_lang")?)
             .map_err(StoreError::Unsafe)?,

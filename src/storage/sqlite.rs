@@ -144,6 +144,7 @@ super::wall_sql::wall_store!(SqliteStore, sqlx::Sqlite);
 super::signup_sql::signup_store!(SqliteStore, sqlx::Sqlite);
 super::storm_sql::storm_store!(SqliteStore, sqlx::Sqlite);
 super::attachment_sql::attachment_store!(SqliteStore, sqlx::Sqlite);
+super::token_sql::token_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

@@ -113,13 +113,14 @@ macro_rules! storm_store {
 
             type DbRow = <$db as sqlx::Database>::Row;
 
-            const COLUMNS: &str = "id, slug, default_lang, starts_at, minutes, hashtags, link, \
+            const COLUMNS: &str = "id, slug, organisation_id, default_lang, starts_at, minutes, hashtags, link, \
                  texts, created_at, updated_at";
 
             fn storm(row: &DbRow) -> StoreResult<StormRecord> {
                 Ok(StormRecord {
                     id: row.try_get("id")?,
                     slug: slug(&row.try_get::<String, _>("slug")?)?,
+                    organisation_id: row.try_get("organisation_id")?,
                     plan: plan(
                         &row.try_get::<String, _>("default_lang")?,
                         row.try_get("starts_at")?,
@@ -138,12 +139,13 @@ macro_rules! storm_store {
                 async fn create_storm(
                     &self,
                     wanted: &Slug,
+                    organisation_id: i64,
                     plan: &StormPlan,
                 ) -> StoreResult<StormRecord> {
                     let sql = format!(
                         "INSERT INTO storms (slug, default_lang, starts_at, minutes, hashtags,
-                             link, texts, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING {COLUMNS}"
+                             link, texts, created_at, updated_at, organisation_id)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING {COLUMNS}"
                     );
                     let row = sqlx::query(&sql)
                         .bind(wanted.as_str())
@@ -154,6 +156,7 @@ macro_rules! storm_store {
                         .bind(&plan.link)
                         .bind(texts_json(plan))
                         .bind(now_millis())
+                        .bind(organisation_id)
                         .fetch_one(&self.pool)
                         .await
                         .map_err(|error| conflict(error, || format!("storm {wanted}")))?;
@@ -192,6 +195,19 @@ macro_rules! storm_store {
                         .fetch_optional(&self.pool)
                         .await?;
                     row.as_ref().map(storm).transpose()
+                }
+
+                async fn set_storm_owner(
+                    &self,
+                    storm_id: i64,
+                    organisation_id: i64,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query("UPDATE storms SET organisation_id = $2 WHERE id = $1")
+                        .bind(storm_id)
+                        .bind(organisation_id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn storms(&self) -> StoreResult<Vec<StormRecord>> {

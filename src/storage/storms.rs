@@ -36,6 +36,8 @@ pub struct StormText {
 pub struct StormRecord {
     pub id: i64,
     pub slug: Slug,
+    /// `None` only for storms from before storms had owners, until adopted.
+    pub organisation_id: Option<i64>,
     pub plan: StormPlan,
     pub created_at: Millis,
     pub updated_at: Millis,
@@ -59,12 +61,19 @@ pub struct StormTally {
 #[async_trait]
 pub trait StormStore {
     /// `AlreadyExists` if the slug is taken.
-    async fn create_storm(&self, slug: &Slug, plan: &StormPlan) -> StoreResult<StormRecord>;
+    async fn create_storm(
+        &self,
+        slug: &Slug,
+        organisation_id: i64,
+        plan: &StormPlan,
+    ) -> StoreResult<StormRecord>;
     /// Replaces a storm's plan whole; `NotFound` if there is no such storm.
     async fn update_storm(&self, id: i64, plan: &StormPlan) -> StoreResult<StormRecord>;
     async fn storm_by_slug(&self, slug: &Slug) -> StoreResult<Option<StormRecord>>;
     /// Every storm, the soonest first.
     async fn storms(&self) -> StoreResult<Vec<StormRecord>>;
+    /// Gives a storm to an organisation; false if there is no such storm.
+    async fn set_storm_owner(&self, storm_id: i64, organisation_id: i64) -> StoreResult<bool>;
     /// Adds `shares` clicks on `platform`'s button to a storm's count.
     async fn count_shares(&self, storm_id: i64, platform: Platform, shares: u64)
     -> StoreResult<()>;

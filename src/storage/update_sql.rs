@@ -24,20 +24,23 @@ macro_rules! update_store {
                 async fn create_feed(&self, feed: &NewFeed) -> StoreResult<FeedRecord> {
                     let created_at = now_millis();
                     let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO feeds (slug, title, default_lang, source_url, created_at)
-                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        "INSERT INTO feeds
+                         (slug, title, default_lang, source_url, created_at, organisation_id)
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     )
                     .bind(feed.slug.as_str())
                     .bind(&feed.title)
                     .bind(feed.default_lang.as_str())
                     .bind(&feed.source_url)
                     .bind(created_at)
+                    .bind(feed.organisation_id)
                     .fetch_one(&self.pool)
                     .await
                     .map_err(|e| conflict(e, || format!("feed {}", feed.slug)))?;
                     Ok(FeedRecord {
                         id,
                         slug: feed.slug.clone(),
+                        organisation_id: Some(feed.organisation_id),
                         title: feed.title.clone(),
                         default_lang: feed.default_lang.clone(),
                         source_url: feed.source_url.clone(),
@@ -52,6 +55,28 @@ macro_rules! update_store {
                         .fetch_optional(&self.pool)
                         .await?;
                     row.as_ref().map(read::feed).transpose()
+                }
+
+                async fn feed_by_id(&self, id: i64) -> StoreResult<Option<FeedRecord>> {
+                    let sql = format!("SELECT {FEED_COLUMNS} FROM feeds WHERE id = $1");
+                    let row = sqlx::query(&sql)
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(read::feed).transpose()
+                }
+
+                async fn set_feed_owner(
+                    &self,
+                    feed_id: i64,
+                    organisation_id: i64,
+                ) -> StoreResult<bool> {
+                    let done = sqlx::query("UPDATE feeds SET organisation_id = $2 WHERE id = $1")
+                        .bind(feed_id)
+                        .bind(organisation_id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
                 }
 
                 async fn feeds(&self) -> StoreResult<Vec<FeedRecord>> {

@@ -9,6 +9,8 @@ use crate::ident::{Lang, Slug};
 #[derive(Debug, Clone)]
 pub struct NewFeed {
     pub slug: Slug,
+    /// The organisation whose feed it is: whose tokens may post to it.
+    pub organisation_id: i64,
     pub title: String,
     pub default_lang: Lang,
     /// The organisation's own feed to mirror; `None`: organisers post here.
@@ -19,6 +21,8 @@ pub struct NewFeed {
 pub struct FeedRecord {
     pub id: i64,
     pub slug: Slug,
+    /// `None` only for feeds from before feeds had owners, until adopted.
+    pub organisation_id: Option<i64>,
     pub title: String,
     pub default_lang: Lang,
     pub source_url: Option<String>,
@@ -81,7 +85,10 @@ pub struct ItemQuery {
 pub trait UpdateStore {
     async fn create_feed(&self, feed: &NewFeed) -> StoreResult<FeedRecord>;
     async fn feed_by_slug(&self, slug: &Slug) -> StoreResult<Option<FeedRecord>>;
+    async fn feed_by_id(&self, id: i64) -> StoreResult<Option<FeedRecord>>;
     async fn feeds(&self) -> StoreResult<Vec<FeedRecord>>;
+    /// Gives a feed to an organisation; false if there is no such feed.
+    async fn set_feed_owner(&self, feed_id: i64, organisation_id: i64) -> StoreResult<bool>;
     async fn post_item(&self, feed_id: i64, content: &ItemContent) -> StoreResult<ItemRecord>;
     /// Replaces an item's content; `None` if there is no such item.
     async fn edit_item(

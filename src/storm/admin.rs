@@ -1,6 +1,7 @@
 //! What organisers do with storms, for the CLI and the organisers' API
-//! alike (`/api/v1/admin/storms`, behind a bearer token): create one, edit
-//! it (its plan replaced whole), list them with their shares.
+//! alike (`/api/v1/admin/storms`, behind a token with `write:storms`):
+//! create one, edit it (its plan replaced whole), list them with their
+//! shares. Through the API, only the token's organisation's storms.
 
 use axum::Router;
 use axum::extract::State;
@@ -10,7 +11,7 @@ use axum::routing::{get, post};
 use serde::Serialize;
 
 use super::plan::{StormInput, check};
-use crate::admin::Organiser;
+use crate::admin::{Organiser, WriteStorms};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Json, Path};
@@ -53,23 +54,24 @@ fn slug_of(raw: &str) -> Result<Slug, Refused> {
     Slug::parse(raw).map_err(|e| Refused::Invalid(vec![format!("slug: {e}")]))
 }
 
+/// A new storm of `organisation_id`'s.
 pub async fn create(
     store: &dyn Store,
+    organisation_id: i64,
     slug: &str,
     input: &StormInput,
 ) -> Result<StormRecord, Refused> {
     let slug = slug_of(slug)?;
     let plan = check(&slug, input).map_err(Refused::Invalid)?;
-    Ok(store.create_storm(&slug, &plan).await?)
+    Ok(store.create_storm(&slug, organisation_id, &plan).await?)
 }
 
-/// Replaces the plan of storm `slug` with `input`.
+/// Replaces the plan of `storm` with `input`.
 pub async fn edit(
     store: &dyn Store,
-    slug: &str,
+    storm: &StormRecord,
     input: &StormInput,
 ) -> Result<StormRecord, Refused> {
-    let storm = find(store, slug).await?;
     let plan = check(&storm.slug, input).map_err(Refused::Invalid)?;
     Ok(store.update_storm(storm.id, &plan).await?)
 }
@@ -114,33 +116,38 @@ pub async fn summary(store: &dyn Store, storm: &StormRecord) -> Result<StormSumm
 }
 
 async fn create_route(
-    _: Organiser,
+    organiser: Organiser<WriteStorms>,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Json(input): Json<StormInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let storm = create(&*state.store, &slug, &input).await?;
+    let storm = create(&*state.store, organiser.organisation_id, &slug, &input).await?;
     let summary = summary(&*state.store, &storm).await?;
     Ok((StatusCode::CREATED, axum::Json(summary)))
 }
 
 async fn edit_route(
-    _: Organiser,
+    organiser: Organiser<WriteStorms>,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Json(input): Json<StormInput>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let storm = edit(&*state.store, &slug, &input).await?;
+    let storm = find(&*state.store, &slug).await?;
+    if !organiser.owns(storm.organisation_id) {
+        return Err(Refused::Unknown(format!("no storm {slug}")).into());
+    }
+    let storm = edit(&*state.store, &storm, &input).await?;
     Ok(axum::Json(summary(&*state.store, &storm).await?))
 }
 
 async fn list_route(
-    _: Organiser,
+    organiser: Organiser<WriteStorms>,
     State(state): State<AppState>,
 ) -> Result<impl IntoResponse, ApiError> {
     let mut storms = Vec::new();
-    for storm in state.store.storms().await? {
-        storms.push(summary(&*state.store, &storm).await?);
+    let all = state.store.storms().await?;
+    for storm in all.iter().filter(|s| organiser.owns(s.organisation_id)) {
+        storms.push(summary(&*state.store, storm).await?);
     }
     Ok(axum::Json(storms))
 }

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::admin::{self, Refused};
 use super::plan::{MessageInput, StormInput, TextsInput};
-use crate::cli::open;
+use crate::cli::{open, organisation};
 use crate::config::StorageConfig;
 use crate::storage::{StormRecord, rfc3339};
 
@@ -16,6 +16,9 @@ pub enum StormCommand {
     /// Create a storm for `data-chorus="storm" data-storm="SLUG"`.
     Create {
         slug: String,
+        /// The organisation running it: whose API tokens may change it.
+        #[arg(long)]
+        org: String,
         /// The storm's plan as the organisers' API takes it (JSON); the
         /// flags below then change it.
         #[arg(long)]
@@ -164,6 +167,7 @@ pub async fn storm(command: StormCommand) -> anyhow::Result<()> {
     match command {
         StormCommand::Create {
             slug,
+            org,
             from,
             plan,
             storage,
@@ -171,7 +175,8 @@ pub async fn storm(command: StormCommand) -> anyhow::Result<()> {
             let input = read_from(from.as_deref())?.unwrap_or_default();
             let input = plan.apply(input, true)?;
             let store = open(&storage).await?;
-            let storm = admin::create(&*store, &slug, &input)
+            let organisation = organisation(&*store, &org).await?;
+            let storm = admin::create(&*store, organisation.id, &slug, &input)
                 .await
                 .map_err(refused)?;
             println!("created storm {}: {}", storm.slug, when(&storm));
@@ -189,7 +194,9 @@ pub async fn storm(command: StormCommand) -> anyhow::Result<()> {
                 None => StormInput::from_plan(&storm.plan),
             };
             let input = plan.apply(input, false)?;
-            let storm = admin::edit(&*store, &slug, &input).await.map_err(refused)?;
+            let storm = admin::edit(&*store, &storm, &input)
+                .await
+                .map_err(refused)?;
             println!("saved storm {}: {}", storm.slug, when(&storm));
         }
         StormCommand::List { storage } => {

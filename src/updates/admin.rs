@@ -1,5 +1,7 @@
-//! The organisers' API for updates, behind a bearer token: post, edit,
-//! unpublish, and see every item and each mirror's health.
+//! The organisers' API for updates, behind a token with `write:updates`:
+//! post, edit, unpublish, and see every item and each mirror's health, for
+//! the token's organisation's feeds only. Another organisation's feed or
+//! item answers as one that does not exist.
 
 use axum::Router;
 use axum::extract::State;
@@ -11,11 +13,11 @@ use serde::{Deserialize, Serialize};
 
 use super::find;
 use super::item::{self, ItemDraft};
-use crate::admin::Organiser;
+use crate::admin::{Organiser, WriteUpdates};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::extract::{Json, Path, Query};
-use crate::storage::{FeedRecord, ItemRecord, now_millis, rfc3339};
+use crate::storage::{FeedRecord, ItemRecord, Store, now_millis, rfc3339};
 
 /// Under the API prefix.
 pub fn router() -> Router<AppState> {
@@ -49,12 +51,13 @@ struct AttachQuery {
 }
 
 async fn attach_route(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(query): Query<AttachQuery>,
     bytes: axum::body::Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
+    owned_item(&*state.store, &organiser, id).await?;
     let upload = super::attachments::Upload {
         item_id: id,
         alternate_of: query.alternate_of,
@@ -132,11 +135,15 @@ struct FeedView {
 }
 
 async fn list_feeds(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
 ) -> Result<axum::Json<Vec<FeedView>>, ApiError> {
     let mut views = Vec::new();
-    for feed in state.store.feeds().await? {
+    let feeds = state.store.feeds().await?;
+    for feed in feeds
+        .into_iter()
+        .filter(|f| organiser.owns(f.organisation_id))
+    {
         let source = state.store.feed_source(feed.id).await?;
         views.push(FeedView {
             slug: feed.slug.to_string(),
@@ -163,12 +170,12 @@ struct PageQuery {
 /// `Link: <...>; rel="next"` header (RFC 8288) to the next one, so the
 /// answer stays the array it always was.
 async fn list_all_items(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(page): Query<PageQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let feed = find(&*state.store, &slug).await?;
+    let feed = owned_feed(&*state.store, &organiser, &slug).await?;
     let limit = page.limit.unwrap_or(ADMIN_PAGE).clamp(1, ADMIN_PAGE);
     let after = page
         .cursor
@@ -197,6 +204,35 @@ async fn list_all_items(
     ))
 }
 
+/// The organiser's feed `slug`.
+async fn owned_feed(
+    store: &dyn Store,
+    organiser: &Organiser<WriteUpdates>,
+    slug: &str,
+) -> Result<FeedRecord, ApiError> {
+    let feed = find(store, slug).await?;
+    if organiser.owns(feed.organisation_id) {
+        Ok(feed)
+    } else {
+        Err(ApiError::NotFound(format!("no feed {}", feed.slug)))
+    }
+}
+
+/// The feed of item `id`, if it is the organiser's.
+async fn owned_item(
+    store: &dyn Store,
+    organiser: &Organiser<WriteUpdates>,
+    id: i64,
+) -> Result<FeedRecord, ApiError> {
+    let unknown = || ApiError::NotFound(format!("no update {id}"));
+    let item = store.item(id).await?.ok_or_else(unknown)?;
+    store
+        .feed_by_id(item.feed_id)
+        .await?
+        .filter(|feed| organiser.owns(feed.organisation_id))
+        .ok_or_else(unknown)
+}
+
 fn checked(input: ItemInput, feed: &FeedRecord) -> Result<crate::storage::ItemContent, ApiError> {
     item::check(&ItemDraft {
         title: input.title,
@@ -213,12 +249,12 @@ fn checked(input: ItemInput, feed: &FeedRecord) -> Result<crate::storage::ItemCo
 }
 
 async fn post_item(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Json(input): Json<ItemInput>,
 ) -> Result<(StatusCode, axum::Json<ItemView>), ApiError> {
-    let feed = find(&*state.store, &slug).await?;
+    let feed = owned_feed(&*state.store, &organiser, &slug).await?;
     let content = checked(input, &feed)?;
     let posted = state.store.post_item(feed.id, &content).await?;
     state.feed_watch.wake();
@@ -226,23 +262,12 @@ async fn post_item(
 }
 
 async fn edit_item(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Json(input): Json<ItemInput>,
 ) -> Result<axum::Json<ItemView>, ApiError> {
-    let existing = state
-        .store
-        .item(id)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no update {id}")))?;
-    let feed = state
-        .store
-        .feeds()
-        .await?
-        .into_iter()
-        .find(|f| f.id == existing.feed_id)
-        .ok_or_else(|| ApiError::NotFound(format!("no update {id}")))?;
+    let feed = owned_item(&*state.store, &organiser, id).await?;
     let content = checked(input, &feed)?;
     let edited = state
         .store
@@ -255,9 +280,11 @@ async fn edit_item(
 
 async fn set_unpublished(
     state: &AppState,
+    organiser: &Organiser<WriteUpdates>,
     id: i64,
     unpublished: bool,
 ) -> Result<StatusCode, ApiError> {
+    owned_item(&*state.store, organiser, id).await?;
     if !state.store.set_unpublished(id, unpublished).await? {
         return Err(ApiError::NotFound(format!("no update {id}")));
     }
@@ -266,17 +293,17 @@ async fn set_unpublished(
 }
 
 async fn unpublish_item(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    set_unpublished(&state, id, true).await
+    set_unpublished(&state, &organiser, id, true).await
 }
 
 async fn publish_item(
-    _: Organiser,
+    organiser: Organiser<WriteUpdates>,
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    set_unpublished(&state, id, false).await
+    set_unpublished(&state, &organiser, id, false).await
 }

@@ -15,6 +15,9 @@ pub enum FeedCommand {
     /// Create a feed that organisers post updates to.
     Create {
         slug: String,
+        /// The organisation whose feed it is: whose API tokens may post to it.
+        #[arg(long)]
+        org: String,
         #[arg(long)]
         title: String,
         /// The feed's main language: en, fr, es, ...
@@ -122,6 +125,7 @@ pub async fn feed(command: FeedCommand) -> anyhow::Result<()> {
     match command {
         FeedCommand::Create {
             slug,
+            org,
             title,
             lang,
             source_url,
@@ -132,10 +136,12 @@ pub async fn feed(command: FeedCommand) -> anyhow::Result<()> {
                 (1..=200).contains(&title.chars().count()),
                 "a feed title has 1 to 200 characters"
             );
-            let feed = open(&storage)
-                .await?
+            let store = open(&storage).await?;
+            let organisation = crate::cli::organisation(&*store, &org).await?;
+            let feed = store
                 .create_feed(&NewFeed {
                     slug: Slug::parse(&slug).map_err(anyhow::Error::msg)?,
+                    organisation_id: organisation.id,
                     title,
                     default_lang: Lang::parse(&lang).map_err(anyhow::Error::msg)?,
                     source_url: source_url

@@ -61,7 +61,7 @@ pub(crate) async fn with_day(app: &TestApp) {
 }
 
 /// An event of the day, as an organiser creates it, with `extra` fields.
-fn event(extra: Value) -> Value {
+pub(crate) fn event(extra: Value) -> Value {
     let date = day_date();
     let mut event = json!({
         "day": DAY,

@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chorus::admin::tokens::{self, Scope};
 use chorus::config::{DatabaseUrl, PaymentsConfig, Secret};
 use chorus::ident::{Lang, Slug};
 use chorus::personal::{MasterKey, OrgSecretKey, PersonalDetails, ServerKeys};
@@ -22,7 +23,9 @@ use tokio::net::TcpListener;
 use crate::stripe_standin::{self, StripeStandIn};
 
 /// The organisers' API token every test server accepts.
-pub const ADMIN_TOKEN: &str = "organiser-token-for-tests";
+/// The test organisation's API token, with every scope (a token's shape:
+/// `chorus_` and 32 bytes in URL-safe base64).
+pub const ADMIN_TOKEN: &str = "chorus_dGVzdHMtb3JnYW5pc2VyLXRva2VuLTMyLWJ5dGVzISE";
 /// The deployment secret of every test server.
 pub const SECRET_KEY: &str = "7a3f9c0e5b1d2a4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809";
 /// The organisation every test petition belongs to.
@@ -115,6 +118,26 @@ pub struct TestApp {
 
 /// A new, empty database: a SQLite file in `dir`, or a database of its own on
 /// the test PostgreSQL server.
+/// Stores `token` as one of `organisation_id`'s, granting `scopes`, for a
+/// year: as `chorus token create` does, with a token the test knows.
+pub async fn add_token(
+    store: &dyn chorus::storage::Store,
+    organisation_id: i64,
+    token: &str,
+    scopes: &[Scope],
+) {
+    store
+        .create_api_token(&chorus::storage::NewApiToken {
+            organisation_id,
+            label: "tests".into(),
+            digest: tokens::digest(token),
+            scopes: tokens::scopes_text(scopes),
+            expires_at: chorus::storage::now_millis() + 365 * 86_400_000,
+        })
+        .await
+        .expect("token stored");
+}
+
 async fn fresh_database(dir: &std::path::Path) -> DatabaseUrl {
     let Some(server) = postgres_server() else {
         return DatabaseUrl::from_str(&format!("sqlite://{}", dir.join("t.db").display()))
@@ -188,12 +211,12 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database = fresh_database(dir.path()).await;
         let (public_key, org_key) = chorus::personal::sealed::keygen();
-        storage::open(&database)
-            .await
-            .expect("database opens")
+        let store = storage::open(&database).await.expect("database opens");
+        let organisation = store
             .add_organisation(ORGANISATION, &public_key)
             .await
             .expect("organisation added");
+        add_token(&*store, organisation.id, ADMIN_TOKEN, &Scope::ALL).await;
         Self::spawn_on(database, org_key, dir, options).await
     }
 
@@ -227,9 +250,6 @@ impl TestApp {
             .into(),
             stripe_api_base: url::Url::parse(&stripe.base).expect("stand-in URL"),
         };
-        let admin = chorus::config::AdminConfig {
-            admin_tokens: vec![Secret::from_str(ADMIN_TOKEN).expect("token")],
-        };
         let keys = ServerKeys::new(&MasterKey::from_str(SECRET_KEY).expect("valid secret"));
         let reminders_keys = keys.clone();
         let mail = chorus::mail::MailConfig {
@@ -254,7 +274,6 @@ impl TestApp {
             // Test feeds and pictures are served from loopback.
             fetch: options.fetch.clone(),
             payments: &payments,
-            admin: &admin,
             mail: &mail,
             guard: &options.guard,
             wall: options.wall,
@@ -308,18 +327,22 @@ impl TestApp {
         self.database.scheme() == "postgres"
     }
 
-    pub async fn create_petition(&self, slug: &str, goal: Option<u64>) -> PetitionRecord {
-        let organisation = self
-            .store
+    /// The test organisation's id.
+    pub async fn organisation_id(&self) -> i64 {
+        self.store
             .organisation_by_name(ORGANISATION)
             .await
             .expect("organisations read")
-            .expect("the test organisation exists");
+            .expect("the test organisation exists")
+            .id
+    }
+
+    pub async fn create_petition(&self, slug: &str, goal: Option<u64>) -> PetitionRecord {
         let petition = self
             .store
             .create_petition(&NewPetition {
                 slug: Slug::parse(slug).expect("valid slug"),
-                organisation_id: organisation.id,
+                organisation_id: self.organisation_id().await,
                 goal,
                 links: CampaignLinks {
                     privacy_url: Some("https://coalition.example/privacy".into()),

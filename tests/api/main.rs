@@ -34,6 +34,7 @@ mod site;
 mod smtp;
 mod storm;
 mod stripe_standin;
+mod tokens;
 mod updates;
 mod wall;
 mod without_script;

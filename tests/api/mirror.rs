@@ -166,6 +166,7 @@ pub(crate) async fn mirrored_feed(app: &TestApp, url: &str) -> FeedRecord {
 pub(crate) async fn mirrored_feed_at(app: &TestApp, slug: &str, url: &str) -> FeedRecord {
     app.store
         .create_feed(&NewFeed {
+            organisation_id: app.organisation_id().await,
             slug: Slug::parse(slug).expect("slug"),
             title: "Harbour news".into(),
             default_lang: Lang::parse("en").expect("lang"),
@@ -411,6 +412,7 @@ async fn broken_sources_keep_the_last_good_copy_and_say_why() {
     let other = app
         .store
         .create_feed(&NewFeed {
+            organisation_id: app.organisation_id().await,
             slug: Slug::parse("gone").expect("slug"),
             title: "Gone".into(),
             default_lang: Lang::parse("en").expect("lang"),

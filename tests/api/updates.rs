@@ -13,6 +13,7 @@ use crate::picture_host::{PHOTO, PictureHost};
 pub(crate) async fn feed(app: &TestApp) -> FeedRecord {
     app.store
         .create_feed(&NewFeed {
+            organisation_id: app.organisation_id().await,
             slug: Slug::parse("defenders-news").expect("slug"),
             title: "Defenders news".into(),
             default_lang: Lang::parse("en").expect("lang"),
@@ -224,6 +225,7 @@ async fn pictures_are_served_from_chorus_fetched_once_and_only_raster_images() {
     assert_eq!(picture(&app, 9_999).await.status(), 404);
     app.store
         .create_feed(&NewFeed {
+            organisation_id: app.organisation_id().await,
             slug: Slug::parse("other-news").expect("slug"),
             title: "Other news".into(),
             default_lang: Lang::parse("en").expect("lang"),
