@@ -93,6 +93,12 @@ pub fn router(state: AppState) -> Router {
             crate::storm::admin::router(),
             bodies::ADMIN_BYTES,
         ))
+        .merge(bodies::limit(
+            crate::admin::petitions::router()
+                .merge(crate::admin::export::router())
+                .merge(crate::admin::audit::router()),
+            bodies::ADMIN_BYTES,
+        ))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     let pages = Router::new()

@@ -76,6 +76,8 @@ pub enum Command {
     /// An organisation's API tokens.
     #[command(subcommand)]
     Token(crate::admin::cli::TokenCommand),
+    /// An organisation's audit log, the newest first.
+    Audit(crate::admin::cli::AuditArgs),
 }
 
 // Parsed once per process: the size of a variant does not matter.
@@ -365,6 +367,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Signup(command) => crate::signup::cli::signup(command).await,
         Command::Storm(command) => crate::storm::cli::storm(command).await,
         Command::Token(command) => crate::admin::cli::token(command).await,
+        Command::Audit(args) => crate::admin::cli::audit(args).await,
     }
 }
 

@@ -1,6 +1,7 @@
-//! `chorus token create|list|revoke`: an organisation's API tokens. A new
-//! token is printed once, alone on standard output (so a script can keep
-//! it); Chorus keeps only its digest.
+//! `chorus token create|list|revoke`: an organisation's API tokens, and
+//! `chorus audit`: its audit log. A new token is printed once, alone on
+//! standard output (so a script can keep it); Chorus keeps only its
+//! digest. Making and revoking tokens is audited.
 
 use clap::Subcommand;
 
@@ -77,6 +78,14 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
             };
             let issued = tokens::issue(request, now_millis()).map_err(anyhow::Error::msg)?;
             let record = store.create_api_token(&issued.stored).await?;
+            super::audit::record(
+                &*store,
+                organisation.id,
+                super::audit::OPERATOR,
+                "token.created",
+                format!("token {} ({}): {}", record.id, record.label, record.scopes),
+            )
+            .await?;
             println!("{}", issued.token);
             eprintln!(
                 "token {} for {}: {}, until {}. It is shown this once; Chorus keeps only its digest.",
@@ -104,8 +113,44 @@ pub async fn token(command: TokenCommand) -> anyhow::Result<()> {
                 "{} has no working token {id}: see chorus token list",
                 organisation.name
             );
+            super::audit::record(
+                &*store,
+                organisation.id,
+                super::audit::OPERATOR,
+                "token.revoked",
+                format!("token {id}"),
+            )
+            .await?;
             eprintln!("token {id} of {} revoked", organisation.name);
         }
+    }
+    Ok(())
+}
+
+/// `chorus audit --org NAME`: the newest lines first.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    #[arg(long)]
+    org: String,
+    /// How many lines.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    #[command(flatten)]
+    storage: StorageConfig,
+}
+
+pub async fn audit(args: AuditArgs) -> anyhow::Result<()> {
+    let store = open(&args.storage).await?;
+    let organisation = organisation(&*store, &args.org).await?;
+    let limit = args.limit.clamp(1, 10_000);
+    for line in store.audit_log(organisation.id, None, limit).await? {
+        println!(
+            "{}\t{}\t{}\t{}",
+            time(line.at),
+            line.actor,
+            line.action,
+            line.detail
+        );
     }
     Ok(())
 }

@@ -5,7 +5,10 @@
 //! so a handler cannot run without the scope checked, and gets the one
 //! organisation whose content it may touch.
 
+pub mod audit;
 pub mod cli;
+pub mod export;
+pub mod petitions;
 pub mod tokens;
 
 use std::marker::PhantomData;
@@ -37,15 +40,20 @@ macro_rules! grants {
 }
 
 grants! {
+    ReadCounts => ReadCounts,
+    ExportSignatures => ExportSignatures,
+    ReadAudit => ReadAudit,
     WriteUpdates => WriteUpdates,
     WriteStorms => WriteStorms,
     WriteEvents => WriteEvents,
 }
 
 /// A request with a current token of one organisation that grants `G`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Organiser<G> {
     pub organisation_id: i64,
+    token_id: i64,
+    token_label: String,
     grant: PhantomData<fn() -> G>,
 }
 
@@ -58,6 +66,12 @@ impl<G> Organiser<G> {
 
     pub fn acting(&self) -> Acting {
         Acting::For(self.organisation_id)
+    }
+
+    /// Who this is, for the audit log: the token, as `chorus token list`
+    /// shows it.
+    pub fn actor(&self) -> String {
+        format!("token {} ({})", self.token_id, self.token_label)
     }
 }
 
@@ -101,6 +115,8 @@ impl<G: Grant> FromRequestParts<AppState> for Organiser<G> {
         }
         Ok(Self {
             organisation_id: token.organisation_id,
+            token_id: token.id,
+            token_label: token.label,
             grant: PhantomData,
         })
     }

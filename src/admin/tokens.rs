@@ -22,6 +22,12 @@ const MAX_LABEL_CHARS: usize = 100;
 /// What a token may do. Each organisers' route needs one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Scope {
+    /// See petitions, their counts and how signing went, by hour or day.
+    ReadCounts,
+    /// Take the signers' sealed details, to open with the organisation's key.
+    ExportSignatures,
+    /// Read the organisation's audit log.
+    ReadAudit,
     /// Post, edit and unpublish updates, attach files; see the feeds.
     WriteUpdates,
     /// Create and edit storms; see their shares.
@@ -31,10 +37,20 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Self; 3] = [Self::WriteUpdates, Self::WriteStorms, Self::WriteEvents];
+    pub const ALL: [Self; 6] = [
+        Self::ReadCounts,
+        Self::ExportSignatures,
+        Self::ReadAudit,
+        Self::WriteUpdates,
+        Self::WriteStorms,
+        Self::WriteEvents,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
+            Self::ReadCounts => "read:counts",
+            Self::ExportSignatures => "export:signatures",
+            Self::ReadAudit => "read:audit",
             Self::WriteUpdates => "write:updates",
             Self::WriteStorms => "write:storms",
             Self::WriteEvents => "write:events",
@@ -170,7 +186,7 @@ mod tests {
         };
         assert!(refused(|r| r.label = " ".into()).contains("label"));
         assert!(refused(|r| r.label = "a\nb".into()).contains("one line"));
-        assert!(refused(|r| r.scopes.clear()).contains("write:events"));
+        assert!(refused(|r| r.scopes.clear()).contains("export:signatures"));
         assert!(refused(|r| r.days = 0).contains("1 to 730"));
         assert!(refused(|r| r.days = 731).contains("731"));
     }

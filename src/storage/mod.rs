@@ -4,8 +4,12 @@
 //! implements it in its own module with its own migrations folder. The backend
 //! is chosen at start-up from the database URL.
 
+mod activity;
+mod activity_sql;
 mod attachment_sql;
 mod attachments;
+mod audit;
+mod audit_sql;
 mod batching;
 mod donation_sql;
 mod donations;
@@ -45,7 +49,9 @@ use crate::config::DatabaseUrl;
 use crate::ident::{Lang, Origin, Slug};
 use crate::personal::EmailHash;
 
+pub use activity::{ActivityRow, ActivityStore};
 pub use attachments::{AttachedFile, AttachmentRecord, AttachmentStore, NewAttachment};
+pub use audit::{AuditEntry, AuditRecord, AuditStore};
 pub use donations::{
     Ask, CampaignSettings, CampaignTotals, DonationCampaignRecord, DonationRow, DonationStore,
     DonationText, DonationsVersion, EventOutcome, NewDonation, NewDonationCampaign, Provider,
@@ -334,12 +340,12 @@ pub trait PetitionStore {
 }
 
 /// Everything Chorus stores. Petitions, personal data, mail, donations,
-/// updates, events, endorsements, the wall, sign-ups, storms, attachments
-/// and API tokens have their own parts of the interface ([`PetitionStore`],
-/// [`PersonalStore`], [`MailStore`], [`DonationStore`], [`UpdateStore`],
-/// [`EventStore`], [`EndorsementStore`], [`WallStore`], [`SignupStore`],
-/// [`StormStore`], [`AttachmentStore`], [`TokenStore`]), each implemented once for both
-/// backends; what is left
+/// updates, events, endorsements, the wall, sign-ups, storms, attachments,
+/// API tokens, audit logs and signing activity have their own parts of the interface
+/// ([`PetitionStore`], [`PersonalStore`], [`MailStore`], [`DonationStore`],
+/// [`UpdateStore`], [`EventStore`], [`EndorsementStore`], [`WallStore`],
+/// [`SignupStore`], [`StormStore`], [`AttachmentStore`], [`TokenStore`],
+/// [`AuditStore`], [`ActivityStore`]), each implemented once for both backends; what is left
 /// here (recording and tailing signatures) differs by backend.
 #[async_trait]
 pub trait Store:
@@ -356,6 +362,8 @@ pub trait Store:
     + StormStore
     + AttachmentStore
     + TokenStore
+    + AuditStore
+    + ActivityStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -493,6 +493,8 @@ super::signup_sql::signup_store!(PostgresStore, sqlx::Postgres);
 super::storm_sql::storm_store!(PostgresStore, sqlx::Postgres);
 super::attachment_sql::attachment_store!(PostgresStore, sqlx::Postgres);
 super::token_sql::token_store!(PostgresStore, sqlx::Postgres);
+super::audit_sql::audit_store!(PostgresStore, sqlx::Postgres);
+super::activity_sql::activity_store!(PostgresStore, sqlx::Postgres);
 
 impl PostgresStore {
     /// A transaction for writing (donations, anonymisation).

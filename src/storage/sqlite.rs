@@ -145,6 +145,8 @@ super::signup_sql::signup_store!(SqliteStore, sqlx::Sqlite);
 super::storm_sql::storm_store!(SqliteStore, sqlx::Sqlite);
 super::attachment_sql::attachment_store!(SqliteStore, sqlx::Sqlite);
 super::token_sql::token_store!(SqliteStore, sqlx::Sqlite);
+super::audit_sql::audit_store!(SqliteStore, sqlx::Sqlite);
+super::activity_sql::activity_store!(SqliteStore, sqlx::Sqlite);
 
 impl SqliteStore {
     /// A transaction for writing (donations, anonymisation).

@@ -21,6 +21,7 @@ mod helpers;
 mod instances;
 mod live;
 mod mirror;
+mod organisers;
 mod outbound;
 mod overload;
 mod personal;
