@@ -444,17 +444,9 @@ fn parse_text(args: TextArgs) -> anyhow::Result<PetitionText> {
     .map_err(anyhow::Error::msg)
 }
 
-/// An organiser's link: absolute http(s) only.
 fn parse_link(raw: Option<String>) -> anyhow::Result<Option<String>> {
-    raw.map(|raw| {
-        let url = url::Url::parse(&raw).map_err(|e| anyhow::anyhow!("{raw:?}: {e}"))?;
-        anyhow::ensure!(
-            matches!(url.scheme(), "http" | "https"),
-            "{raw:?} is not an http(s) address"
-        );
-        Ok(url.to_string())
-    })
-    .transpose()
+    raw.map(|raw| crate::petitions::web_link(&raw).map_err(anyhow::Error::msg))
+        .transpose()
 }
 
 async fn petition(command: PetitionCommand) -> anyhow::Result<()> {

@@ -172,6 +172,16 @@ const SHARE_MESSAGE_MAX: usize = 240;
 const HASHTAGS_MAX: usize = 5;
 const HASHTAG_MAX: usize = 40;
 
+/// An organiser's link (a privacy notice, where shares point): absolute
+/// http(s) only.
+pub fn web_link(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| format!("{raw:?}: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("{raw:?} is not an http(s) address"));
+    }
+    Ok(url.to_string())
+}
+
 /// Checks an organiser's petition text.
 pub fn validate_text(draft: TextDraft) -> Result<PetitionText, String> {
     let lang = Lang::parse(&draft.lang)?;

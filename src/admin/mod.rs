@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod cli;
 pub mod export;
+pub mod petition_changes;
 pub mod petitions;
 pub mod tokens;
 
@@ -43,6 +44,8 @@ grants! {
     ReadCounts => ReadCounts,
     ExportSignatures => ExportSignatures,
     ReadAudit => ReadAudit,
+    WritePetitions => WritePetitions,
+    ManagePartners => ManagePartners,
     WriteUpdates => WriteUpdates,
     WriteStorms => WriteStorms,
     WriteEvents => WriteEvents,

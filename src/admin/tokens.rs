@@ -28,6 +28,10 @@ pub enum Scope {
     ExportSignatures,
     /// Read the organisation's audit log.
     ReadAudit,
+    /// Create petitions, translate them, set their goal, pause or close them.
+    WritePetitions,
+    /// Say which partners' sites carry the organisation's petitions.
+    ManagePartners,
     /// Post, edit and unpublish updates, attach files; see the feeds.
     WriteUpdates,
     /// Create and edit storms; see their shares.
@@ -37,10 +41,12 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::ReadCounts,
         Self::ExportSignatures,
         Self::ReadAudit,
+        Self::WritePetitions,
+        Self::ManagePartners,
         Self::WriteUpdates,
         Self::WriteStorms,
         Self::WriteEvents,
@@ -51,6 +57,8 @@ impl Scope {
             Self::ReadCounts => "read:counts",
             Self::ExportSignatures => "export:signatures",
             Self::ReadAudit => "read:audit",
+            Self::WritePetitions => "write:petitions",
+            Self::ManagePartners => "manage:partners",
             Self::WriteUpdates => "write:updates",
             Self::WriteStorms => "write:storms",
             Self::WriteEvents => "write:events",

@@ -331,6 +331,8 @@ pub trait PetitionStore {
     async fn set_confirm_by_email(&self, petition_id: i64, confirm: bool) -> StoreResult<()>;
     /// Switches signing off (`true`) or back on.
     async fn set_paused(&self, petition_id: i64, paused: bool) -> StoreResult<()>;
+    /// A fixed goal, or `None`: widgets raise the goal as the count grows.
+    async fn set_goal(&self, petition_id: i64, goal: Option<u64>) -> StoreResult<()>;
     /// Ends signing (`Some(time)`) or reopens it (`None`).
     async fn set_petition_closed(
         &self,

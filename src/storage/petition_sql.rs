@@ -179,6 +179,16 @@ macro_rules! petition_store {
                     set_flag(&self.pool, "paused", petition_id, paused).await
                 }
 
+                async fn set_goal(&self, petition_id: i64, goal: Option<u64>) -> StoreResult<()> {
+                    let goal = goal.map(|g| i64::try_from(g).unwrap_or(i64::MAX));
+                    sqlx::query("UPDATE petitions SET goal = $2 WHERE id = $1")
+                        .bind(petition_id)
+                        .bind(goal)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
                 async fn set_petition_closed(
                     &self,
                     petition_id: i64,

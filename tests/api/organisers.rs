@@ -248,3 +248,240 @@ async fn making_and_revoking_tokens_is_in_the_audit_log_the_cli_reads() {
     assert!(lines[1].contains("operator (command line)"), "{log}");
     assert!(!log.contains("chorus_"), "the log never holds a token");
 }
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    json: Value,
+) -> (u16, Value) {
+    let response = app
+        .client
+        .request(method, format!("{}/api/v1/admin{path}", app.origin))
+        .bearer_auth(token)
+        .json(&json)
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_petition_is_created_translated_set_and_carried_by_a_partner_through_the_api() {
+    let app = TestApp::spawn().await;
+    let post = reqwest::Method::POST;
+    let petition = json!({
+        "slug": "free-the-defenders",
+        "lang": "en",
+        "title": "Free the defenders",
+        "summary": "Drop the charges.",
+        "hashtags": ["FreeThem"],
+        "goal": 500,
+        "privacy_url": "https://coalition.example/privacy",
+    });
+    let (status, answer) = send(
+        &app,
+        ADMIN_TOKEN,
+        post.clone(),
+        "/petitions",
+        petition.clone(),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    let (status, answer) = send(
+        &app,
+        ADMIN_TOKEN,
+        post.clone(),
+        "/petitions",
+        petition.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (409, json!("already_exists"))
+    );
+    let (status, answer) = send(
+        &app,
+        ADMIN_TOKEN,
+        reqwest::Method::PUT,
+        "/petitions/free-the-defenders/texts/fr",
+        json!({"title": "Libérez les défenseurs", "summary": "Abandonnez les poursuites."}),
+    )
+    .await;
+    assert_eq!(status, 204, "{answer}");
+    let (status, answer) = send(
+        &app,
+        ADMIN_TOKEN,
+        post.clone(),
+        "/petitions/free-the-defenders/partners",
+        json!({"name": "Harbour", "origin": PARTNER}),
+    )
+    .await;
+    assert_eq!(status, 204, "{answer}");
+
+    // The public sees it in French, and the partner's page may take signatures.
+    let (status, public) = body(
+        app.get("/api/v1/petitions/free-the-defenders?lang=fr")
+            .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{public}");
+    assert_eq!(public["title"], "Libérez les défenseurs");
+    assert_eq!(public["goal"], 500);
+    app.sign_accepted(
+        "free-the-defenders",
+        Some(PARTNER),
+        &form("aicha@example.org", "6f1c0a52-3d0e-4c1b-9a57-0d7e1f6b2a21"),
+    )
+    .await;
+
+    let patch = reqwest::Method::PATCH;
+    let (status, _) = send(
+        &app,
+        ADMIN_TOKEN,
+        patch.clone(),
+        "/petitions/free-the-defenders",
+        json!({"goal": null, "paused": true}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let stored = app
+        .store
+        .petition_by_slug(&chorus::ident::Slug::parse("free-the-defenders").expect("slug"))
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!((stored.goal, stored.paused), (None, true));
+    let (status, _) = send(
+        &app,
+        ADMIN_TOKEN,
+        patch.clone(),
+        "/petitions/free-the-defenders",
+        json!({"paused": false, "closed": true}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    let stored = app
+        .store
+        .petition_by_id(stored.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert!(!stored.paused && stored.closed_at.is_some());
+
+    for (body_json, why) in [
+        (json!({}), "nothing to change"),
+        (json!({"goal": 0}), "a goal of nothing"),
+        (json!({"goal": "many"}), "a goal that is not a number"),
+        (json!({"colour": "red"}), "an unknown setting"),
+    ] {
+        let (status, answer) = send(
+            &app,
+            ADMIN_TOKEN,
+            patch.clone(),
+            "/petitions/free-the-defenders",
+            body_json,
+        )
+        .await;
+        assert!((400..500).contains(&status), "{why}: {status} {answer}");
+    }
+    let mut bad = petition.clone();
+    bad["slug"] = json!("Not A Slug");
+    let (status, _) = send(&app, ADMIN_TOKEN, post.clone(), "/petitions", bad).await;
+    assert_eq!(status, 400);
+    let mut bad = petition.clone();
+    bad["slug"] = json!("other");
+    bad["privacy_url"] = json!("javascript:alert(1)");
+    let (status, _) = send(&app, ADMIN_TOKEN, post.clone(), "/petitions", bad).await;
+    assert_eq!(status, 400);
+
+    // Another organisation reaches none of it; a token without the scope
+    // changes nothing.
+    let (public_key, _) = chorus::personal::sealed::keygen();
+    let other = app
+        .store
+        .add_organisation("Harbour Rights", &public_key)
+        .await
+        .expect("added");
+    add_token(&*app.store, other.id, OTHER, &Scope::ALL).await;
+    let (status, _) = send(
+        &app,
+        OTHER,
+        patch.clone(),
+        "/petitions/free-the-defenders",
+        json!({"closed": false}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = send(
+        &app,
+        OTHER,
+        reqwest::Method::PUT,
+        "/petitions/free-the-defenders/texts/es",
+        json!({"title": "x", "summary": "y"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = send(
+        &app,
+        OTHER,
+        post.clone(),
+        "/petitions/free-the-defenders/partners",
+        json!({"name": "Evil", "origin": "https://evil.example"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    add_token(
+        &*app.store,
+        app.organisation_id().await,
+        COUNTS_ONLY,
+        &[Scope::ReadCounts],
+    )
+    .await;
+    let (status, answer) = send(
+        &app,
+        COUNTS_ONLY,
+        patch,
+        "/petitions/free-the-defenders",
+        json!({"closed": false}),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].clone()),
+        (403, json!("insufficient_scope"))
+    );
+    let stored = app
+        .store
+        .petition_by_id(stored.id)
+        .await
+        .expect("read")
+        .expect("there");
+    assert!(stored.closed_at.is_some(), "still closed");
+
+    let (_, audit) = body(get(&app, ADMIN_TOKEN, "/audit").await).await;
+    let actions: Vec<&str> = audit
+        .as_array()
+        .expect("lines")
+        .iter()
+        .filter_map(|l| l["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "petition.settings",
+            "petition.settings",
+            "partner.joined",
+            "petition.text",
+            "petition.created"
+        ],
+        "{audit}"
+    );
+    assert!(
+        audit[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("closed")),
+        "{audit}"
+    );
+}
