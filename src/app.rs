@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(bodies::limit(
             crate::admin::petitions::router()
                 .merge(crate::admin::petition_changes::router())
+                .merge(crate::admin::review::router())
                 .merge(crate::admin::export::router())
                 .merge(crate::admin::audit::router()),
             bodies::ADMIN_BYTES,

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod export;
 pub mod petition_changes;
 pub mod petitions;
+pub mod review;
 pub mod tokens;
 
 use std::marker::PhantomData;
@@ -46,6 +47,7 @@ grants! {
     ReadAudit => ReadAudit,
     WritePetitions => WritePetitions,
     ManagePartners => ManagePartners,
+    ReviewSignatures => ReviewSignatures,
     WriteUpdates => WriteUpdates,
     WriteStorms => WriteStorms,
     WriteEvents => WriteEvents,

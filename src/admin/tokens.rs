@@ -32,6 +32,8 @@ pub enum Scope {
     WritePetitions,
     /// Say which partners' sites carry the organisation's petitions.
     ManagePartners,
+    /// See held and suspicious signatures, and count or discount them.
+    ReviewSignatures,
     /// Post, edit and unpublish updates, attach files; see the feeds.
     WriteUpdates,
     /// Create and edit storms; see their shares.
@@ -41,12 +43,13 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::ReadCounts,
         Self::ExportSignatures,
         Self::ReadAudit,
         Self::WritePetitions,
         Self::ManagePartners,
+        Self::ReviewSignatures,
         Self::WriteUpdates,
         Self::WriteStorms,
         Self::WriteEvents,
@@ -59,6 +62,7 @@ impl Scope {
             Self::ReadAudit => "read:audit",
             Self::WritePetitions => "write:petitions",
             Self::ManagePartners => "manage:partners",
+            Self::ReviewSignatures => "review:signatures",
             Self::WriteUpdates => "write:updates",
             Self::WriteStorms => "write:storms",
             Self::WriteEvents => "write:events",

@@ -19,9 +19,9 @@ use crate::storage::{
 };
 
 /// How many hex digits of a client hash are shown and accepted.
-const SHOWN: usize = 12;
+pub const SHOWN: usize = 12;
 /// Hours and domains listed beyond those with held signers.
-const BUSIEST: usize = 5;
+pub const BUSIEST: usize = 5;
 
 #[derive(Debug, clap::Args)]
 #[command(group(clap::ArgGroup::new("scope").args(["client", "domain", "hour"])))]
@@ -138,7 +138,7 @@ pub async fn review(args: ReviewArgs) -> anyhow::Result<()> {
         client_hash: args
             .client
             .as_deref()
-            .map(|prefix| find(&clusters, prefix))
+            .map(|prefix| find(&clusters, prefix).map_err(anyhow::Error::msg))
             .transpose()?,
         signer_ids: match (&args.hour, &args.domain) {
             (Some(hour), _) => Some(members(Some(groupings.by_hour), hour)?),
@@ -157,7 +157,7 @@ pub async fn review(args: ReviewArgs) -> anyhow::Result<()> {
 }
 
 /// The one cluster whose hash starts with `prefix`.
-fn find(clusters: &[Cluster], prefix: &str) -> anyhow::Result<Vec<u8>> {
+pub fn find(clusters: &[Cluster], prefix: &str) -> Result<Vec<u8>, String> {
     let prefix = prefix.trim().to_ascii_lowercase();
     let matching: Vec<&Cluster> = clusters
         .iter()
@@ -165,9 +165,24 @@ fn find(clusters: &[Cluster], prefix: &str) -> anyhow::Result<Vec<u8>> {
         .collect();
     match matching.as_slice() {
         [one] => Ok(one.client_hash.clone()),
-        [] => anyhow::bail!("no client {prefix} among this petition's clusters"),
-        _ => anyhow::bail!("{prefix} names several clients: give more of the hash"),
+        [] => Err(format!("no client {prefix} among this petition's clusters")),
+        _ => Err(format!(
+            "{prefix} names several clients: give more of the hash"
+        )),
     }
+}
+
+/// A petition's counted and held signers by the UTC hour they signed in.
+pub async fn by_hour(
+    store: &dyn Store,
+    petition: &PetitionRecord,
+) -> crate::storage::StoreResult<Grouping> {
+    let mut by_hour = Grouping::default();
+    let mut rows = store.signed_rows(petition.id);
+    while let Some(row) = rows.try_next().await? {
+        by_hour.add(hour_of(row.signed_at), &row);
+    }
+    Ok(by_hour)
 }
 
 fn print_corrections(corrections: &[Correction]) {

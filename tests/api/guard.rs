@@ -10,7 +10,10 @@ use crate::helpers::{Options, TestApp, form};
 
 const PARTNER: &str = "https://harbour.example";
 
-async fn guarded(per_petition: u64, proxies: &str) -> (TestApp, chorus::storage::PetitionRecord) {
+pub(crate) async fn guarded(
+    per_petition: u64,
+    proxies: &str,
+) -> (TestApp, chorus::storage::PetitionRecord) {
     let mut options = Options::default();
     options.guard.limits.per_petition = per_petition;
     options.guard.trusted_proxies =

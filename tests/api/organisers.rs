@@ -485,3 +485,124 @@ async fn a_petition_is_created_translated_set_and_carried_by_a_partner_through_t
         "{audit}"
     );
 }
+
+#[tokio::test]
+async fn held_signatures_are_reviewed_and_decided_through_the_api_and_audited() {
+    let (app, petition) = crate::guard::guarded(2, "").await;
+    for n in 0..4 {
+        app.sign(
+            "p",
+            Some(PARTNER),
+            &form(&format!("s{n}@example.org"), &format!("k-{n:016}")),
+        )
+        .await;
+    }
+    assert_eq!(app.stored_count(&petition).await, 2);
+
+    let (status, review) = body(get(&app, ADMIN_TOKEN, "/petitions/p/review").await).await;
+    assert_eq!(status, 200, "{review}");
+    let client = &review["clients"][0];
+    assert_eq!(
+        (client["counted"].clone(), client["held"].clone()),
+        (json!(2), json!(2)),
+        "{review}"
+    );
+    let client = client["key"].as_str().expect("a client").to_owned();
+    assert_eq!(client.len(), 12);
+    assert_eq!(review["hours"][0]["held"], 2, "{review}");
+    assert_eq!(review["corrections"], json!([]));
+
+    let post = reqwest::Method::POST;
+    let decide = |decision: Value| {
+        send(
+            &app,
+            ADMIN_TOKEN,
+            post.clone(),
+            "/petitions/p/review",
+            decision,
+        )
+    };
+    for (wrong, why) in [
+        (
+            json!({"decision": "invalidate", "reason": "bots"}),
+            "invalidating everyone",
+        ),
+        (
+            json!({"decision": "delete", "reason": "bots"}),
+            "an unknown decision",
+        ),
+        (json!({"decision": "accept", "reason": " "}), "no reason"),
+        (
+            json!({"decision": "accept", "client": "ffffffffffff", "reason": "x"}),
+            "no such client",
+        ),
+        (
+            json!({"decision": "accept", "hour": "1999-01-01T00", "reason": "x"}),
+            "no such hour",
+        ),
+    ] {
+        let (status, answer) = decide(wrong).await;
+        assert_eq!(status, 400, "{why}: {answer}");
+    }
+    assert_eq!(app.stored_count(&petition).await, 2, "nothing changed");
+
+    let hour = review["hours"][0]["key"]
+        .as_str()
+        .expect("an hour")
+        .to_owned();
+    let (status, decided) =
+        decide(json!({"decision": "accept", "hour": hour, "reason": "a school's computer room"}))
+            .await;
+    assert_eq!(
+        (status, decided["change"].clone()),
+        (200, json!(2)),
+        "{decided}"
+    );
+    assert_eq!(app.stored_count(&petition).await, 4);
+    let (_, decided) =
+        decide(json!({"decision": "invalidate", "client": client, "reason": "a bot after all"}))
+            .await;
+    assert_eq!(decided["change"], -4, "{decided}");
+    assert_eq!(app.stored_count(&petition).await, 0);
+
+    let (_, review) = body(get(&app, ADMIN_TOKEN, "/petitions/p/review").await).await;
+    assert_eq!(
+        review["corrections"].as_array().map(Vec::len),
+        Some(2),
+        "{review}"
+    );
+    let (_, audit) = body(get(&app, ADMIN_TOKEN, "/audit").await).await;
+    assert_eq!(audit[0]["action"], "review.decided");
+    assert!(
+        audit[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("count -4")),
+        "{audit}"
+    );
+    assert!(
+        audit[1]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("hour {hour}, count +2"))),
+        "{audit}"
+    );
+
+    let (public_key, _) = chorus::personal::sealed::keygen();
+    let other = app
+        .store
+        .add_organisation("Harbour Rights", &public_key)
+        .await
+        .expect("added");
+    add_token(&*app.store, other.id, OTHER, &Scope::ALL).await;
+    assert_eq!(get(&app, OTHER, "/petitions/p/review").await.status(), 404);
+    add_token(
+        &*app.store,
+        app.organisation_id().await,
+        COUNTS_ONLY,
+        &[Scope::ReadCounts],
+    )
+    .await;
+    assert_eq!(
+        get(&app, COUNTS_ONLY, "/petitions/p/review").await.status(),
+        403
+    );
+}
