@@ -36,6 +36,26 @@ pub async fn record(
     store.record_audit(&entry, now_millis()).await
 }
 
+/// Adds a line to the log of the organisation `organiser`'s token is for,
+/// naming the token: what every route that changes or takes something
+/// records.
+pub async fn record_by<G>(
+    store: &dyn Store,
+    organiser: &Organiser<G>,
+    action: &'static str,
+    detail: String,
+) -> Result<(), ApiError> {
+    record(
+        store,
+        organiser.organisation_id,
+        &organiser.actor(),
+        action,
+        detail,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Under the API prefix.
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/audit", get(read_route))

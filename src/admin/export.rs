@@ -126,10 +126,9 @@ async fn export_route(
     let petition = owned(&*state.store, &organiser, &slug).await?;
     // Recorded before the first row leaves: an export cut off midway was
     // still an export.
-    super::audit::record(
+    super::audit::record_by(
         &*state.store,
-        organiser.organisation_id,
-        &organiser.actor(),
+        &organiser,
         "signatures.exported",
         format!("the signers of {} (sealed)", petition.slug),
     )

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::{patch, post, put};
 use serde::Deserialize;
 
+use super::audit::record_by;
 use super::petitions::owned;
 use super::{ManagePartners, Organiser, WritePetitions};
 use crate::app::AppState;
@@ -83,23 +84,6 @@ struct NewPetitionInput {
     share_url: Option<String>,
 }
 
-async fn audit<G>(
-    state: &AppState,
-    organiser: &Organiser<G>,
-    action: &'static str,
-    detail: String,
-) -> Result<(), ApiError> {
-    super::audit::record(
-        &*state.store,
-        organiser.organisation_id,
-        &organiser.actor(),
-        action,
-        detail,
-    )
-    .await?;
-    Ok(())
-}
-
 async fn create_route(
     organiser: Organiser<WritePetitions>,
     State(state): State<AppState>,
@@ -128,8 +112,8 @@ async fn create_route(
             },
             error => error.into(),
         })?;
-    audit(
-        &state,
+    record_by(
+        &*state.store,
         &organiser,
         "petition.created",
         format!("{} ({})", created.slug, created.default_lang),
@@ -147,8 +131,8 @@ async fn text_route(
     let petition = owned(&*state.store, &organiser, &slug).await?;
     let text = text(lang, input)?;
     state.store.put_petition_text(petition.id, &text).await?;
-    audit(
-        &state,
+    record_by(
+        &*state.store,
         &organiser,
         "petition.text",
         format!("{} in {}", petition.slug, text.lang),
@@ -224,8 +208,8 @@ async fn settings_route(
             "say what to change: goal, paused, closed or confirm_by_email",
         ));
     }
-    audit(
-        &state,
+    record_by(
+        &*state.store,
         &organiser,
         "petition.settings",
         format!("{}: {}", petition.slug, changed.join(", ")),
@@ -271,8 +255,8 @@ async fn partner_route(
         .store
         .put_petition_partner(petition.id, partner.id, input.contact_opt_in)
         .await?;
-    audit(
-        &state,
+    record_by(
+        &*state.store,
         &organiser,
         "partner.joined",
         format!("{} ({}) on {}", partner.name, partner.origin, petition.slug),

@@ -192,10 +192,9 @@ async fn decide_route(
         (_, Some(hour)) => format!("hour {hour}"),
         _ => "every held signature".to_owned(),
     };
-    super::audit::record(
+    super::audit::record_by(
         &*state.store,
-        organiser.organisation_id,
-        &organiser.actor(),
+        &organiser,
         "review.decided",
         format!(
             "{} {}: {which}, count {change:+} ({reason})",

@@ -337,6 +337,51 @@ impl TestApp {
             .id
     }
 
+    /// A request to the organisers' API (`/api/v1/admin{path}`) with
+    /// `token`, carrying `json` if given.
+    pub async fn admin_request(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        json: Option<serde_json::Value>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}/api/v1/admin{path}", self.origin))
+            .bearer_auth(token);
+        if let Some(json) = json {
+            request = request.json(&json);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// [`Self::admin_request`]'s status and JSON (`null` for an empty body).
+    pub async fn admin_json(
+        &self,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        json: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let response = self.admin_request(token, method, path, json).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    /// Another organisation on this Chorus, "Harbour Rights", with `token`
+    /// granting every scope.
+    pub async fn other_organisation(&self, token: &str) -> i64 {
+        let (public_key, _) = chorus::personal::sealed::keygen();
+        let other = self
+            .store
+            .add_organisation("Harbour Rights", &public_key)
+            .await
+            .expect("organisation added");
+        add_token(&*self.store, other.id, token, &Scope::ALL).await;
+        other.id
+    }
+
     pub async fn create_petition(&self, slug: &str, goal: Option<u64>) -> PetitionRecord {
         let petition = self
             .store

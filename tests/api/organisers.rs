@@ -16,12 +16,8 @@ const COUNTS_ONLY: &str = "chorus_Y291bnRzLW9ubHktdG9rZW4tZm9yLXRoZS10ZXN0cyE";
 const OTHER: &str = "chorus_b3RoZXItb3JnYW5pc2F0aW9uLXRva2VuLTMyLWJ5dGU";
 
 async fn get(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    app.client
-        .get(format!("{}/api/v1/admin{path}", app.origin))
-        .bearer_auth(token)
-        .send()
+    app.admin_request(token, reqwest::Method::GET, path, None)
         .await
-        .expect("request sent")
 }
 
 /// Petition `p` with partner Harbour, signed by three people: two from
@@ -183,13 +179,7 @@ async fn the_export_carries_each_signer_sealed_and_is_written_to_the_audit_log()
 async fn another_organisation_neither_counts_nor_exports_these_signers() {
     let app = TestApp::spawn().await;
     signed_petition(&app).await;
-    let (public_key, _) = chorus::personal::sealed::keygen();
-    let other = app
-        .store
-        .add_organisation("Harbour Rights", &public_key)
-        .await
-        .expect("added");
-    add_token(&*app.store, other.id, OTHER, &Scope::ALL).await;
+    app.other_organisation(OTHER).await;
 
     let (_, petitions) = body(get(&app, OTHER, "/petitions").await).await;
     assert_eq!(petitions, json!([]));
@@ -256,16 +246,7 @@ async fn send(
     path: &str,
     json: Value,
 ) -> (u16, Value) {
-    let response = app
-        .client
-        .request(method, format!("{}/api/v1/admin{path}", app.origin))
-        .bearer_auth(token)
-        .json(&json)
-        .send()
-        .await
-        .expect("request sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    app.admin_json(token, method, path, Some(json)).await
 }
 
 #[tokio::test]
@@ -399,13 +380,7 @@ async fn a_petition_is_created_translated_set_and_carried_by_a_partner_through_t
 
     // Another organisation reaches none of it; a token without the scope
     // changes nothing.
-    let (public_key, _) = chorus::personal::sealed::keygen();
-    let other = app
-        .store
-        .add_organisation("Harbour Rights", &public_key)
-        .await
-        .expect("added");
-    add_token(&*app.store, other.id, OTHER, &Scope::ALL).await;
+    app.other_organisation(OTHER).await;
     let (status, _) = send(
         &app,
         OTHER,
@@ -586,13 +561,7 @@ async fn held_signatures_are_reviewed_and_decided_through_the_api_and_audited() 
         "{audit}"
     );
 
-    let (public_key, _) = chorus::personal::sealed::keygen();
-    let other = app
-        .store
-        .add_organisation("Harbour Rights", &public_key)
-        .await
-        .expect("added");
-    add_token(&*app.store, other.id, OTHER, &Scope::ALL).await;
+    app.other_organisation(OTHER).await;
     assert_eq!(get(&app, OTHER, "/petitions/p/review").await.status(), 404);
     add_token(
         &*app.store,

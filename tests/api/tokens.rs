@@ -6,7 +6,7 @@ use chorus::admin::tokens::Scope;
 use serde_json::{Value, json};
 
 use crate::cli::{chorus, chorus_with_env, text};
-use crate::helpers::{ADMIN_TOKEN, ORGANISATION, TestApp, add_token, body};
+use crate::helpers::{ADMIN_TOKEN, ORGANISATION, TestApp, add_token};
 
 /// A second organisation's token, with every scope.
 const OTHER_TOKEN: &str = "chorus_b3RoZXItb3JnYW5pc2F0aW9uLXRva2VuLTMyLWJ5dGU";
@@ -20,29 +20,11 @@ async fn call(
     path: &str,
     json: Option<Value>,
 ) -> (u16, Value) {
-    let mut request = app
-        .client
-        .request(method, format!("{}/api/v1/admin{path}", app.origin))
-        .bearer_auth(token);
-    if let Some(json) = json {
-        request = request.json(&json);
-    }
-    body(request.send().await.expect("request sent")).await
+    app.admin_json(token, method, path, json).await
 }
 
 async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
     call(app, token, reqwest::Method::GET, path, None).await
-}
-
-/// Another organisation on the same Chorus, with its own token.
-async fn other_organisation(app: &TestApp) {
-    let (public_key, _) = chorus::personal::sealed::keygen();
-    let other = app
-        .store
-        .add_organisation("Harbour Rights", &public_key)
-        .await
-        .expect("organisation added");
-    add_token(&*app.store, other.id, OTHER_TOKEN, &Scope::ALL).await;
 }
 
 #[tokio::test]
@@ -88,7 +70,7 @@ async fn a_token_does_only_what_its_scopes_say() {
 #[tokio::test]
 async fn a_token_reaches_only_its_organisations_feeds_storms_and_events() {
     let app = TestApp::spawn().await;
-    other_organisation(&app).await;
+    app.other_organisation(OTHER_TOKEN).await;
     let feed = crate::updates::feed(&app).await;
     let item = crate::updates::post(&app, &feed, "Hearing", "en", "", 1).await;
     let (status, storm) = crate::storm::create(&app, &crate::storm::plan()).await;
